@@ -1,0 +1,179 @@
+//! The command line, as clap derive types. Every command carries examples in its long help.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cairn",
+    version,
+    about = "Database schemas as code: inspect, diff, plan and apply, with every change checked against policy.",
+    long_about = None,
+    after_help = "Exit codes: 0 success; 1 error (failed statement, refused apply, error findings, unreachable database); 2 usage error; 3 changes pending (with --check).\n\nDocumentation: README.md, docs/ in the Cairn repository."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Work with schemas: inspect a database or schema files, format HCL.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SchemaCommand {
+    /// Print the schema of a live database or of schema files (HCL or SQL) as HCL, SQL, JSON or a
+    /// Mermaid ER diagram.
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect(InspectArgs),
+    /// Format HCL schema files canonically (idempotent; comments are kept).
+    #[command(after_help = FMT_EXAMPLES)]
+    Fmt(FmtArgs),
+    /// Print the SQL that turns one schema into another (databases or files, in any pairing).
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
+    /// Plan the changes that bring a database to the desired schema, show every hazard, ask, and
+    /// apply them.
+    #[command(after_help = APPLY_EXAMPLES)]
+    Apply(ApplyArgs),
+}
+
+const INSPECT_EXAMPLES: &str = "Examples:
+  cairn schema inspect --url sqlite://app.db
+  cairn schema inspect --url 'postgres://postgres@localhost:5432/shop?search_path=public' --format sql
+  cairn schema inspect --url mysql://root@localhost:3306/shop --exclude 'tmp_*' --format json
+  cairn schema inspect --url file://schema.pg.hcl --format sql
+  cairn schema inspect --url file://schema.sql --dialect mysql --format mermaid
+  cairn schema inspect --url file://migrations/ --dialect postgres   # a migration directory, replayed";
+
+const FMT_EXAMPLES: &str = "Examples:
+  cairn schema fmt                 # every .hcl file in the current directory
+  cairn schema fmt schema/ app.hcl
+  cairn schema fmt --check         # exit 3 when a file is not formatted (CI)";
+
+const DIFF_EXAMPLES: &str = "Examples:
+  cairn schema diff --from sqlite://app.db --to file://schema.lt.hcl
+  cairn schema diff --from 'postgres://localhost/shop?search_path=public' --to file://schema.pg.hcl --format json
+  cairn schema diff --from file://v1.pg.hcl --to file://v2.pg.hcl
+  cairn schema diff --from env://url --to file://schema.hcl --check     # exit 3 on drift";
+
+const APPLY_EXAMPLES: &str = "Examples:
+  cairn schema apply --url sqlite://app.db --to file://schema.lt.hcl
+  cairn schema apply --url 'postgres://localhost/shop?search_path=public' --to file://schema.pg.hcl --dry-run
+  cairn schema apply --url mysql://root@localhost/shop --to file://schema.sql --auto-approve
+  cairn schema apply --url sqlite://app.db --to file://schema.lt.hcl --allow-drop users.username
+  cairn schema apply --url postgres://localhost/shop --to file://schema.pg.hcl --check   # exit 3 when changes are pending
+
+Destructive changes (dropped schemas, tables, columns) are refused unless --allow-destructive or
+--allow-drop NAME allows them; a drop that looks like a rename (RN101) waits for a renamed_from hint
+or --allow-drop of the old name. Without a terminal and without --auto-approve, the plan is printed
+and nothing is applied (exit 1).";
+
+/// Options shared by commands that read schemas.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ScopeArgs {
+    /// Only these schemas (repeatable).
+    #[arg(short = 's', long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+    /// Leave out objects matching this glob: `tbl*`, `tbl.col*`, `schema.tbl`, `*[type=view]`
+    /// (repeatable).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// The database (sqlite://, postgres://, mysql://, maria://) or schema files (file://path) to inspect.
+    #[arg(short = 'u', long = "url", value_name = "URL")]
+    pub url: String,
+    /// A dev database URL; its scheme also names the dialect of file sources.
+    #[arg(long = "dev-url", value_name = "URL")]
+    pub dev_url: Option<String>,
+    /// The dialect of file sources: postgres, mysql, mariadb or sqlite.
+    #[arg(long = "dialect", value_name = "DIALECT")]
+    pub dialect: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Output: hcl (default), sql, json, mermaid, or an Atlas template such as `{{ sql . }}`.
+    #[arg(long = "format", value_name = "FORMAT", default_value = "hcl")]
+    pub format: String,
+}
+
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// Files or directories (default: the current directory). Directories are not searched
+    /// recursively, as in Atlas.
+    pub paths: Vec<String>,
+    /// Do not write; exit 3 when a file is not formatted.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The current state: a database or files.
+    #[arg(short = 'f', long = "from", value_name = "URL")]
+    pub from: String,
+    /// The desired state: a database or files.
+    #[arg(long = "to", value_name = "URL")]
+    pub to: String,
+    #[arg(long = "dev-url", value_name = "URL")]
+    pub dev_url: Option<String>,
+    /// The dialect of file sources, when neither side is a database.
+    #[arg(long = "dialect", value_name = "DIALECT")]
+    pub dialect: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Output: sql (default) or json.
+    #[arg(long = "format", value_name = "FORMAT", default_value = "sql")]
+    pub format: String,
+    /// Exit 3 when the schemas differ.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// The database to change.
+    #[arg(short = 'u', long = "url", value_name = "URL")]
+    pub url: String,
+    /// The desired state: schema files (file://) or another database.
+    #[arg(long = "to", value_name = "URL")]
+    pub to: String,
+    #[arg(long = "dev-url", value_name = "URL")]
+    pub dev_url: Option<String>,
+    #[arg(long = "dialect", value_name = "DIALECT")]
+    pub dialect: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Plan only; exit 3 when changes are pending (implies --dry-run).
+    #[arg(long)]
+    pub check: bool,
+    /// Apply without asking.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Allow every destructive change (does not settle a possible rename).
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// Allow dropping this table or `table.column`, and settle a possible rename of it as a drop
+    /// (repeatable).
+    #[arg(long = "allow-drop", value_name = "NAME")]
+    pub allow_drop: Vec<String>,
+    /// `file`: one transaction per group of statements (default); `none`: no transactions.
+    #[arg(long = "tx-mode", value_name = "MODE", default_value = "file")]
+    pub tx_mode: String,
+    /// How long to wait for another deployment's lock, e.g. 10s, 1m.
+    #[arg(long = "lock-timeout", value_name = "DURATION", default_value = "10s")]
+    pub lock_timeout: String,
+    /// PostgreSQL: create and drop indexes on existing tables CONCURRENTLY.
+    #[arg(long)]
+    pub concurrent_index: bool,
+    /// Output: human (default) or json.
+    #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
+    pub format: String,
+}

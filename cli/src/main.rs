@@ -1,0 +1,58 @@
+//! The `cairn` binary: parses the command line, runs a command, maps the outcome to the exit
+//! codes of the contract (0 success, 1 error, 2 usage, 3 changes pending under `--check`).
+
+mod args;
+mod commands;
+mod drivers;
+mod load;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command, SchemaCommand};
+
+/// What a command reports back to `main`: an exit code. Errors travel as `anyhow::Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Error-severity findings or a refused operation, already reported.
+    Failed,
+    /// `--check`: changes, files or formatting pending.
+    Pending,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Schema(SchemaCommand::Inspect(a)) => commands::schema_inspect::run(a).await,
+            Command::Schema(SchemaCommand::Fmt(a)) => commands::schema_fmt::run(a),
+            Command::Schema(SchemaCommand::Diff(a)) => commands::schema_diff::run(a).await,
+            Command::Schema(SchemaCommand::Apply(a)) => commands::schema_apply::run(a).await,
+        }
+    });
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Ok(Outcome::Pending) => ExitCode::from(3),
+        Err(e) => {
+            // Every error message is redacted once more, so no URL password can slip through.
+            let msg = cairn_core::url::redact(&format!("{e:#}"));
+            eprintln!("{} {msg}", render::style::error_label());
+            ExitCode::from(1)
+        }
+    }
+}

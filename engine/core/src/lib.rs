@@ -1,0 +1,19 @@
+//! The engine's shared core: URLs and scope, the driver interface every database implements,
+//! and (as the declarative and versioned workflows land) diff, planning and apply orchestration.
+//! Depends on lang/ only; drivers depend on it, never the reverse.
+
+pub mod apply;
+pub mod diff;
+pub mod driver;
+pub mod error;
+pub mod normalize;
+pub mod order;
+pub mod plan;
+pub mod safety;
+pub mod scope;
+pub mod url;
+
+pub use driver::{APPLY_LOCK, BatchError, BoxFuture, DeployLock, Driver};
+pub use error::EngineError;
+pub use scope::{InspectOptions, glob_match};
+pub use url::{DbUrl, SourceUrl, UrlError};

@@ -1,0 +1,193 @@
+//! The safety gate of `schema apply`: destructive changes (the DS family) are errors unless
+//! allowed, and a drop that looks like a rename (`RN101`) blocks until someone says which it is.
+//! These are the contract's built-in defaults; project policy can lower or raise them.
+
+use cairn_ir::{Change, Plan, PossibleRename};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FindingSeverity {
+    Warning,
+    Error,
+}
+
+/// One finding about a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: FindingSeverity,
+    pub message: String,
+    pub help: Option<String>,
+    /// Index into `Plan::changes`.
+    pub change: Option<usize>,
+}
+
+/// What the operator allowed on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Allowances {
+    /// `--allow-destructive`: every DS finding is allowed (possible renames are not settled).
+    pub destructive: bool,
+    /// `--allow-drop NAME`: `table` or `table.column` drops acknowledged one by one; each also
+    /// settles a possible rename whose old name it is.
+    pub drops: Vec<String>,
+}
+
+impl Allowances {
+    fn allows_drop(&self, name: &str) -> bool {
+        self.drops.iter().any(|d| {
+            d == name
+                || d.rsplit_once('.')
+                    .is_some_and(|(_, short)| short == name && !name.contains('.'))
+        })
+    }
+}
+
+pub fn check_plan(plan: &Plan, possible: &[PossibleRename], allow: &Allowances) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, c) in plan.changes.iter().enumerate() {
+        let (code, what, name) = match c {
+            Change::DropSchema { name } => (
+                "DS101",
+                format!("dropping schema {name} deletes every object and row in it"),
+                name.clone(),
+            ),
+            Change::DropTable { table, def } => (
+                "DS102",
+                format!(
+                    "dropping table {} deletes its data{}",
+                    table.display(),
+                    def.rows
+                        .map(|r| format!(" (about {r} rows)"))
+                        .unwrap_or_default()
+                ),
+                table.name.clone(),
+            ),
+            Change::DropColumn { table, column } => (
+                "DS103",
+                format!(
+                    "dropping column {}.{} deletes its data",
+                    table.display(),
+                    column.name
+                ),
+                format!("{}.{}", table.name, column.name),
+            ),
+            _ => continue,
+        };
+        let allowed = allow.destructive || allow.allows_drop(&name);
+        out.push(Finding {
+            code,
+            severity: if allowed {
+                FindingSeverity::Warning
+            } else {
+                FindingSeverity::Error
+            },
+            message: what,
+            help: (!allowed).then(|| {
+                format!("to drop it anyway, pass --allow-drop {name} (or --allow-destructive)")
+            }),
+            change: Some(i),
+        });
+    }
+    for p in possible {
+        let from = p.drop_name();
+        if allow.allows_drop(&from) {
+            continue;
+        }
+        let (message, help) = match p {
+            PossibleRename::Column { table, from, to } => (
+                format!(
+                    "column {}.{from} is dropped and {to} is added: is it a rename?",
+                    table.display()
+                ),
+                format!(
+                    "if it is a rename, add renamed_from = \"{from}\" to column \"{to}\" (HCL) or `-- cairn:renamed_from {from}` on its line (SQL); if not, pass --allow-drop {}.{from}",
+                    table.name
+                ),
+            ),
+            PossibleRename::Table { schema, from, to } => (
+                format!("table {schema}.{from} is dropped and {to} is added: is it a rename?"),
+                format!(
+                    "if it is a rename, add renamed_from = \"{from}\" to table \"{to}\"; if not, pass --allow-drop {from}"
+                ),
+            ),
+        };
+        out.push(Finding {
+            code: "RN101",
+            severity: FindingSeverity::Error,
+            message,
+            help: Some(help),
+            change: None,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cairn_ir::{Column, ColumnType, PgType, TableRef};
+
+    fn drop_col_plan() -> Plan {
+        Plan {
+            changes: vec![Change::DropColumn {
+                table: TableRef::new("public", "users"),
+                column: Column::new("username", ColumnType::Postgres(PgType::Text)),
+            }],
+            statements: vec![],
+        }
+    }
+
+    fn rename() -> PossibleRename {
+        PossibleRename::Column {
+            table: TableRef::new("public", "users"),
+            from: "username".into(),
+            to: "handle".into(),
+        }
+    }
+
+    #[test]
+    fn destructive_is_refused_unless_allowed() {
+        let f = check_plan(&drop_col_plan(), &[], &Allowances::default());
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].code, f[0].severity),
+            ("DS103", FindingSeverity::Error)
+        );
+        let f = check_plan(
+            &drop_col_plan(),
+            &[],
+            &Allowances {
+                destructive: true,
+                drops: vec![],
+            },
+        );
+        assert_eq!(f[0].severity, FindingSeverity::Warning);
+    }
+
+    #[test]
+    fn allow_destructive_does_not_settle_a_possible_rename() {
+        let f = check_plan(
+            &drop_col_plan(),
+            &[rename()],
+            &Allowances {
+                destructive: true,
+                drops: vec![],
+            },
+        );
+        assert!(
+            f.iter()
+                .any(|x| x.code == "RN101" && x.severity == FindingSeverity::Error)
+        );
+        let f = check_plan(
+            &drop_col_plan(),
+            &[rename()],
+            &Allowances {
+                destructive: false,
+                drops: vec!["users.username".into()],
+            },
+        );
+        assert!(
+            f.iter().all(|x| x.severity == FindingSeverity::Warning),
+            "{f:?}"
+        );
+    }
+}

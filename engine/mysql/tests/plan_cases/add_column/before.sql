@@ -1,0 +1,5 @@
+CREATE TABLE users (
+  id int NOT NULL,
+  name varchar(50) NOT NULL,
+  PRIMARY KEY (id)
+);

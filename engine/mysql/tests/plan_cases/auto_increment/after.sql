@@ -1,0 +1,5 @@
+CREATE TABLE events (
+  id int NOT NULL AUTO_INCREMENT,
+  kind varchar(20) NOT NULL,
+  PRIMARY KEY (id)
+);

@@ -1,0 +1,2 @@
+INSERT INTO users VALUES (1);
+INSERT INTO posts VALUES (1, 1);

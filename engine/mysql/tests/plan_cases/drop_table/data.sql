@@ -1,0 +1,2 @@
+INSERT INTO users VALUES (1);
+INSERT INTO sessions VALUES (1, 1);

@@ -1,0 +1,3 @@
+INSERT INTO users VALUES (1), (2);
+INSERT INTO teams VALUES (1);
+INSERT INTO posts VALUES (1, 1, 1), (2, 2, NULL);

@@ -1,0 +1,6 @@
+CREATE TABLE memberships (
+  id int NOT NULL,
+  group_id int NOT NULL,
+  user_id int NOT NULL,
+  PRIMARY KEY (id)
+);

@@ -1,0 +1,5 @@
+CREATE TABLE users (
+  id int NOT NULL,
+  username varchar(20) NOT NULL,
+  PRIMARY KEY (id)
+);

@@ -1,0 +1,1 @@
+INSERT INTO items (id, label, obsolete) VALUES (1, 'bolt', 'x'), (2, 'nut', NULL);

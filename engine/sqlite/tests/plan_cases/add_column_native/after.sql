@@ -1,0 +1,7 @@
+CREATE TABLE users (
+  id INTEGER NOT NULL PRIMARY KEY,
+  email TEXT NOT NULL,
+  nickname TEXT,
+  score INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'active'
+);

@@ -1,0 +1,9 @@
+CREATE TABLE teams (
+  id INTEGER NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL
+);
+CREATE TABLE players (
+  id INTEGER NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  team_id INTEGER REFERENCES teams (id)
+);

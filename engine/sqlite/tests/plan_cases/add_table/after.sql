@@ -1,0 +1,11 @@
+CREATE TABLE users (
+  id INTEGER NOT NULL PRIMARY KEY,
+  email TEXT NOT NULL
+);
+CREATE TABLE posts (
+  id INTEGER NOT NULL PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  title TEXT NOT NULL DEFAULT 'untitled',
+  body TEXT
+);
+CREATE INDEX posts_user ON posts (user_id);

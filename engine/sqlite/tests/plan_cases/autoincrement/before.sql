@@ -1,0 +1,4 @@
+CREATE TABLE tickets (
+  id INTEGER NOT NULL PRIMARY KEY,
+  subject TEXT NOT NULL
+);

@@ -1,0 +1,1 @@
+INSERT INTO users (id, email, region) VALUES (1, 'a@example.com', 'eu'), (2, 'b@example.com', 'us');

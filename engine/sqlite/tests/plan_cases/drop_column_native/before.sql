@@ -1,0 +1,5 @@
+CREATE TABLE users (
+  id INTEGER NOT NULL PRIMARY KEY,
+  email TEXT NOT NULL,
+  legacy_flag INTEGER
+);

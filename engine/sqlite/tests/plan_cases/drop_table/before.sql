@@ -1,0 +1,9 @@
+CREATE TABLE users (
+  id INTEGER NOT NULL PRIMARY KEY,
+  email TEXT NOT NULL
+);
+CREATE TABLE logs (
+  id INTEGER NOT NULL PRIMARY KEY,
+  line TEXT
+);
+CREATE INDEX logs_line ON logs (line);

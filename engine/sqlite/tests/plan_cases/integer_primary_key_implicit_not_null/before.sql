@@ -1,0 +1,7 @@
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL
+);
+CREATE TABLE tags (
+  name TEXT PRIMARY KEY
+);

@@ -1,0 +1,7 @@
+CREATE TABLE settings (
+  id INTEGER NOT NULL PRIMARY KEY,
+  theme TEXT DEFAULT 'dark',
+  size INTEGER DEFAULT 12,
+  lang TEXT,
+  updated TEXT DEFAULT CURRENT_TIMESTAMP
+);

@@ -1,0 +1,5 @@
+CREATE TABLE products (
+  id INTEGER NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  price NUMERIC
+);

@@ -1,0 +1,5 @@
+CREATE TABLE memberships (
+  user_id INTEGER NOT NULL,
+  group_id INTEGER NOT NULL,
+  role TEXT
+);

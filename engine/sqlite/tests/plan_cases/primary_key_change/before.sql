@@ -1,0 +1,5 @@
+CREATE TABLE prices (
+  sku TEXT NOT NULL PRIMARY KEY,
+  region TEXT NOT NULL,
+  amount NUMERIC
+);

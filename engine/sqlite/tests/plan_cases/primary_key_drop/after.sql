@@ -1,0 +1,4 @@
+CREATE TABLE samples (
+  code TEXT,
+  value REAL
+);

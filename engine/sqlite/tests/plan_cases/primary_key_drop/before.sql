@@ -1,0 +1,4 @@
+CREATE TABLE samples (
+  code TEXT NOT NULL PRIMARY KEY,
+  value REAL
+);

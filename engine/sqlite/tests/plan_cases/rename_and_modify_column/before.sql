@@ -1,0 +1,5 @@
+CREATE TABLE users (
+  id INTEGER NOT NULL PRIMARY KEY,
+  handle VARCHAR(20),
+  bio TEXT
+);

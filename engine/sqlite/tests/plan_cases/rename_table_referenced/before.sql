@@ -1,0 +1,9 @@
+CREATE TABLE authors (
+  id INTEGER NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL
+);
+CREATE TABLE books (
+  id INTEGER NOT NULL PRIMARY KEY,
+  author_id INTEGER REFERENCES authors (id) ON DELETE CASCADE,
+  title TEXT
+);

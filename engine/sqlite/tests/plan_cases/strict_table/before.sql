@@ -1,0 +1,4 @@
+CREATE TABLE measurements (
+  id INTEGER NOT NULL PRIMARY KEY,
+  value REAL NOT NULL
+);

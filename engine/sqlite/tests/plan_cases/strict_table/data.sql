@@ -1,0 +1,1 @@
+INSERT INTO measurements (id, value) VALUES (1, 1.25), (2, 2.5);

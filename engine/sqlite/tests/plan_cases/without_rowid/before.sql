@@ -1,0 +1,4 @@
+CREATE TABLE kv (
+  k TEXT NOT NULL PRIMARY KEY,
+  v TEXT
+);

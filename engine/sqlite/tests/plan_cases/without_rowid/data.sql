@@ -1,0 +1,1 @@
+INSERT INTO kv (k, v) VALUES ('a', '1'), ('b', NULL);

@@ -1,0 +1,21 @@
+//! The typed schema graph: one `Realm` type that the HCL compiler, the SQL compiler and every
+//! live-database inspector produce, so the differ always compares like with like.
+//!
+//! Invariants:
+//! - Plain data. No syntax, no spans (they live in the source map of `cairn-sema`), no IO.
+//! - No dialect strings: dialect specifics are typed (`ColumnType::Postgres(PgType::Jsonb)`,
+//!   `TableExt::Mysql { engine, .. }`); what no variant covers is an explicit `Unsupported { raw }`.
+//! - Objects refer to each other by name (`QualifiedName`), the way SQL does; names are stored
+//!   as the database would store them (case folding is applied by the front ends).
+//! - No `Serialize`: wire formats are defined at the edges.
+
+mod dialect;
+mod object;
+mod plan;
+mod type_names;
+mod types;
+
+pub use dialect::{Dialect, Flavor};
+pub use object::*;
+pub use plan::*;
+pub use types::*;

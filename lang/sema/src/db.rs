@@ -1,0 +1,164 @@
+//! The salsa database: files are inputs; each file is parsed on its own (HCL files block by
+//! block), and a project query resolves all files into one realm.
+
+use cairn_ir::{Dialect, Realm};
+use cairn_syntax::{Diagnostic, Span};
+
+use crate::source_map::SourceMap;
+use crate::{lower_hcl, lower_sql};
+
+#[salsa::db]
+pub trait Db: salsa::Database {}
+
+/// The concrete database. Cloning it gives a snapshot that shares storage (for worker threads).
+#[salsa::db]
+#[derive(Clone, Default)]
+pub struct Database {
+    storage: salsa::Storage<Self>,
+}
+
+impl Database {
+    /// A database that reports every salsa event to `on_event` (tests use it to prove what
+    /// re-executes after an edit).
+    pub fn with_event_log(on_event: impl Fn(salsa::Event) + Send + Sync + 'static) -> Database {
+        Database {
+            storage: salsa::Storage::new(Some(Box::new(on_event))),
+        }
+    }
+}
+
+#[salsa::db]
+impl salsa::Database for Database {}
+
+#[salsa::db]
+impl Db for Database {}
+
+/// What language a source file is written in, decided by its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    Hcl,
+    Sql,
+}
+
+impl SourceKind {
+    pub fn of_path(path: &str) -> Option<SourceKind> {
+        if path.ends_with(".hcl") {
+            Some(SourceKind::Hcl)
+        } else if path.ends_with(".sql") {
+            Some(SourceKind::Sql)
+        } else {
+            None
+        }
+    }
+}
+
+/// One source file: its path (as the user named it), its text and the dialect it is read in.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: String,
+    pub kind: SourceKind,
+}
+
+/// A set of files compiled together into one realm, in order.
+#[salsa::input(debug)]
+pub struct Project {
+    #[returns(ref)]
+    pub files: Vec<SourceFile>,
+    pub dialect: Dialect,
+}
+
+/// The parsed form of one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileSyntax {
+    Hcl(lower_hcl::HclFile),
+    Sql(lower_sql::SqlFile),
+}
+
+/// The result of compiling a project: never fails; errors are diagnostics beside a partial realm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compiled {
+    pub realm: Realm,
+    pub source_map: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses one file. Re-runs only when that file's text changes; an HCL file re-parses only the
+/// top-level blocks whose text changed.
+#[salsa::tracked(returns(ref))]
+pub fn file_syntax(db: &dyn Db, file: SourceFile, dialect: Dialect) -> FileSyntax {
+    match *file.kind(db) {
+        SourceKind::Hcl => FileSyntax::Hcl(lower_hcl::parse_file(db, file, dialect)),
+        SourceKind::Sql => {
+            FileSyntax::Sql(lower_sql::parse_file(file.path(db), file.text(db), dialect))
+        }
+    }
+}
+
+/// Resolves every file of the project into one realm.
+#[salsa::tracked(returns(ref))]
+pub fn project_realm(db: &dyn Db, project: Project) -> Compiled {
+    let dialect = *project.dialect(db);
+    let mut hcl = Vec::new();
+    let mut sql = Vec::new();
+    for file in project.files(db) {
+        match file_syntax(db, *file, dialect) {
+            FileSyntax::Hcl(f) => hcl.push(f),
+            FileSyntax::Sql(f) => sql.push(f),
+        }
+    }
+    let mut compiled = match (hcl.is_empty(), sql.is_empty()) {
+        (false, true) | (true, true) => lower_hcl::resolve(&hcl, dialect),
+        (true, false) => lower_sql::replay(&sql, dialect),
+        (false, false) => {
+            let mut c = lower_hcl::resolve(&hcl, dialect);
+            let first_sql = &sql[0];
+            c.diagnostics.push(
+                Diagnostic::error(
+                    "E0002",
+                    &first_sql.path,
+                    Span::default(),
+                    "a schema is written either in HCL or in SQL: this project mixes both",
+                )
+                .with_help("name only the .hcl files or only the .sql files of the schema"),
+            );
+            c
+        }
+    };
+    compiled
+        .diagnostics
+        .sort_by(|a, b| (&a.file, a.span.start).cmp(&(&b.file, b.span.start)));
+    compiled
+}
+
+/// Compiles `files` (path, text) in `dialect`, once: the CLI's entry point.
+pub fn compile(files: &[(String, String)], dialect: Dialect) -> Compiled {
+    let db = Database::default();
+    let mut inputs = Vec::new();
+    let mut unknown = Vec::new();
+    for (path, text) in files {
+        match SourceKind::of_path(path) {
+            Some(kind) => inputs.push(SourceFile::new(&db, path.clone(), text.clone(), kind)),
+            None => unknown.push(path.clone()),
+        }
+    }
+    let project = Project::new(&db, inputs, dialect);
+    let mut compiled = project_realm(&db, project).clone();
+    for path in unknown {
+        compiled.diagnostics.push(Diagnostic::error(
+            "E0001",
+            &path,
+            Span::default(),
+            format!("{path}: not a schema file (expected .hcl or .sql)"),
+        ));
+    }
+    compiled
+}

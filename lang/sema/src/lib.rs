@@ -1,0 +1,17 @@
+//! The compiler's middle: salsa inputs (files), parsing and lowering per file, and resolution per
+//! project into one `Realm` plus a source map and diagnostics. Pure: no IO, no async, no clock.
+//!
+//! Entry points: [`compile`] for one-shot use (the CLI), [`Database`] with [`SourceFile`] and
+//! [`Project`] inputs and the [`project_realm`] query for incremental use (the language server).
+
+mod db;
+mod lower_hcl;
+mod lower_sql;
+pub mod print_hcl;
+mod source_map;
+
+pub use db::{
+    Compiled, Database, Db, FileSyntax, Project, SourceFile, SourceKind, compile, file_syntax,
+    project_realm,
+};
+pub use source_map::{Location, SourceMap};

@@ -1,0 +1,1109 @@
+//! Resolution and lowering: every top-level block of every file becomes a declaration (after
+//! `for_each` expansion), declarations form the symbol table references resolve against, and
+//! each declaration is then lowered into the realm on its own, so a broken block costs only
+//! itself.
+
+mod attrs;
+mod objects;
+
+use std::collections::{HashMap, HashSet};
+
+use cairn_ir::{Dialect, ObjectPath, QualifiedName, Realm};
+use cairn_syntax::diag::did_you_mean;
+use cairn_syntax::hcl::parse::{BlockAst, HclExpr, Step, TemplatePart};
+use cairn_syntax::hcl::scan::ItemKind;
+use cairn_syntax::{Diagnostic, Span};
+
+use super::HclFile;
+use super::eval::{self, Ref, Value};
+use crate::db::Compiled;
+use crate::source_map::SourceMap;
+
+/// Where a block came from: its file and the offset its spans are relative to.
+#[derive(Clone, Copy)]
+struct Src<'a> {
+    file: &'a str,
+    offset: usize,
+}
+
+/// One object declaration: a top-level block, or one instance of a `for_each` block.
+struct Decl<'a> {
+    kind: &'static str,
+    block: &'a BlockAst,
+    src: Src<'a>,
+    /// The block's last label (what references name).
+    label: String,
+    /// The first of two labels (`table "a" "users"`): the qualifier references use.
+    qualifier: Option<String>,
+    /// The object's name: the `name` attribute, else the label.
+    name: String,
+    /// The schema it lives in (schema-level objects), once resolved.
+    schema: Option<String>,
+    each: Option<(Value, Value)>,
+}
+
+/// The evaluation environment of one block.
+#[derive(Clone, Copy)]
+struct Env<'e, 'a> {
+    src: Src<'a>,
+    each: Option<&'e (Value, Value)>,
+    /// The table (or view) whose body is being lowered: `column.x` resolves in it.
+    relation: Option<usize>,
+}
+
+/// The top-level block types and the dialects that have them.
+const OBJECT_KINDS: &[(&str, &[DialectTag])] = &[
+    ("schema", &[DialectTag::Pg, DialectTag::My, DialectTag::Lt]),
+    ("table", &[DialectTag::Pg, DialectTag::My, DialectTag::Lt]),
+    ("view", &[DialectTag::Pg, DialectTag::My, DialectTag::Lt]),
+    ("materialized", &[DialectTag::Pg]),
+    ("enum", &[DialectTag::Pg]),
+    ("function", &[DialectTag::Pg, DialectTag::My]),
+    ("procedure", &[DialectTag::Pg, DialectTag::My]),
+    ("aggregate", &[DialectTag::Pg]),
+    ("trigger", &[DialectTag::Pg, DialectTag::My, DialectTag::Lt]),
+    ("sequence", &[DialectTag::Pg]),
+    ("domain", &[DialectTag::Pg]),
+    ("composite", &[DialectTag::Pg]),
+    ("extension", &[DialectTag::Pg]),
+    ("policy", &[DialectTag::Pg]),
+    ("role", &[DialectTag::Pg, DialectTag::My]),
+    ("user", &[DialectTag::Pg, DialectTag::My]),
+    ("permission", &[DialectTag::Pg, DialectTag::My]),
+];
+
+/// Block types Atlas has that Cairn recognises but does not lower yet.
+const NOT_YET: &[&str] = &[
+    "event_trigger",
+    "range",
+    "server",
+    "foreign_table",
+    "user_mapping",
+    "collation",
+    "cast",
+    "data",
+    "event",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DialectTag {
+    Pg,
+    My,
+    Lt,
+}
+
+fn tag(d: Dialect) -> DialectTag {
+    match d {
+        Dialect::Postgres => DialectTag::Pg,
+        Dialect::Mysql(_) => DialectTag::My,
+        Dialect::Sqlite => DialectTag::Lt,
+    }
+}
+
+fn kind_static(kind: &str) -> Option<&'static str> {
+    OBJECT_KINDS.iter().map(|(k, _)| *k).find(|k| *k == kind)
+}
+
+struct Lowerer<'a> {
+    dialect: Dialect,
+    decls: Vec<Decl<'a>>,
+    vars: HashMap<String, (Option<&'a HclExpr>, Src<'a>)>,
+    locals: HashMap<String, (&'a HclExpr, Src<'a>)>,
+    cache: HashMap<String, Value>,
+    evaluating: HashSet<String>,
+    /// Declarations by kind and by label (and name), for reference lookup.
+    by_label: HashMap<(&'static str, String), Vec<usize>>,
+    realm: Realm,
+    source_map: SourceMap,
+    diags: Vec<Diagnostic>,
+    /// Where each object was declared first, for duplicate reports.
+    seen: HashMap<ObjectPath, (String, Span)>,
+}
+
+pub(super) fn lower_files(files: &[&HclFile], dialect: Dialect) -> Compiled {
+    let mut l = Lowerer {
+        dialect,
+        decls: Vec::new(),
+        vars: HashMap::new(),
+        locals: HashMap::new(),
+        cache: HashMap::new(),
+        evaluating: HashSet::new(),
+        by_label: HashMap::new(),
+        realm: Realm::new(dialect),
+        source_map: SourceMap::default(),
+        diags: Vec::new(),
+        seen: HashMap::new(),
+    };
+    l.collect(files);
+    l.lower_all();
+    Compiled {
+        realm: l.realm,
+        source_map: l.source_map,
+        diagnostics: l.diags,
+    }
+}
+
+fn d(src: Src<'_>, span: Span, code: &str, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(code, src.file, span.shift(src.offset), msg)
+}
+
+fn norm_keyword(s: &str) -> String {
+    s.trim().to_ascii_uppercase().replace([' ', '-'], "_")
+}
+
+impl<'a> Lowerer<'a> {
+    // ----- collection and for_each expansion -----
+
+    fn collect(&mut self, files: &[&'a HclFile]) {
+        let mut objects: Vec<(&'a BlockAst, Src<'a>)> = Vec::new();
+        for f in files {
+            for item in &f.items {
+                let Some(body) = &item.body else { continue };
+                let src = Src {
+                    file: &f.path,
+                    offset: item.offset,
+                };
+                for a in &body.attributes {
+                    let diag = d(
+                        src,
+                        a.name_span,
+                        "E2011",
+                        format!("unexpected top-level attribute `{}`", a.name),
+                    )
+                    .with_help("top-level values belong in a `locals { ... }` block");
+                    self.diags.push(diag);
+                }
+                debug_assert!(item.kind == ItemKind::Block || body.blocks.is_empty());
+                for b in &body.blocks {
+                    match b.ident.as_str() {
+                        "variable" => match b.labels.first() {
+                            Some(l) => {
+                                self.vars.insert(
+                                    l.value.clone(),
+                                    (b.attr("default").map(|a| &a.expr), src),
+                                );
+                            }
+                            None => self.diags.push(d(
+                                src,
+                                b.ident_span,
+                                "E2012",
+                                "a variable needs a name: `variable \"name\" { ... }`",
+                            )),
+                        },
+                        "locals" => {
+                            for a in &b.attributes {
+                                self.locals.insert(a.name.clone(), (&a.expr, src));
+                            }
+                        }
+                        _ => objects.push((b, src)),
+                    }
+                }
+            }
+        }
+        // Schemas first: every other object's `schema` attribute resolves against them.
+        let (schemas, others): (Vec<_>, Vec<_>) =
+            objects.into_iter().partition(|(b, _)| b.ident == "schema");
+        for (b, src) in schemas.into_iter().chain(others) {
+            self.declare(b, src);
+        }
+    }
+
+    fn declare(&mut self, b: &'a BlockAst, src: Src<'a>) {
+        let Some(kind) = kind_static(&b.ident).filter(|k| {
+            OBJECT_KINDS
+                .iter()
+                .any(|(n, ds)| n == k && ds.contains(&tag(self.dialect)))
+        }) else {
+            self.unknown_block(b, src, true);
+            return;
+        };
+        let env = Env {
+            src,
+            each: None,
+            relation: None,
+        };
+        let instances = match b.attr("for_each") {
+            None => vec![None],
+            Some(a) => match self.eval(env, &a.expr).items() {
+                Some(items) => items.into_iter().map(Some).collect(),
+                None => {
+                    self.diags.push(d(
+                        src,
+                        a.expr.span(),
+                        "E2013",
+                        "`for_each` expects a list, a set or an object",
+                    ));
+                    return;
+                }
+            },
+        };
+        for each in instances {
+            let label = b.labels.last().map(|l| l.value.clone());
+            let qualifier = (b.labels.len() == 2).then(|| b.labels[0].value.clone());
+            let env = Env {
+                src,
+                each: each.as_ref(),
+                relation: None,
+            };
+            let name = match b.attr("name") {
+                Some(a) => self.eval(env, &a.expr).as_text(),
+                None => label.clone(),
+            };
+            let Some(name) = name else {
+                self.diags.push(
+                    d(
+                        src,
+                        b.ident_span,
+                        "E2012",
+                        format!("this `{kind}` block has no name"),
+                    )
+                    .with_help(format!("write `{kind} \"name\" {{ ... }}`")),
+                );
+                return;
+            };
+            let schema = self.decl_schema(kind, b, env, qualifier.as_deref());
+            let idx = self.decls.len();
+            let label = label.unwrap_or_else(|| name.clone());
+            self.by_label
+                .entry((kind, label.clone()))
+                .or_default()
+                .push(idx);
+            if name != label {
+                self.by_label
+                    .entry((kind, name.clone()))
+                    .or_default()
+                    .push(idx);
+            }
+            self.decls.push(Decl {
+                kind,
+                block: b,
+                src,
+                label,
+                qualifier,
+                name,
+                schema,
+                each,
+            });
+        }
+    }
+
+    /// The schema of a schema-level object: its `schema` attribute, else the only schema
+    /// declared, else the dialect's default schema.
+    fn decl_schema(
+        &mut self,
+        kind: &str,
+        b: &'a BlockAst,
+        env: Env<'_, 'a>,
+        qualifier: Option<&str>,
+    ) -> Option<String> {
+        if matches!(
+            kind,
+            "schema" | "role" | "user" | "permission" | "trigger" | "policy"
+        ) {
+            return None;
+        }
+        if let Some(a) = b.attr("schema") {
+            return match self.eval(env, &a.expr) {
+                Value::Ref(Ref::Schema(s)) => Some(s),
+                Value::Error => None,
+                other => {
+                    self.diags.push(d(
+                        env.src,
+                        a.expr.span(),
+                        "E2013",
+                        format!(
+                            "`schema` expects a schema reference such as `schema.public`, not {}",
+                            other.kind_name()
+                        ),
+                    ));
+                    None
+                }
+            };
+        }
+        if let Some(q) = qualifier {
+            return Some(q.to_string());
+        }
+        let schemas: Vec<&str> = self
+            .decls
+            .iter()
+            .filter(|d| d.kind == "schema")
+            .map(|d| d.name.as_str())
+            .collect();
+        if let [only] = schemas.as_slice() {
+            return Some(only.to_string());
+        }
+        if let Some(s) = self.dialect.default_schema() {
+            return Some(s.to_string());
+        }
+        self.diags.push(
+            d(
+                env.src,
+                b.ident_span,
+                "E2012",
+                format!(
+                    "this `{kind}` needs a `schema` attribute: the files declare {} schemas",
+                    schemas.len()
+                ),
+            )
+            .with_help("add `schema = schema.<name>`"),
+        );
+        None
+    }
+
+    fn unknown_block(&mut self, b: &BlockAst, src: Src<'a>, top: bool) {
+        if top && NOT_YET.contains(&b.ident.as_str()) {
+            self.diags.push(Diagnostic::warning(
+                "E2019",
+                src.file,
+                b.ident_span.shift(src.offset),
+                format!(
+                    "`{}` blocks are not supported yet; this block is ignored",
+                    b.ident
+                ),
+            ));
+            return;
+        }
+        let known: Vec<&str> = OBJECT_KINDS
+            .iter()
+            .filter(|(_, ds)| ds.contains(&tag(self.dialect)))
+            .map(|(k, _)| *k)
+            .chain(["variable", "locals"])
+            .collect();
+        let mut diag = if kind_static(&b.ident).is_some() {
+            d(
+                src,
+                b.ident_span,
+                "E2010",
+                format!("`{}` blocks do not exist in {}", b.ident, self.dialect),
+            )
+        } else {
+            d(
+                src,
+                b.ident_span,
+                "E2010",
+                format!("unknown block type `{}`", b.ident),
+            )
+        };
+        if let Some(s) = did_you_mean(&b.ident, known.iter().copied()) {
+            diag = diag
+                .with_help(format!("did you mean `{s}`?"))
+                .with_suggestion(format!("replace with `{s}`"), s);
+        }
+        self.diags.push(diag);
+    }
+
+    // ----- evaluation -----
+
+    fn eval(&mut self, env: Env<'_, 'a>, e: &HclExpr) -> Value {
+        match e {
+            HclExpr::Null(_) => Value::Null,
+            HclExpr::Bool(b, _) => Value::Bool(*b),
+            HclExpr::Number(n, _) => Value::Num(n.clone()),
+            HclExpr::String(s, _) => Value::Str(s.clone()),
+            HclExpr::Template(parts, _) => {
+                let mut out = String::new();
+                for p in parts {
+                    match p {
+                        TemplatePart::Lit(s) => out.push_str(s),
+                        TemplatePart::Interp(x) => match self.eval(env, x) {
+                            Value::Error => return Value::Error,
+                            v => match v.as_text() {
+                                Some(s) => out.push_str(&s),
+                                None => {
+                                    self.diags.push(d(
+                                        env.src,
+                                        x.span(),
+                                        "E2013",
+                                        format!(
+                                            "cannot interpolate {} into a string",
+                                            v.kind_name()
+                                        ),
+                                    ));
+                                    return Value::Error;
+                                }
+                            },
+                        },
+                    }
+                }
+                Value::Str(out)
+            }
+            HclExpr::List(xs, _) => Value::List(xs.iter().map(|x| self.eval(env, x)).collect()),
+            HclExpr::Object(kv, _) => {
+                let mut out = Vec::new();
+                for (k, v) in kv {
+                    let key = match k {
+                        cairn_syntax::hcl::parse::ObjKey::Ident(s) => s.clone(),
+                        cairn_syntax::hcl::parse::ObjKey::Expr(x) => {
+                            match self.eval(env, x).as_text() {
+                                Some(s) => s,
+                                None => return Value::Error,
+                            }
+                        }
+                    };
+                    out.push((key, self.eval(env, v)));
+                }
+                Value::Map(out)
+            }
+            HclExpr::Paren(x, _) => self.eval(env, x),
+            HclExpr::Call { name, args, span } => {
+                let args: Vec<Value> = args.iter().map(|a| self.eval(env, a)).collect();
+                if args.contains(&Value::Error) {
+                    return Value::Error;
+                }
+                match eval::call(name, args) {
+                    Ok(v) => v,
+                    Err(msg) => {
+                        let mut diag = d(env.src, *span, "E2018", msg);
+                        if !eval::FUNCTIONS.contains(&name.as_str())
+                            && let Some(s) = did_you_mean(name, eval::FUNCTIONS.iter().copied())
+                        {
+                            diag = diag.with_help(format!("did you mean `{s}`?"));
+                        }
+                        self.diags.push(diag);
+                        Value::Error
+                    }
+                }
+            }
+            HclExpr::Conditional {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => match self.eval(env, cond) {
+                Value::Bool(true) => self.eval(env, then),
+                Value::Bool(false) => self.eval(env, otherwise),
+                Value::Error => Value::Error,
+                other => {
+                    self.diags.push(d(
+                        env.src,
+                        cond.span(),
+                        "E2013",
+                        format!("a condition must be a boolean, not {}", other.kind_name()),
+                    ));
+                    Value::Error
+                }
+            },
+            HclExpr::Unary { op, expr, span } => match (op.as_str(), self.eval(env, expr)) {
+                ("!", Value::Bool(b)) => Value::Bool(!b),
+                ("-", Value::Num(n)) => Value::Num(match n.strip_prefix('-') {
+                    Some(p) => p.to_string(),
+                    None => format!("-{n}"),
+                }),
+                (_, Value::Error) => Value::Error,
+                (op, v) => {
+                    self.diags.push(d(
+                        env.src,
+                        *span,
+                        "E2013",
+                        format!("`{op}` does not apply to {}", v.kind_name()),
+                    ));
+                    Value::Error
+                }
+            },
+            HclExpr::Binary { op, lhs, rhs, span } => {
+                let (l, r) = (self.eval(env, lhs), self.eval(env, rhs));
+                self.binary(env, op, l, r, *span)
+            }
+            HclExpr::For(f, span) => {
+                let coll = self.eval(env, &f.collection);
+                let Some(items) = coll.items() else {
+                    if coll != Value::Error {
+                        self.diags.push(d(
+                            env.src,
+                            *span,
+                            "E2013",
+                            "a `for` expression iterates a list or an object",
+                        ));
+                    }
+                    return Value::Error;
+                };
+                let mut list = Vec::new();
+                let mut map = Vec::new();
+                for (k, v) in items {
+                    let mut bound = HashMap::new();
+                    if let Some(kv) = &f.key_var {
+                        bound.insert(kv.clone(), k.clone());
+                    }
+                    bound.insert(f.value_var.clone(), v.clone());
+                    let keep = match &f.cond {
+                        Some(c) => self.eval_bound(env, c, &bound) == Value::Bool(true),
+                        None => true,
+                    };
+                    if !keep {
+                        continue;
+                    }
+                    let val = self.eval_bound(env, &f.value, &bound);
+                    match &f.key {
+                        Some(kx) => {
+                            let key = self
+                                .eval_bound(env, kx, &bound)
+                                .as_text()
+                                .unwrap_or_default();
+                            map.push((key, val));
+                        }
+                        None => list.push(val),
+                    }
+                }
+                if f.key.is_some() {
+                    Value::Map(map)
+                } else {
+                    Value::List(list)
+                }
+            }
+            HclExpr::Traversal { root, steps, span } => self.traverse(env, root, steps, *span),
+            HclExpr::Unsupported(text, span) => {
+                self.diags.push(d(
+                    env.src,
+                    *span,
+                    "E2013",
+                    format!("`{text}` is not supported in schema files"),
+                ));
+                Value::Error
+            }
+        }
+    }
+
+    /// Evaluates `e` with `for` variables bound, by substituting them as locals of a scope.
+    fn eval_bound(
+        &mut self,
+        env: Env<'_, 'a>,
+        e: &HclExpr,
+        bound: &HashMap<String, Value>,
+    ) -> Value {
+        match e {
+            HclExpr::Traversal { root, steps, span } if bound.contains_key(root) => {
+                let mut v = bound[root].clone();
+                for s in steps {
+                    let key = match s {
+                        Step::Attr(a, _) => Value::Str(a.clone()),
+                        Step::Index(x) => self.eval_bound(env, x, bound),
+                        Step::Splat(_) => return Value::Error,
+                    };
+                    v = match v.index(&key) {
+                        Some(v) => v,
+                        None => {
+                            self.diags.push(d(
+                                env.src,
+                                *span,
+                                "E2015",
+                                format!(
+                                    "`{root}` has no element `{}`",
+                                    key.as_text().unwrap_or_default()
+                                ),
+                            ));
+                            return Value::Error;
+                        }
+                    };
+                }
+                v
+            }
+            HclExpr::Template(parts, span) => {
+                let mut out = String::new();
+                for p in parts {
+                    match p {
+                        TemplatePart::Lit(s) => out.push_str(s),
+                        TemplatePart::Interp(x) => match self.eval_bound(env, x, bound).as_text() {
+                            Some(s) => out.push_str(&s),
+                            None => {
+                                self.diags.push(d(
+                                    env.src,
+                                    *span,
+                                    "E2013",
+                                    "cannot interpolate this value into a string",
+                                ));
+                                return Value::Error;
+                            }
+                        },
+                    }
+                }
+                Value::Str(out)
+            }
+            HclExpr::Call { name, args, span } => {
+                let args: Vec<Value> = args
+                    .iter()
+                    .map(|a| self.eval_bound(env, a, bound))
+                    .collect();
+                match eval::call(name, args) {
+                    Ok(v) => v,
+                    Err(m) => {
+                        self.diags.push(d(env.src, *span, "E2018", m));
+                        Value::Error
+                    }
+                }
+            }
+            HclExpr::Binary { op, lhs, rhs, span } => {
+                let (l, r) = (
+                    self.eval_bound(env, lhs, bound),
+                    self.eval_bound(env, rhs, bound),
+                );
+                self.binary(env, op, l, r, *span)
+            }
+            HclExpr::List(xs, _) => {
+                Value::List(xs.iter().map(|x| self.eval_bound(env, x, bound)).collect())
+            }
+            HclExpr::Paren(x, _) => self.eval_bound(env, x, bound),
+            _ => self.eval(env, e),
+        }
+    }
+
+    fn binary(&mut self, env: Env<'_, 'a>, op: &str, l: Value, r: Value, span: Span) -> Value {
+        if l == Value::Error || r == Value::Error {
+            return Value::Error;
+        }
+        let num = |v: &Value| match v {
+            Value::Num(n) => n.parse::<f64>().ok(),
+            _ => None,
+        };
+        let fmt = |x: f64| {
+            if x.fract() == 0.0 && x.abs() < 1e15 {
+                format!("{}", x as i64)
+            } else {
+                x.to_string()
+            }
+        };
+        let out = match op {
+            "==" => Some(Value::Bool(l == r)),
+            "!=" => Some(Value::Bool(l != r)),
+            "&&" | "||" => match (&l, &r) {
+                (Value::Bool(a), Value::Bool(b)) => {
+                    Some(Value::Bool(if op == "&&" { *a && *b } else { *a || *b }))
+                }
+                _ => None,
+            },
+            _ => match (num(&l), num(&r)) {
+                (Some(a), Some(b)) => match op {
+                    "+" => Some(Value::Num(fmt(a + b))),
+                    "-" => Some(Value::Num(fmt(a - b))),
+                    "*" => Some(Value::Num(fmt(a * b))),
+                    "/" if b != 0.0 => Some(Value::Num(fmt(a / b))),
+                    "%" if b != 0.0 => Some(Value::Num(fmt(a % b))),
+                    "<" => Some(Value::Bool(a < b)),
+                    ">" => Some(Value::Bool(a > b)),
+                    "<=" => Some(Value::Bool(a <= b)),
+                    ">=" => Some(Value::Bool(a >= b)),
+                    _ => None,
+                },
+                _ => None,
+            },
+        };
+        out.unwrap_or_else(|| {
+            self.diags.push(d(
+                env.src,
+                span,
+                "E2013",
+                format!(
+                    "`{op}` does not apply to {} and {}",
+                    l.kind_name(),
+                    r.kind_name()
+                ),
+            ));
+            Value::Error
+        })
+    }
+
+    fn var(&mut self, env: Env<'_, 'a>, kind: &str, name: &str, span: Span) -> Value {
+        let key = format!("{kind}.{name}");
+        if let Some(v) = self.cache.get(&key) {
+            return v.clone();
+        }
+        if !self.evaluating.insert(key.clone()) {
+            self.diags.push(d(
+                env.src,
+                span,
+                "E2018",
+                format!("`{key}` refers to itself"),
+            ));
+            return Value::Error;
+        }
+        let value = if kind == "var" {
+            match self.vars.get(name).copied() {
+                Some((Some(expr), src)) => self.eval(
+                    Env {
+                        src,
+                        each: None,
+                        relation: None,
+                    },
+                    expr,
+                ),
+                Some((None, _)) => {
+                    self.diags.push(
+                        d(
+                            env.src,
+                            span,
+                            "E2018",
+                            format!("variable `{name}` has no value"),
+                        )
+                        .with_help("give the variable a `default`"),
+                    );
+                    Value::Error
+                }
+                None => {
+                    let names: Vec<&str> = self.vars.keys().map(String::as_str).collect();
+                    let mut diag = d(env.src, span, "E2018", format!("unknown variable `{name}`"));
+                    if let Some(s) = did_you_mean(name, names) {
+                        diag = diag.with_help(format!("did you mean `var.{s}`?"));
+                    }
+                    self.diags.push(diag);
+                    Value::Error
+                }
+            }
+        } else {
+            match self.locals.get(name).copied() {
+                Some((expr, src)) => self.eval(
+                    Env {
+                        src,
+                        each: None,
+                        relation: None,
+                    },
+                    expr,
+                ),
+                None => {
+                    let names: Vec<&str> = self.locals.keys().map(String::as_str).collect();
+                    let mut diag = d(env.src, span, "E2018", format!("unknown local `{name}`"));
+                    if let Some(s) = did_you_mean(name, names) {
+                        diag = diag.with_help(format!("did you mean `local.{s}`?"));
+                    }
+                    self.diags.push(diag);
+                    Value::Error
+                }
+            }
+        };
+        self.evaluating.remove(&key);
+        self.cache.insert(key, value.clone());
+        value
+    }
+
+    fn step_key(&mut self, env: Env<'_, 'a>, s: &Step) -> Value {
+        match s {
+            Step::Attr(a, _) => Value::Str(a.clone()),
+            Step::Index(x) => self.eval(env, x),
+            Step::Splat(_) => Value::Error,
+        }
+    }
+
+    fn index_steps(&mut self, env: Env<'_, 'a>, mut v: Value, steps: &[Step], span: Span) -> Value {
+        for s in steps {
+            let key = self.step_key(env, s);
+            v = match v.index(&key) {
+                Some(v) => v,
+                None => {
+                    if v != Value::Error && key != Value::Error {
+                        self.diags.push(d(
+                            env.src,
+                            span,
+                            "E2015",
+                            format!(
+                                "{} has no element `{}`",
+                                v.kind_name(),
+                                key.as_text().unwrap_or_default()
+                            ),
+                        ));
+                    }
+                    return Value::Error;
+                }
+            };
+        }
+        v
+    }
+
+    fn traverse(&mut self, env: Env<'_, 'a>, root: &str, steps: &[Step], span: Span) -> Value {
+        match root {
+            "var" | "local" => {
+                let Some(Step::Attr(name, _)) = steps.first() else {
+                    self.diags.push(d(
+                        env.src,
+                        span,
+                        "E2018",
+                        format!("`{root}` needs a name: `{root}.name`"),
+                    ));
+                    return Value::Error;
+                };
+                let v = self.var(env, root, name, span);
+                self.index_steps(env, v, &steps[1..], span)
+            }
+            "each" => {
+                let Some((k, v)) = env.each else {
+                    self.diags.push(d(
+                        env.src,
+                        span,
+                        "E2018",
+                        "`each` is only defined inside a block with `for_each`",
+                    ));
+                    return Value::Error;
+                };
+                let base = match steps.first() {
+                    Some(Step::Attr(a, _)) if a == "key" => k.clone(),
+                    Some(Step::Attr(a, _)) if a == "value" => v.clone(),
+                    _ => {
+                        self.diags.push(d(
+                            env.src,
+                            span,
+                            "E2018",
+                            "`each` has `each.key` and `each.value`",
+                        ));
+                        return Value::Error;
+                    }
+                };
+                self.index_steps(env, base, &steps[1..], span)
+            }
+            "column" => {
+                let Some(rel) = env.relation else {
+                    self.diags.push(
+                        d(
+                            env.src,
+                            span,
+                            "E2015",
+                            "`column.x` names a column of the enclosing table; here there is none",
+                        )
+                        .with_help("write `table.<name>.column.<column>`"),
+                    );
+                    return Value::Error;
+                };
+                self.member(env, rel, root, steps, span)
+            }
+            _ => match kind_static(root) {
+                Some(kind) => self.object_ref(env, kind, steps, span),
+                None if steps.is_empty() => Value::Keyword(root.to_string()),
+                None => {
+                    self.diags.push(d(
+                        env.src,
+                        span,
+                        "E2015",
+                        format!("`{root}` is not a kind of object that can be referenced"),
+                    ));
+                    Value::Error
+                }
+            },
+        }
+    }
+
+    /// `table.users`, `table.public.users`, `schema.tenant["a"]`, `enum.status`, ... followed
+    /// by optional members (`.column.id`, `.name`).
+    fn object_ref(
+        &mut self,
+        env: Env<'_, 'a>,
+        kind: &'static str,
+        steps: &[Step],
+        span: Span,
+    ) -> Value {
+        let attr = |i: usize| match steps.get(i) {
+            Some(Step::Attr(a, _)) => Some(a.as_str()),
+            Some(Step::Index(HclExpr::String(s, _))) => Some(s.as_str()),
+            _ => None,
+        };
+        let Some(first) = attr(0) else {
+            self.diags.push(d(
+                env.src,
+                span,
+                "E2015",
+                format!("`{kind}` needs a name: `{kind}.name`"),
+            ));
+            return Value::Error;
+        };
+        // Qualified: `table.<schema or qualifier>.<label>`.
+        if let Some(second) = attr(1) {
+            let hits: Vec<usize> = self
+                .by_label
+                .get(&(kind, second.to_string()))
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&i| {
+                    let dcl = &self.decls[i];
+                    dcl.qualifier.as_deref() == Some(first) || dcl.schema.as_deref() == Some(first)
+                })
+                .collect();
+            if let [i] = hits.as_slice() {
+                return self.member(env, *i, kind, &steps[2..], span);
+            }
+        }
+        let mut hits: Vec<usize> = self
+            .by_label
+            .get(&(kind, first.to_string()))
+            .cloned()
+            .unwrap_or_default();
+        let mut rest = &steps[1..];
+        // `schema.tenant[each.value]`: pick the `for_each` instance.
+        if let Some(Step::Index(x)) = rest.first()
+            && hits.iter().any(|&i| self.decls[i].each.is_some())
+        {
+            let key = self.eval(env, x);
+            let key = key.as_text();
+            hits.retain(|&i| {
+                let dcl = &self.decls[i];
+                dcl.each
+                    .as_ref()
+                    .is_some_and(|(k, v)| k.as_text() == key || v.as_text() == key)
+                    || Some(&dcl.name) == key.as_ref()
+            });
+            rest = &rest[1..];
+        }
+        match hits.as_slice() {
+            [i] => self.member(env, *i, kind, rest, span),
+            [] => {
+                let names: Vec<String> = self
+                    .by_label
+                    .keys()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, n)| n.clone())
+                    .collect();
+                let mut diag = d(
+                    env.src,
+                    span,
+                    "E2015",
+                    format!("`{kind}.{first}` does not exist"),
+                );
+                if let Some(s) = did_you_mean(first, names.iter().map(String::as_str)) {
+                    diag = diag.with_help(format!("did you mean `{kind}.{s}`?"));
+                }
+                self.diags.push(diag);
+                Value::Error
+            }
+            many => {
+                let schemas: Vec<String> = many
+                    .iter()
+                    .filter_map(|&i| self.decls[i].schema.clone())
+                    .collect();
+                self.diags.push(
+                    d(
+                        env.src,
+                        span,
+                        "E2016",
+                        format!(
+                            "`{kind}.{first}` is ambiguous: it exists in schemas {}",
+                            schemas.join(", ")
+                        ),
+                    )
+                    .with_help(format!(
+                        "qualify it: `{kind}.{}.{first}`",
+                        schemas.first().map_or("<schema>", String::as_str)
+                    )),
+                );
+                Value::Error
+            }
+        }
+    }
+
+    fn qname(&self, i: usize) -> QualifiedName {
+        let dcl = &self.decls[i];
+        QualifiedName {
+            schema: dcl.schema.clone(),
+            name: dcl.name.clone(),
+        }
+    }
+
+    /// The reference to declaration `i`, followed by member steps (`.name`, `.column.x`).
+    fn member(
+        &mut self,
+        env: Env<'_, 'a>,
+        i: usize,
+        root: &str,
+        steps: &[Step],
+        span: Span,
+    ) -> Value {
+        if root == "column" {
+            return self.column_of(env, i, steps, span);
+        }
+        let dcl = &self.decls[i];
+        let base = match dcl.kind {
+            "schema" => Ref::Schema(dcl.name.clone()),
+            "table" | "view" | "materialized" => Ref::Relation {
+                kind: dcl.kind,
+                name: self.qname(i),
+            },
+            k => Ref::Object {
+                kind: k,
+                name: self.qname(i),
+            },
+        };
+        match steps {
+            [] => Value::Ref(base),
+            [Step::Attr(a, _)] if a == "name" => Value::Str(dcl.name.clone()),
+            [Step::Attr(a, _), rest @ ..]
+                if a == "column" && matches!(dcl.kind, "table" | "view" | "materialized") =>
+            {
+                self.column_of(env, i, rest, span)
+            }
+            [Step::Attr(a, _), ..] => {
+                self.diags.push(d(
+                    env.src,
+                    span,
+                    "E2015",
+                    format!("`{}.{}` has no member `{a}`", dcl.kind, dcl.label),
+                ));
+                Value::Error
+            }
+            _ => {
+                self.diags.push(d(
+                    env.src,
+                    span,
+                    "E2015",
+                    format!("`{}.{}` cannot be indexed", dcl.kind, dcl.label),
+                ));
+                Value::Error
+            }
+        }
+    }
+
+    /// The column named by `steps[0]` of relation `i`.
+    fn column_of(&mut self, env: Env<'_, 'a>, i: usize, steps: &[Step], span: Span) -> Value {
+        let name = match steps.first() {
+            Some(Step::Attr(a, _)) => a.clone(),
+            Some(Step::Index(HclExpr::String(s, _))) => s.clone(),
+            _ => {
+                self.diags.push(d(
+                    env.src,
+                    span,
+                    "E2015",
+                    "a column reference needs a name: `column.id`",
+                ));
+                return Value::Error;
+            }
+        };
+        let dcl = &self.decls[i];
+        let columns: Vec<&str> = dcl
+            .block
+            .blocks_named("column")
+            .filter_map(|c| c.labels.last().map(|l| l.value.as_str()))
+            .collect();
+        if !columns.contains(&name.as_str()) {
+            let prefix = if env.relation == Some(i) {
+                "column".to_string()
+            } else {
+                format!("{}.{}.column", dcl.kind, dcl.label)
+            };
+            let mut diag = d(
+                env.src,
+                span,
+                "E2015",
+                format!("`{}.{}` has no column `{name}`", dcl.kind, dcl.label),
+            );
+            if let Some(s) = did_you_mean(&name, columns.iter().copied()) {
+                diag = diag
+                    .with_help(format!("did you mean `{prefix}.{s}`?"))
+                    .with_suggestion(
+                        format!("replace with `{prefix}.{s}`"),
+                        format!("{prefix}.{s}"),
+                    );
+            }
+            self.diags.push(diag);
+            return Value::Error;
+        }
+        match &steps[1..] {
+            [] => Value::Ref(Ref::Column {
+                table: self.qname(i),
+                column: name,
+            }),
+            [Step::Attr(a, _)] if a == "name" => Value::Str(name),
+            _ => {
+                self.diags.push(d(
+                    env.src,
+                    span,
+                    "E2015",
+                    format!("column `{name}` has no such member"),
+                ));
+                Value::Error
+            }
+        }
+    }
+}

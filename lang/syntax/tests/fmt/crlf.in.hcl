@@ -1,0 +1,7 @@
+schema "public" {}
+table "t" {
+  schema = schema.public
+  as = <<-SQL
+  SELECT 1
+  SQL
+}

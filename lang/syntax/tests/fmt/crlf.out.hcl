@@ -1,0 +1,8 @@
+schema "public" {}
+
+table "t" {
+  schema = schema.public
+  as = <<-SQL
+  SELECT 1
+  SQL
+}

@@ -1,0 +1,7 @@
+variable foo {
+  type = string
+}
+table "a" "b" {
+  schema = schema.a
+}
+user "app@%" { password = var.pw }

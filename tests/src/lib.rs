@@ -1,0 +1,236 @@
+//! Shared helpers for the end-to-end tests: the `cairn` binary, scratch databases on the local
+//! PostgreSQL and MariaDB (fresh, randomly named, dropped afterwards), and the skip-or-fail rule
+//! (skip with a notice when a server is unreachable, fail under `CI=true`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Once;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The path of the `cairn` binary, building it first when the test runs alone.
+pub fn cairn_bin() -> PathBuf {
+    static BUILD: Once = Once::new();
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/<profile>/deps/<test> -> target/<profile>/cairn
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let bin = profile_dir.join(format!("cairn{}", std::env::consts::EXE_SUFFIX));
+    BUILD.call_once(|| {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "cairn-cli"])
+            .current_dir(repo_root())
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "building the cairn binary failed");
+    });
+    bin
+}
+
+/// Runs `cairn` with `args` in `dir`, without a terminal and with no standard input.
+pub fn cairn(dir: &Path, args: &[&str]) -> Output {
+    Command::new(cairn_bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run cairn")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A name no other test run will pick: `prefix_<pid>_<nanos>_<counter>`.
+pub fn unique_name(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{nanos:x}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub fn postgres_url() -> String {
+    std::env::var("CAIRN_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".into())
+}
+
+pub fn mysql_url() -> String {
+    std::env::var("CAIRN_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+}
+
+/// Called when a server is unreachable: a printed notice, or a failure under `CI=true`.
+pub fn unreachable(what: &str, err: &dyn std::fmt::Display) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{what} is unreachable under CI=true: {err}");
+    }
+    eprintln!(
+        "SKIPPED: {what} is unreachable ({err}); set CAIRN_TEST_POSTGRES_URL / CAIRN_TEST_MYSQL_URL"
+    );
+}
+
+/// Sets the path of a URL (`scheme://auth@host:port/PATH?query`) to `/db`.
+pub fn with_database(url: &str, db: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let (before_query, query) = match rest.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (rest, None),
+    };
+    let host = before_query.split('/').next().unwrap_or(before_query);
+    match query {
+        Some(q) => format!("{scheme}://{host}/{db}?{q}"),
+        None => format!("{scheme}://{host}/{db}"),
+    }
+}
+
+/// Adds (or replaces) `search_path` on a PostgreSQL URL.
+pub fn with_search_path(url: &str, schema: &str) -> String {
+    let base: String = match url.split_once('?') {
+        Some((a, q)) => {
+            let kept: Vec<&str> = q
+                .split('&')
+                .filter(|kv| !kv.starts_with("search_path="))
+                .collect();
+            if kept.is_empty() {
+                a.to_string()
+            } else {
+                format!("{a}?{}", kept.join("&"))
+            }
+        }
+        None => url.to_string(),
+    };
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}search_path={schema}")
+}
+
+/// Runs `sql` on a fresh connection from a thread of its own, so it works from `Drop`, whatever
+/// runtime (or none) the test is in.
+fn run_detached(url: String, sql: String, mysql: bool) {
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        rt.block_on(async move {
+            use sqlx::Connection;
+            if mysql {
+                let mut c = sqlx::MySqlConnection::connect(&url).await.ok()?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .ok()?;
+            } else {
+                let mut c = sqlx::PgConnection::connect(&url).await.ok()?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .ok()?;
+            }
+            Some(())
+        })
+    })
+    .join();
+}
+
+/// A scratch PostgreSQL database, dropped on drop.
+pub struct PgScratch {
+    pub name: String,
+    /// A URL of the scratch database (database scope).
+    pub url: String,
+    admin_url: String,
+}
+
+/// Creates a fresh PostgreSQL database, or returns `None` (after the notice) when unreachable.
+pub async fn pg_scratch() -> Option<PgScratch> {
+    use sqlx::Connection;
+    let admin_url = postgres_url();
+    let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
+        Ok(c) => c,
+        Err(e) => {
+            unreachable("PostgreSQL", &e);
+            return None;
+        }
+    };
+    let name = unique_name("cairn_t");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create scratch database");
+    let _ = admin.close().await;
+    Some(PgScratch {
+        url: with_database(&admin_url, &name),
+        name,
+        admin_url,
+    })
+}
+
+impl Drop for PgScratch {
+    fn drop(&mut self) {
+        run_detached(
+            self.admin_url.clone(),
+            format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            false,
+        );
+    }
+}
+
+/// A scratch MariaDB/MySQL database, dropped on drop.
+pub struct MyScratch {
+    pub name: String,
+    pub url: String,
+    admin_url: String,
+}
+
+pub async fn mysql_scratch() -> Option<MyScratch> {
+    use sqlx::Connection;
+    let admin_url = mysql_url();
+    let mut admin = match sqlx::MySqlConnection::connect(&admin_url).await {
+        Ok(c) => c,
+        Err(e) => {
+            unreachable("MariaDB/MySQL", &e);
+            return None;
+        }
+    };
+    let name = unique_name("cairn_t");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
+        .execute(&mut admin)
+        .await
+        .expect("create scratch database");
+    let _ = admin.close().await;
+    Some(MyScratch {
+        url: with_database(&admin_url, &name),
+        name,
+        admin_url,
+    })
+}
+
+impl Drop for MyScratch {
+    fn drop(&mut self) {
+        run_detached(
+            self.admin_url.clone(),
+            format!("DROP DATABASE IF EXISTS `{}`", self.name),
+            true,
+        );
+    }
+}
