@@ -1,0 +1,720 @@
+//! `cairn lint`: evaluates the rules (the standard library plus `--rules` files) over schema
+//! files and migration files.
+//!
+//! - A schema (`.hcl` files, `.sql` files with `--schema-file`, or a directory of them without
+//!   `atlas.sum`) is compiled into one state and checked by the `on schema` rules.
+//! - A migration file (any other `.sql` file, or every `.sql` file of a directory holding
+//!   `atlas.sum`) is linted from the state before it: the directory's earlier files are replayed
+//!   into that state, the file's own statements give the state after it, and the plan between
+//!   the two is checked by the `on plan` rules; the `on schema` rules check the state after it,
+//!   reporting only objects the file itself declares. Each plan finding is located at the
+//!   statement of the file that brings its change about.
+//! - `-- atlas:nolint [CODES]` / `-- cairn:nolint [CODES]` (codes, code families, rule names or
+//!   tags; none means all) above a statement silences it; at the top of the file, followed by a
+//!   blank line, the whole file. In HCL, `# cairn:nolint ...` above a block.
+//!
+//! Exit 1 when an error-severity finding remains.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use cairn_core::diff::{DiffOptions, diff};
+use cairn_core::plan::{PlanOptions, plan};
+use cairn_ir::{Dialect, Plan, Realm};
+use cairn_sema::rules::{Anchor, CompiledRules, Finding, LintTarget, evaluate};
+use cairn_syntax::Severity;
+use clap::Args;
+
+use crate::Outcome;
+use crate::commands::rules::{load_rule_paths, report_rule_diagnostics, stdlib};
+
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// Schema files, migration files, or directories (a directory holding atlas.sum is a
+    /// migration directory). Default: the current directory.
+    pub paths: Vec<String>,
+    /// The dialect of the files: postgres, mysql, mariadb or sqlite (else from the file suffix,
+    /// such as schema.pg.hcl).
+    #[arg(long = "dialect", value_name = "DIALECT")]
+    pub dialect: Option<String>,
+    /// More rule files or directories of `*.cairn` files (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<String>,
+    /// Read `.sql` paths as schema files (the desired state), not as migration files.
+    #[arg(long = "schema-file")]
+    pub schema_file: bool,
+    /// Output: human (default) or json.
+    #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
+    pub format: String,
+}
+
+pub const LINT_EXAMPLES: &str = "Examples:
+  cairn lint schema.pg.hcl
+  cairn lint migrations/ --dialect postgres --format json
+  cairn lint migrations/20240102_add_index.sql --dialect postgres --rules policies/
+  cairn lint schema.sql --schema-file --dialect mysql
+
+In migration files, `-- atlas:nolint DS103` (or `-- cairn:nolint`) above a statement silences
+those codes for it; at the top of the file, followed by a blank line, for the whole file.";
+
+/// One reported problem, located in a file by byte offsets.
+#[derive(Clone, Debug)]
+struct Diag {
+    code: String,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
+    file: String,
+    start: usize,
+    end: usize,
+}
+
+/// Everything lint knows about a file it reports into.
+struct Report {
+    texts: BTreeMap<String, String>,
+    diags: Vec<Diag>,
+}
+
+pub fn run(args: LintArgs) -> Result<Outcome> {
+    let json = match args.format.as_str() {
+        "human" => false,
+        "json" => true,
+        other => bail!("unknown --format {other:?} for lint: expected human or json"),
+    };
+    let mut rules = stdlib();
+    rules.extend(load_rule_paths(&args.rules)?);
+    if report_rule_diagnostics(&rules) {
+        bail!("the rule files have errors");
+    }
+    let paths = if args.paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.paths.clone()
+    };
+    let mut report = Report {
+        texts: BTreeMap::new(),
+        diags: Vec::new(),
+    };
+    let mut schema_files: Vec<PathBuf> = Vec::new();
+    for p in &paths {
+        let path = Path::new(p);
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if meta.is_dir() {
+            if path.join("atlas.sum").is_file() {
+                let files = sql_files(path)?;
+                let dialect = dialect_of(args.dialect.as_deref(), &files)?;
+                for i in 0..files.len() {
+                    lint_migration(&files[..i], &files[i], dialect, &rules, &mut report)?;
+                }
+            } else {
+                schema_files.extend(crate::load::schema_files(path)?);
+            }
+        } else if p.ends_with(".sql") && !args.schema_file {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            let earlier: Vec<PathBuf> = match dir {
+                Some(d) => sql_files(d)?
+                    .into_iter()
+                    .filter(|f| f.file_name() < path.file_name())
+                    .collect(),
+                None => sql_files(Path::new("."))?
+                    .into_iter()
+                    .filter(|f| f.file_name() < path.file_name())
+                    .collect(),
+            };
+            let dialect = dialect_of(args.dialect.as_deref(), std::slice::from_ref(&path.into()))?;
+            lint_migration(&earlier, path, dialect, &rules, &mut report)?;
+        } else {
+            schema_files.push(path.to_path_buf());
+        }
+    }
+    if !schema_files.is_empty() {
+        let dialect = dialect_of(args.dialect.as_deref(), &schema_files)?;
+        lint_schema(&schema_files, dialect, &rules, &mut report)?;
+    }
+    report
+        .diags
+        .sort_by(|a, b| (&a.file, a.start).cmp(&(&b.file, b.start)));
+    let failed = report.diags.iter().any(|d| d.severity == Severity::Error);
+    if json {
+        print_json(&report);
+    } else {
+        print_human(&report);
+    }
+    Ok(if failed {
+        Outcome::Failed
+    } else {
+        Outcome::Success
+    })
+}
+
+fn dialect_of(explicit: Option<&str>, files: &[PathBuf]) -> Result<Dialect> {
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    crate::load::file_dialect(explicit, &[], &names)
+}
+
+/// The `.sql` files of a directory, sorted by name (the migration order).
+fn sql_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<(String, String)> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok((path.display().to_string(), text))
+}
+
+/// Reports the compiler's errors for `files` into the report; returns whether there were any.
+fn compile_errors(compiled: &cairn_sema::Compiled, report: &mut Report) -> bool {
+    let mut any = false;
+    for d in compiled.diagnostics.iter().filter(|d| d.is_error()) {
+        any = true;
+        report.diags.push(Diag {
+            code: d.code.clone(),
+            severity: Severity::Error,
+            message: d.message.clone(),
+            help: d.help.clone(),
+            file: d.file.clone(),
+            start: d.span.start as usize,
+            end: d.span.end as usize,
+        });
+    }
+    any
+}
+
+fn lint_schema(
+    files: &[PathBuf],
+    dialect: Dialect,
+    rules: &[CompiledRules],
+    report: &mut Report,
+) -> Result<()> {
+    let inputs: Vec<(String, String)> = files.iter().map(|f| read(f)).collect::<Result<_>>()?;
+    for (p, t) in &inputs {
+        report.texts.insert(p.clone(), t.clone());
+    }
+    let compiled = cairn_sema::compile(&inputs, dialect);
+    if compile_errors(&compiled, report) {
+        return Ok(());
+    }
+    let target = LintTarget::schema(&compiled.realm);
+    let first = inputs.first().map(|(p, _)| p.clone()).unwrap_or_default();
+    for set in rules {
+        for f in evaluate(set, &target, &BTreeMap::new()).findings {
+            let (file, start, end) = match &f.anchor {
+                Anchor::Object { path, .. } => match compiled.source_map.get(path) {
+                    Some(loc) => (
+                        loc.file.clone(),
+                        loc.span.start as usize,
+                        loc.span.end as usize,
+                    ),
+                    None => (first.clone(), 0, 0),
+                },
+                _ => (first.clone(), 0, 0),
+            };
+            let text = report.texts.get(&file).map(String::as_str).unwrap_or("");
+            if suppressed(text, &file, start, &f) {
+                continue;
+            }
+            report.diags.push(diag(&f, file, start, end));
+        }
+    }
+    Ok(())
+}
+
+fn diag(f: &Finding, file: String, start: usize, end: usize) -> Diag {
+    Diag {
+        code: f.code.clone().unwrap_or_else(|| f.name.clone()),
+        severity: f.severity,
+        message: f.message.clone(),
+        help: f.help.clone(),
+        file,
+        start,
+        end,
+    }
+}
+
+/// A default schema exists on both sides whether or not a state mentions it.
+fn keep_default_schema(before: &mut Realm, after: &mut Realm) {
+    cairn_core::rules_test::keep_default_schema(before, after);
+}
+
+fn plan_between(before: &Realm, after: &Realm) -> Result<Plan> {
+    let (mut b, mut a) = (before.clone(), after.clone());
+    keep_default_schema(&mut b, &mut a);
+    let d = diff(&b, &a, &DiffOptions::default());
+    if !d.errors.is_empty() {
+        bail!("{}", d.errors.join("; "));
+    }
+    Ok(plan(
+        crate::drivers::planner(after.dialect),
+        &d,
+        &b,
+        &a,
+        &PlanOptions::default(),
+    ))
+}
+
+fn lint_migration(
+    earlier: &[PathBuf],
+    file: &Path,
+    dialect: Dialect,
+    rules: &[CompiledRules],
+    report: &mut Report,
+) -> Result<()> {
+    let mut inputs: Vec<(String, String)> =
+        earlier.iter().map(|f| read(f)).collect::<Result<_>>()?;
+    let (path, text) = read(file)?;
+    report.texts.insert(path.clone(), text.clone());
+    let stmts = split_statements(&text);
+    let header = file_directives(&text);
+    if header.as_ref().is_some_and(|codes| codes.is_empty()) {
+        return Ok(());
+    }
+    let before = cairn_sema::compile(&inputs, dialect);
+    inputs.push((path.clone(), text.clone()));
+    let after = cairn_sema::compile(&inputs, dialect);
+    if compile_errors(&after, report) {
+        return Ok(());
+    }
+    let mut before_realm = before.realm.clone();
+    let mut after_realm = after.realm.clone();
+    keep_default_schema(&mut before_realm, &mut after_realm);
+    let whole = plan_between(&before_realm, &after_realm)?;
+    let target = LintTarget {
+        dialect,
+        before: Some(&before_realm),
+        after: &after_realm,
+        plan: Some(&whole),
+        server_version: None,
+        schema_rules: true,
+    };
+    // Which statement of the file brings each change of the whole-file plan about: found by
+    // replaying the file statement by statement, on first need.
+    let mut owners: Option<Vec<Option<usize>>> = None;
+    for set in rules {
+        for f in evaluate(set, &target, &BTreeMap::new()).findings {
+            let (start, end) = match &f.anchor {
+                Anchor::Change(_) | Anchor::Statement(_) => {
+                    let changes: Vec<usize> = match &f.anchor {
+                        Anchor::Change(i) => vec![*i],
+                        Anchor::Statement(i) => whole
+                            .statements
+                            .get(*i)
+                            .map(|s| s.changes.clone())
+                            .unwrap_or_default(),
+                        _ => Vec::new(),
+                    };
+                    let owners = match &owners {
+                        Some(o) => o,
+                        None => owners.insert(change_owners(
+                            &inputs[..inputs.len() - 1],
+                            &path,
+                            &text,
+                            &stmts,
+                            &before_realm,
+                            &whole,
+                            dialect,
+                        )),
+                    };
+                    match changes
+                        .iter()
+                        .find_map(|c| owners.get(*c).copied().flatten())
+                    {
+                        Some(s) => (stmts[s].start, stmts[s].end),
+                        None => stmts.first().map_or((0, 0), |s| (s.start, s.end)),
+                    }
+                }
+                Anchor::Object { path: obj, .. } => match after.source_map.get(obj) {
+                    // Schema findings are reported only for what this file declares.
+                    Some(loc) if loc.file == path => {
+                        (loc.span.start as usize, loc.span.end as usize)
+                    }
+                    _ => continue,
+                },
+                Anchor::None => (0, 0),
+            };
+            if header
+                .as_ref()
+                .is_some_and(|codes| directive_matches(codes, &f))
+            {
+                continue;
+            }
+            if suppressed(&text, &path, start, &f) {
+                continue;
+            }
+            report.diags.push(diag(&f, path.clone(), start, end));
+        }
+    }
+    Ok(())
+}
+
+/// For each change of `whole`, the index of the statement of the file whose own effect (the
+/// diff between the states before and after it) contains a change with the same summary.
+fn change_owners(
+    earlier: &[(String, String)],
+    path: &str,
+    text: &str,
+    stmts: &[Stmt],
+    before: &Realm,
+    whole: &Plan,
+    dialect: Dialect,
+) -> Vec<Option<usize>> {
+    let mut owners: Vec<Option<usize>> = vec![None; whole.changes.len()];
+    let mut prev = before.clone();
+    for (i, s) in stmts.iter().enumerate() {
+        let mut inputs = earlier.to_vec();
+        inputs.push((path.to_string(), text[..s.end].to_string()));
+        let next = cairn_sema::compile(&inputs, dialect).realm;
+        let (mut b, mut a) = (prev.clone(), next.clone());
+        keep_default_schema(&mut b, &mut a);
+        let d = diff(&b, &a, &DiffOptions::default());
+        for c in &d.changes {
+            let (summary, kind, table) = (c.summary(), c.kind(), c.table());
+            for (j, w) in whole.changes.iter().enumerate() {
+                if owners[j].is_none() && w.summary() == summary {
+                    owners[j] = Some(i);
+                }
+            }
+            // A change the whole-file plan words differently: same kind on the same table.
+            for (j, w) in whole.changes.iter().enumerate() {
+                if owners[j].is_none() && w.kind() == kind && w.table() == table {
+                    owners[j] = Some(i);
+                }
+            }
+        }
+        prev = next;
+    }
+    owners
+}
+
+/// One statement of a SQL file: its byte range (trimmed) and the comment lines right above it.
+#[derive(Clone, Debug)]
+struct Stmt {
+    start: usize,
+    end: usize,
+    /// The comment block above the statement, and whether a blank line separates it from the
+    /// statement.
+    comments: Vec<String>,
+    detached: bool,
+}
+
+/// Splits SQL text into statements at `;`, outside strings, quoted names, comments and
+/// dollar-quoted bodies. Tracks the comment lines above each statement.
+fn split_statements(text: &str) -> Vec<Stmt> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut start: Option<usize> = None;
+    let mut comments: Vec<String> = Vec::new();
+    let mut detached = false;
+    let mut blank_since_comment = false;
+    while i < b.len() {
+        let c = b[i];
+        if start.is_none() {
+            if c == b'\n' {
+                // Two newlines in a row (ignoring spaces) separate a comment block.
+                let rest = &text[i + 1..];
+                let line_end = rest.find('\n').map_or(rest.len(), |n| n);
+                if rest[..line_end].trim().is_empty() && !comments.is_empty() {
+                    blank_since_comment = true;
+                }
+                i += 1;
+                continue;
+            }
+            if c.is_ascii_whitespace() || c == b';' {
+                i += 1;
+                continue;
+            }
+            if text[i..].starts_with("--") || text[i..].starts_with('#') {
+                let end = text[i..].find('\n').map_or(b.len(), |n| i + n);
+                if blank_since_comment {
+                    // A new block: the previous one stands apart.
+                    comments.clear();
+                    blank_since_comment = false;
+                }
+                comments.push(text[i..end].to_string());
+                i = end;
+                continue;
+            }
+            if text[i..].starts_with("/*") {
+                let end = text[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
+                i = end;
+                continue;
+            }
+            start = Some(i);
+            detached = blank_since_comment;
+            blank_since_comment = false;
+        }
+        match c {
+            b'\'' | b'"' | b'`' => {
+                i += 1;
+                while i < b.len() && b[i] != c {
+                    if b[i] == b'\\' && c == b'\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if text[i..].starts_with("--") => {
+                i = text[i..].find('\n').map_or(b.len(), |n| i + n);
+            }
+            b'/' if text[i..].starts_with("/*") => {
+                i = text[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
+            }
+            b'$' => {
+                // A dollar quote: $tag$ ... $tag$.
+                let rest = &text[i + 1..];
+                match rest.find('$') {
+                    Some(n)
+                        if rest[..n]
+                            .chars()
+                            .all(|ch| ch.is_alphanumeric() || ch == '_') =>
+                    {
+                        let tag = &text[i..i + n + 2];
+                        let body = i + n + 2;
+                        i = text[body..]
+                            .find(tag)
+                            .map_or(b.len(), |m| body + m + tag.len());
+                    }
+                    _ => i += 1,
+                }
+            }
+            b';' => {
+                out.push(Stmt {
+                    start: start.take().unwrap_or(i),
+                    end: i + 1,
+                    comments: std::mem::take(&mut comments),
+                    detached,
+                });
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    if let Some(s) = start {
+        let end = text.trim_end().len().max(s);
+        out.push(Stmt {
+            start: s,
+            end,
+            comments: std::mem::take(&mut comments),
+            detached,
+        });
+    }
+    out
+}
+
+/// The codes of a `nolint` directive in a comment line, if it is one (empty: all).
+fn nolint_codes(line: &str) -> Option<Vec<String>> {
+    let body = line
+        .trim_start()
+        .trim_start_matches("--")
+        .trim_start_matches('#')
+        .trim_start_matches("//")
+        .trim();
+    let rest = body
+        .strip_prefix("atlas:nolint")
+        .or_else(|| body.strip_prefix("cairn:nolint"))?;
+    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    Some(rest.split_whitespace().map(str::to_string).collect())
+}
+
+/// The file-level directive: a nolint in the comment block at the top of the file, when a
+/// blank line (or the end of the file) follows the block.
+fn file_directives(text: &str) -> Option<Vec<String>> {
+    let mut block = Vec::new();
+    let mut separated = true;
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with("--") || l.starts_with('#') {
+            block.push(l);
+        } else if l.is_empty() {
+            if !block.is_empty() {
+                break;
+            }
+        } else {
+            separated = false;
+            break;
+        }
+    }
+    if !separated {
+        return None;
+    }
+    let mut codes: Option<Vec<String>> = None;
+    for line in block {
+        if let Some(c) = nolint_codes(line) {
+            if c.is_empty() {
+                return Some(Vec::new());
+            }
+            codes.get_or_insert_with(Vec::new).extend(c);
+        }
+    }
+    codes
+}
+
+/// Whether a directive's codes name a finding: its code, its code family (`DS`), its rule
+/// name or one of its tags; no codes names everything.
+fn directive_matches(codes: &[String], f: &Finding) -> bool {
+    codes.is_empty()
+        || codes.iter().any(|c| {
+            f.code.as_deref() == Some(c.as_str())
+                || f.code.as_deref().is_some_and(|code| {
+                    c.chars().all(|ch| ch.is_ascii_uppercase()) && code.starts_with(c.as_str())
+                })
+                || &f.name == c
+                || f.tags.contains(c)
+        })
+}
+
+/// Whether a statement-level (SQL) or block-level (HCL) nolint above the finding's location
+/// silences it.
+fn suppressed(text: &str, file: &str, offset: usize, f: &Finding) -> bool {
+    let comments: Vec<String> = if file.ends_with(".hcl") {
+        hcl_block_comments(text, offset)
+    } else {
+        match split_statements(text)
+            .into_iter()
+            .find(|s| s.start <= offset && offset <= s.end)
+        {
+            Some(s) if !s.detached => s.comments,
+            _ => Vec::new(),
+        }
+    };
+    comments
+        .iter()
+        .filter_map(|l| nolint_codes(l))
+        .any(|codes| directive_matches(&codes, f))
+}
+
+/// The comment lines right above the top-level HCL block that contains `offset`.
+fn hcl_block_comments(text: &str, offset: usize) -> Vec<String> {
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0, |pos, l| {
+            let at = *pos;
+            *pos += l.len();
+            Some((at, l))
+        })
+        .collect();
+    let Some(mut i) = lines.iter().rposition(|(at, _)| *at <= offset) else {
+        return Vec::new();
+    };
+    // Up to the line that opens the block: it starts in column 0 with a word.
+    while i > 0 && !lines[i].1.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        i -= 1;
+    }
+    let mut out = Vec::new();
+    while i > 0 {
+        i -= 1;
+        let l = lines[i].1.trim();
+        if l.starts_with('#') || l.starts_with("//") {
+            out.push(l.to_string());
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn print_json(report: &Report) {
+    let diags: Vec<serde_json::Value> = report
+        .diags
+        .iter()
+        .map(|d| {
+            let text = report.texts.get(&d.file).map(String::as_str).unwrap_or("");
+            let (line, column) = line_col(text, d.start);
+            let (end_line, end_column) = line_col(text, d.end.max(d.start));
+            serde_json::json!({
+                "code": d.code,
+                "severity": d.severity.name(),
+                "message": d.message,
+                "help": d.help,
+                "file": d.file,
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+            })
+        })
+        .collect();
+    println!("{}", serde_json::json!({ "diagnostics": diags }));
+}
+
+fn print_human(report: &Report) {
+    for d in &report.diags {
+        let text = report.texts.get(&d.file).map(String::as_str).unwrap_or("");
+        let (line, column) = line_col(text, d.start);
+        println!(
+            "{}:{line}:{column}: {}[{}]: {}",
+            d.file,
+            d.severity.name(),
+            d.code,
+            d.message
+        );
+        if let Some(h) = &d.help {
+            println!("  help: {h}");
+        }
+    }
+    let errors = report
+        .diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let others = report.diags.len() - errors;
+    if report.diags.is_empty() {
+        println!("No issues found.");
+    } else {
+        println!("{errors} error(s), {others} other finding(s)");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_statements_and_keeps_their_comments() {
+        let sql = "-- atlas:nolint\n\n-- cairn:nolint DS102\nDROP TABLE t;\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\nSELECT 'a;b' -- x;\n;";
+        let s = split_statements(sql);
+        assert_eq!(s.len(), 3);
+        assert_eq!(&sql[s[0].start..s[0].end], "DROP TABLE t;");
+        assert_eq!(s[0].comments, vec!["-- cairn:nolint DS102"]);
+        assert!(s[0].detached || !s[0].comments.is_empty());
+        assert!(sql[s[1].start..s[1].end].ends_with("LANGUAGE sql;"));
+        assert!(sql[s[2].start..s[2].end].starts_with("SELECT 'a;b'"));
+        assert_eq!(
+            nolint_codes("-- atlas:nolint DS103 destructive"),
+            Some(vec!["DS103".into(), "destructive".into()])
+        );
+        assert_eq!(nolint_codes("-- atlas:nolintx"), None);
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+
+    #[test]
+    fn file_level_directives_need_a_blank_line() {
+        let sql = "-- atlas:nolint DS102\n\nDROP TABLE t;";
+        assert_eq!(file_directives(sql), Some(vec!["DS102".to_string()]));
+        let sql = "-- atlas:nolint DS102\nDROP TABLE t;";
+        assert_eq!(file_directives(sql), None);
+        let sql = "-- atlas:nolint\n\n-- cairn:nolint DS102\nDROP TABLE t;";
+        assert_eq!(file_directives(sql), Some(vec![]));
+    }
+}

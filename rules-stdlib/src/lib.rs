@@ -1,0 +1,199 @@
+//! Cairn's standard library of lint rules, written in the rules language: one rule per
+//! `rules/<family>/<CODE>-<name>.cairn` file, with its documentation and its own `test` blocks.
+//!
+//! The files are embedded with `include_str!`; [`RULES`] lists them (kept by hand: the test
+//! `every_rule_file_is_listed` fails when a file under `rules/` is missing from it).
+
+pub mod docs;
+
+use cairn_sema::rules::{CompiledRules, compile_rules_text};
+
+/// Every standard rule file: its path under `rules/` and its text.
+pub const RULES: &[(&str, &str)] = &[
+    // BEGIN RULES
+    (
+        "constraint/CD101-drop-foreign-key.cairn",
+        include_str!("../rules/constraint/CD101-drop-foreign-key.cairn"),
+    ),
+    (
+        "constraint/CD102-drop-check.cairn",
+        include_str!("../rules/constraint/CD102-drop-check.cairn"),
+    ),
+    (
+        "data-dependent/MF101-unique-index-on-existing-column.cairn",
+        include_str!("../rules/data-dependent/MF101-unique-index-on-existing-column.cairn"),
+    ),
+    (
+        "data-dependent/MF103-add-required-column.cairn",
+        include_str!("../rules/data-dependent/MF103-add-required-column.cairn"),
+    ),
+    (
+        "data-dependent/MF104-set-not-null.cairn",
+        include_str!("../rules/data-dependent/MF104-set-not-null.cairn"),
+    ),
+    (
+        "destructive/DS101-drop-schema.cairn",
+        include_str!("../rules/destructive/DS101-drop-schema.cairn"),
+    ),
+    (
+        "destructive/DS102-drop-table.cairn",
+        include_str!("../rules/destructive/DS102-drop-table.cairn"),
+    ),
+    (
+        "destructive/DS103-drop-column.cairn",
+        include_str!("../rules/destructive/DS103-drop-column.cairn"),
+    ),
+    (
+        "incompatible/BC101-rename-table.cairn",
+        include_str!("../rules/incompatible/BC101-rename-table.cairn"),
+    ),
+    (
+        "incompatible/BC102-rename-column.cairn",
+        include_str!("../rules/incompatible/BC102-rename-column.cairn"),
+    ),
+    (
+        "mysql/MY101-add-not-null-column-without-default.cairn",
+        include_str!("../rules/mysql/MY101-add-not-null-column-without-default.cairn"),
+    ),
+    (
+        "naming/NM102-table-name.cairn",
+        include_str!("../rules/naming/NM102-table-name.cairn"),
+    ),
+    (
+        "naming/NM103-column-name.cairn",
+        include_str!("../rules/naming/NM103-column-name.cairn"),
+    ),
+    (
+        "postgres/PG101-create-index-not-concurrently.cairn",
+        include_str!("../rules/postgres/PG101-create-index-not-concurrently.cairn"),
+    ),
+    (
+        "postgres/PG102-drop-index-not-concurrently.cairn",
+        include_str!("../rules/postgres/PG102-drop-index-not-concurrently.cairn"),
+    ),
+    (
+        "postgres/PG301-column-type-rewrite.cairn",
+        include_str!("../rules/postgres/PG301-column-type-rewrite.cairn"),
+    ),
+    (
+        "security/SEC101-superuser-role.cairn",
+        include_str!("../rules/security/SEC101-superuser-role.cairn"),
+    ),
+    (
+        "security/SEC102-grant-to-public.cairn",
+        include_str!("../rules/security/SEC102-grant-to-public.cairn"),
+    ),
+    (
+        "security/SEC103-grant-all.cairn",
+        include_str!("../rules/security/SEC103-grant-all.cairn"),
+    ),
+    (
+        "security/SEC104-rls-without-policies.cairn",
+        include_str!("../rules/security/SEC104-rls-without-policies.cairn"),
+    ),
+    (
+        "security/SEC105-policies-without-rls.cairn",
+        include_str!("../rules/security/SEC105-policies-without-rls.cairn"),
+    ),
+    (
+        "sqlite/LT101-set-not-null-without-default.cairn",
+        include_str!("../rules/sqlite/LT101-set-not-null-without-default.cairn"),
+    ),
+    // END RULES
+];
+
+/// The path a stdlib file is reported under (`stdlib/destructive/DS102-drop-table.cairn`).
+pub fn display_path(path: &str) -> String {
+    format!("stdlib/{path}")
+}
+
+/// Compiles every standard rule file (each stands alone: `use std` only).
+pub fn compile_all() -> Vec<CompiledRules> {
+    RULES
+        .iter()
+        .map(|(path, text)| compile_rules_text(&display_path(path), text))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_file_is_listed() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut on_disk = Vec::new();
+        for family in std::fs::read_dir(&root).unwrap() {
+            let family = family.unwrap().path();
+            for f in std::fs::read_dir(&family).unwrap() {
+                let f = f.unwrap().path();
+                if f.extension().is_some_and(|e| e == "cairn") {
+                    let rel = f
+                        .strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    on_disk.push(rel);
+                }
+            }
+        }
+        on_disk.sort();
+        let mut listed: Vec<String> = RULES.iter().map(|(p, _)| p.to_string()).collect();
+        listed.sort();
+        assert_eq!(on_disk, listed);
+    }
+
+    #[test]
+    fn every_file_compiles_cleanly_with_one_documented_rule() {
+        for c in compile_all() {
+            assert!(c.diagnostics.is_empty(), "{}: {:#?}", c.path, c.diagnostics);
+            assert_eq!(c.rules.len(), 1, "{}: one rule per file", c.path);
+            let rule = &c.rules[0];
+            let code = rule.code.as_deref().expect("stdlib rules have codes");
+            assert!(
+                c.path.contains(&format!("/{code}-{}.cairn", rule.name)),
+                "{}",
+                c.path
+            );
+            let doc = rule.doc.as_ref().expect("stdlib rules are documented");
+            assert!(!doc.summary.is_empty(), "{}: no summary", c.path);
+            assert!(
+                doc.section("Why it matters").is_some(),
+                "{}: no `## Why it matters`",
+                c.path
+            );
+            assert!(
+                doc.section("Use instead").is_some(),
+                "{}: no `## Use instead`",
+                c.path
+            );
+            assert!(
+                c.tests.iter().any(|t| t.expects.is_empty())
+                    && c.tests.iter().any(|t| !t.expects.is_empty()),
+                "{}: needs a firing and a clean test",
+                c.path
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod docs_tests {
+    /// docs/rules/ is generated from the rule files; it must say what they say.
+    #[test]
+    fn the_checked_in_rule_reference_is_current() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules");
+        let pages = super::docs::pages(&super::compile_all());
+        let mut stale = Vec::new();
+        for (name, text) in &pages {
+            let on_disk = std::fs::read_to_string(root.join(name)).unwrap_or_default();
+            if &on_disk != text {
+                stale.push(name.clone());
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "docs/rules is stale ({stale:?}): run `cargo run -p cairn-cli -- rules docs`"
+        );
+    }
+}
