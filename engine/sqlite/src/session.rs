@@ -1,0 +1,119 @@
+//! The SQLite connection for the versioned executor: statements, text rows and explicit
+//! transactions. The pool has one connection, so a session holds it until it is closed.
+
+use cairn_core::{BoxFuture, EngineError, Session};
+use sqlx::pool::PoolConnection;
+use sqlx::{Executor, Row, Sqlite};
+
+pub(crate) struct LiteSession {
+    conn: Option<PoolConnection<Sqlite>>,
+    in_tx: bool,
+}
+
+fn stmt_err(sql: &str, e: sqlx::Error) -> EngineError {
+    EngineError::Statement {
+        statement: sql.to_string(),
+        message: e.to_string(),
+    }
+}
+
+pub(crate) async fn open(pool: &sqlx::SqlitePool) -> Result<Box<dyn Session>, EngineError> {
+    let conn = pool.acquire().await.map_err(|e| EngineError::Query {
+        context: "opening a session".into(),
+        message: e.to_string(),
+    })?;
+    Ok(Box::new(LiteSession {
+        conn: Some(conn),
+        in_tx: false,
+    }))
+}
+
+impl LiteSession {
+    fn conn(&mut self) -> &mut PoolConnection<Sqlite> {
+        self.conn.as_mut().expect("an open session")
+    }
+
+    async fn run(&mut self, sql: &str) -> Result<(), EngineError> {
+        self.conn()
+            .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())))
+            .await
+            .map(|_| ())
+            .map_err(|e| stmt_err(sql, e))
+    }
+}
+
+fn cell(row: &sqlx::sqlite::SqliteRow, i: usize) -> Option<String> {
+    if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+        return v;
+    }
+    if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+        return v.map(|v| v.to_string());
+    }
+    if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
+        return v.map(|v| v.to_string());
+    }
+    if let Ok(v) = row.try_get::<Option<bool>, _>(i) {
+        return v.map(|v| v.to_string());
+    }
+    None
+}
+
+impl Session for LiteSession {
+    fn execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), EngineError>> {
+        Box::pin(self.run(sql))
+    }
+
+    fn query<'a>(
+        &'a mut self,
+        sql: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Option<String>>>, EngineError>> {
+        Box::pin(async move {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .fetch_all(&mut **self.conn())
+                .await
+                .map_err(|e| stmt_err(sql, e))?;
+            Ok(rows
+                .iter()
+                .map(|r| (0..r.columns().len()).map(|i| cell(r, i)).collect())
+                .collect())
+        })
+    }
+
+    fn begin(&mut self) -> BoxFuture<'_, Result<(), EngineError>> {
+        Box::pin(async move {
+            // IMMEDIATE takes the write lock up front: two deployers never interleave.
+            self.run("BEGIN IMMEDIATE").await?;
+            self.in_tx = true;
+            Ok(())
+        })
+    }
+
+    fn commit(&mut self) -> BoxFuture<'_, Result<(), EngineError>> {
+        Box::pin(async move {
+            self.in_tx = false;
+            self.run("COMMIT").await
+        })
+    }
+
+    fn rollback(&mut self) -> BoxFuture<'_, Result<(), EngineError>> {
+        Box::pin(async move {
+            self.in_tx = false;
+            self.run("ROLLBACK").await
+        })
+    }
+
+    fn close(mut self: Box<Self>) -> BoxFuture<'static, ()> {
+        Box::pin(async move {
+            if self.in_tx {
+                let _ = self.run("ROLLBACK").await;
+            }
+            // The pool's one connection outlives the session: a migration that switched
+            // foreign-key enforcement off (and failed, or never switched it on) must not leave
+            // it off for what runs next.
+            if let Some(conn) = self.conn.as_mut() {
+                crate::restore_settings(conn).await;
+            }
+            drop(self.conn.take());
+        })
+    }
+}
