@@ -1,0 +1,320 @@
+//! Editor features as plain data over the salsa database: diagnostics, hover, go-to-definition
+//! and completion for schema files (HCL, SQL) and rules files (`*.cairn`). No LSP types here:
+//! positions are byte offsets and results are Cairn values; `cairn-lsp` converts at the edge.
+//!
+//! Invariant: every query takes any text and any offset and never panics.
+
+mod hcl;
+mod rules;
+
+use std::collections::BTreeMap;
+
+pub use cairn_ir::Dialect;
+use cairn_sema::rules::RulesSet;
+use cairn_sema::{Database, Project, SourceFile, SourceKind};
+use cairn_syntax::{Diagnostic, Span};
+use salsa::Setter;
+
+/// A place in a file (the file as the editor named it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub span: Span,
+}
+
+/// Markdown to show over `span`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    pub markdown: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionKind {
+    Field,
+    Keyword,
+    Function,
+    Variable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: Option<String>,
+    pub doc: Option<String>,
+}
+
+/// The dialect a schema file is read in, from its suffix (`.pg.hcl`, `.my.sql`...), if it says.
+pub fn dialect_of_path(path: &str) -> Option<Dialect> {
+    let stem = path
+        .strip_suffix(".hcl")
+        .or_else(|| path.strip_suffix(".sql"))?;
+    let ext = stem.rsplit_once('.')?.1;
+    match ext {
+        "pg" => Some(Dialect::Postgres),
+        "my" => Some(Dialect::MYSQL),
+        "ma" => Some(Dialect::MARIADB),
+        "lt" => Some(Dialect::Sqlite),
+        _ => None,
+    }
+}
+
+/// Which group of files a schema file is compiled with: its dialect, and HCL or SQL.
+type ProjectKey = (Dialect, SourceKind);
+
+/// The open files and the database they are compiled in. Owned by one thread (salsa's database
+/// is `Send`, not `Sync`); edits go through `&mut self`.
+pub struct AnalysisHost {
+    db: Database,
+    files: BTreeMap<String, SourceFile>,
+    projects: BTreeMap<String, Project>,
+    rules: Option<RulesSet>,
+    default_dialect: Dialect,
+}
+
+impl Default for AnalysisHost {
+    fn default() -> Self {
+        AnalysisHost::new(Dialect::Postgres)
+    }
+}
+
+impl AnalysisHost {
+    /// `default_dialect` is used for schema files whose name does not say their dialect.
+    pub fn new(default_dialect: Dialect) -> AnalysisHost {
+        AnalysisHost {
+            db: Database::default(),
+            files: BTreeMap::new(),
+            projects: BTreeMap::new(),
+            rules: None,
+            default_dialect,
+        }
+    }
+
+    pub fn set_default_dialect(&mut self, dialect: Dialect) {
+        if dialect != self.default_dialect {
+            self.default_dialect = dialect;
+            self.projects.clear();
+            self.sync_groups();
+        }
+    }
+
+    /// Whether the server handles this file at all.
+    pub fn is_supported(path: &str) -> bool {
+        SourceKind::of_path(path).is_some()
+    }
+
+    /// Sets (or adds) a file's text. Unsupported files are ignored.
+    pub fn set_file(&mut self, path: &str, text: String) {
+        let Some(kind) = SourceKind::of_path(path) else {
+            return;
+        };
+        match self.files.get(path) {
+            Some(file) => {
+                let file = *file;
+                if file.text(&self.db) != &text {
+                    file.set_text(&mut self.db).to(text);
+                }
+            }
+            None => {
+                let file = SourceFile::new(&self.db, path.to_string(), text, kind);
+                self.files.insert(path.to_string(), file);
+                self.sync_groups();
+            }
+        }
+    }
+
+    pub fn remove_file(&mut self, path: &str) {
+        if self.files.remove(path).is_some() {
+            self.sync_groups();
+        }
+    }
+
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(|f| f.text(&self.db).as_str())
+    }
+
+    fn key_of(&self, path: &str, kind: SourceKind) -> ProjectKey {
+        (dialect_of_path(path).unwrap_or(self.default_dialect), kind)
+    }
+
+    fn key_name((dialect, kind): ProjectKey) -> String {
+        format!("{}:{kind:?}", dialect.name())
+    }
+
+    /// Regroups the schema files into projects and the rules files into the rules set.
+    fn sync_groups(&mut self) {
+        let mut groups: BTreeMap<String, (Dialect, Vec<SourceFile>)> = BTreeMap::new();
+        let mut rules = Vec::new();
+        for (path, file) in &self.files {
+            let kind = *file.kind(&self.db);
+            if kind == SourceKind::Rules {
+                rules.push(*file);
+                continue;
+            }
+            let key = self.key_of(path, kind);
+            groups
+                .entry(Self::key_name(key))
+                .or_insert_with(|| (key.0, Vec::new()))
+                .1
+                .push(*file);
+        }
+        for (name, (dialect, files)) in groups {
+            match self.projects.get(&name) {
+                Some(p) => {
+                    let p = *p;
+                    if p.files(&self.db) != &files {
+                        p.set_files(&mut self.db).to(files);
+                    }
+                }
+                None => {
+                    let p = Project::new(&self.db, files, dialect);
+                    self.projects.insert(name, p);
+                }
+            }
+        }
+        match self.rules {
+            Some(set) => {
+                if set.files(&self.db) != &rules {
+                    set.set_files(&mut self.db).to(rules);
+                }
+            }
+            None => self.rules = Some(RulesSet::new(&self.db, rules)),
+        }
+    }
+
+    /// The project a schema file is compiled in.
+    fn project_of(&self, path: &str) -> Option<(Project, SourceFile)> {
+        let file = *self.files.get(path)?;
+        let kind = *file.kind(&self.db);
+        if kind == SourceKind::Rules {
+            return None;
+        }
+        let project = *self
+            .projects
+            .get(&Self::key_name(self.key_of(path, kind)))?;
+        Some((project, file))
+    }
+
+    fn compiled_schema(&self, path: &str) -> Option<&cairn_sema::Compiled> {
+        let (project, _) = self.project_of(path)?;
+        Some(cairn_sema::project_realm(&self.db, project))
+    }
+
+    fn compiled_rules(&self, path: &str) -> Option<&cairn_sema::rules::CompiledRules> {
+        let file = *self.files.get(path)?;
+        if *file.kind(&self.db) != SourceKind::Rules {
+            return None;
+        }
+        Some(cairn_sema::rules::compile_rules(
+            &self.db,
+            self.rules?,
+            file,
+        ))
+    }
+
+    /// The diagnostics whose primary span is in `path`.
+    pub fn diagnostics(&self, path: &str) -> Vec<Diagnostic> {
+        let all = if let Some(c) = self.compiled_rules(path) {
+            &c.diagnostics
+        } else if let Some(c) = self.compiled_schema(path) {
+            &c.diagnostics
+        } else {
+            return Vec::new();
+        };
+        all.iter().filter(|d| d.file == path).cloned().collect()
+    }
+
+    /// Every open file, for republishing diagnostics after an edit elsewhere.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    pub fn hover(&self, path: &str, offset: usize) -> Option<Hover> {
+        let text = self.text(path)?;
+        if let Some(c) = self.compiled_rules(path) {
+            return rules::hover(text, offset, c);
+        }
+        let compiled = self.compiled_schema(path)?;
+        hcl::hover(path, text, offset, compiled)
+    }
+
+    pub fn definition(&self, path: &str, offset: usize) -> Option<Location> {
+        let text = self.text(path)?;
+        if let Some(c) = self.compiled_rules(path) {
+            return rules::definition(path, text, offset, c);
+        }
+        let compiled = self.compiled_schema(path)?;
+        hcl::definition(path, text, offset, compiled)
+    }
+
+    pub fn completions(&self, path: &str, offset: usize) -> Vec<Completion> {
+        let Some(text) = self.text(path) else {
+            return Vec::new();
+        };
+        if let Some(c) = self.compiled_rules(path) {
+            return rules::completions(text, offset, c);
+        }
+        Vec::new()
+    }
+}
+
+/// The dotted word (`table.users.column.id`) around `offset`, cut after the segment the offset
+/// is in: the segments and the span of that last segment.
+pub(crate) fn path_at(text: &str, offset: usize) -> Option<(Vec<&str>, Span)> {
+    let bytes = text.as_bytes();
+    let offset = offset.min(bytes.len());
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut start = offset;
+    while start > 0 && (is_word(bytes[start - 1]) || bytes[start - 1] == b'.') {
+        start -= 1;
+    }
+    let mut end = offset;
+    while end < bytes.len() && is_word(bytes[end]) {
+        end += 1;
+    }
+    if start == end {
+        return None;
+    }
+    let word = &text[start..end];
+    let mut segments = Vec::new();
+    let mut pos = start;
+    let mut span = Span::new(start, end);
+    for seg in word.split('.') {
+        let seg_end = pos + seg.len();
+        segments.push(seg);
+        if offset <= seg_end {
+            span = Span::new(pos, seg_end);
+            break;
+        }
+        pos = seg_end + 1;
+    }
+    if segments.iter().any(|s| s.is_empty()) {
+        return None;
+    }
+    Some((segments, span))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_at_cuts_at_cursor_segment() {
+        let t = "x = table.users.column.id";
+        let (segs, span) = path_at(t, 12).unwrap();
+        assert_eq!(segs, vec!["table", "users"]);
+        assert_eq!(&t[span.start as usize..span.end as usize], "users");
+        let (segs, _) = path_at(t, t.len()).unwrap();
+        assert_eq!(segs, vec!["table", "users", "column", "id"]);
+        assert!(path_at("", 0).is_none());
+        assert!(path_at("a", 99).is_some());
+    }
+
+    #[test]
+    fn dialect_suffixes() {
+        assert_eq!(dialect_of_path("a.pg.hcl"), Some(Dialect::Postgres));
+        assert_eq!(dialect_of_path("a.lt.sql"), Some(Dialect::Sqlite));
+        assert_eq!(dialect_of_path("schema.hcl"), None);
+    }
+}

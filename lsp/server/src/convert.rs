@@ -1,0 +1,90 @@
+//! Byte offsets <-> LSP positions (UTF-16 code units), and Cairn diagnostics -> LSP diagnostics:
+//! the only place diagnostics are rendered for editors.
+
+use cairn_syntax::{Diagnostic, Severity, Span};
+use lsp_types::{DiagnosticSeverity, NumberOrString, Position, Range};
+
+/// The start offset of each line of a text.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let col: usize = self.text[self.starts[line]..offset]
+            .chars()
+            .map(char::len_utf16)
+            .sum();
+        Position::new(line as u32, col as u32)
+    }
+
+    pub fn offset(&self, pos: Position) -> usize {
+        let Some(&start) = self.starts.get(pos.line as usize) else {
+            return self.text.len();
+        };
+        let mut units = 0usize;
+        for (i, ch) in self.text[start..].char_indices() {
+            if units >= pos.character as usize || ch == '\n' {
+                return start + i;
+            }
+            units += ch.len_utf16();
+        }
+        self.text.len()
+    }
+
+    pub fn range(&self, span: Span) -> Range {
+        Range::new(
+            self.position(span.start as usize),
+            self.position(span.end as usize),
+        )
+    }
+}
+
+pub fn diagnostic(index: &LineIndex<'_>, d: &Diagnostic) -> lsp_types::Diagnostic {
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    lsp_types::Diagnostic {
+        range: index.range(d.span),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+            Severity::Hint => DiagnosticSeverity::HINT,
+        }),
+        code: Some(NumberOrString::String(d.code.clone())),
+        source: Some("cairn".to_string()),
+        message,
+        ..lsp_types::Diagnostic::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_round_trip() {
+        let t = "ab\né😀x\n";
+        let idx = LineIndex::new(t);
+        let x = t.find('x').unwrap();
+        assert_eq!(idx.position(x), Position::new(1, 3));
+        assert_eq!(idx.offset(Position::new(1, 3)), x);
+        assert_eq!(idx.offset(Position::new(9, 0)), t.len());
+        assert_eq!(idx.offset(Position::new(0, 99)), 2);
+    }
+}
