@@ -1,0 +1,263 @@
+//! The project file on the command line: `-c/--config`, `--env`, `--var`. The selected
+//! environment's attributes fill the flags the user did not give (an explicit flag wins):
+//! `url` -> `--url` (and `--from` on `schema diff`), `dev` -> `--dev-url`, `src` /
+//! `schema { src }` -> `--to`, `schemas` -> `--schema`, `exclude` -> `--exclude`,
+//! `migration { dir format baseline exec_order lock_timeout revisions_schema }` -> the migrate
+//! flags, `diff { concurrent_index }` -> `--concurrent-index`. `env://NAME` in a URL flag reads
+//! the environment's attribute NAME.
+
+use anyhow::{Result, anyhow, bail};
+use cairn_core::project::{self, Env, Inputs};
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+
+use crate::args::{Cli, Command, SchemaCommand, ScopeArgs};
+use crate::commands::migrate::{DbArgs, DirArgs, MigrateCommand};
+
+/// The global project flags, as parsed.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ProjectArgs {
+    /// The project file (default: cairn.hcl, else atlas.hcl, in the working directory).
+    #[arg(
+        short = 'c',
+        long = "config",
+        value_name = "file://PATH",
+        global = true
+    )]
+    pub config: Option<String>,
+    /// The environment of the project file whose attributes fill unset flags.
+    #[arg(long = "env", value_name = "NAME", global = true)]
+    pub env: Option<String>,
+    /// A project-file variable: name=value (repeatable; repeated for list variables).
+    #[arg(long = "var", value_name = "NAME=VALUE", global = true, value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    project::parse_var(s)
+}
+
+/// Was this argument given on the command line (not a default, not absent)?
+fn explicit(m: &ArgMatches, id: &str) -> bool {
+    matches!(m.try_get_raw(id), Ok(Some(_))) && m.value_source(id) == Some(ValueSource::CommandLine)
+}
+
+/// The matches of the innermost subcommand.
+fn leaf(m: &ArgMatches) -> &ArgMatches {
+    match m.subcommand() {
+        Some((_, sub)) => leaf(sub),
+        None => m,
+    }
+}
+
+/// Loads the project file when `--env`, `-c` or `--var` asks for it, and fills the command's
+/// unset flags from the selected environment. Then checks that the URLs a command needs are
+/// there (they are optional on the command line, since an environment may supply them).
+pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
+    let p = cli.project.clone();
+    let env = if p.env.is_some() || p.config.is_some() || !p.vars.is_empty() {
+        let cwd = std::env::current_dir()?;
+        let file = project::find(p.config.as_deref(), &cwd)?;
+        match file {
+            Some(path) => {
+                let inputs = Inputs {
+                    env: p.env.clone(),
+                    vars: p.vars.clone(),
+                };
+                // Errors name the file as the user would: relative to the working directory.
+                let shown = path.strip_prefix(&cwd).unwrap_or(&path);
+                project::load(shown, &inputs)?.env
+            }
+            None if p.env.is_some() => bail!(
+                "--env {}: no project file: neither cairn.hcl nor atlas.hcl is in {} (name one with -c file://PATH)",
+                p.env.as_deref().unwrap_or_default(),
+                cwd.display()
+            ),
+            None => bail!(
+                "--var needs a project file: neither cairn.hcl nor atlas.hcl is in {}",
+                cwd.display()
+            ),
+        }
+    } else {
+        None
+    };
+    let m = leaf(matches);
+    let e = env.as_ref();
+    match &mut cli.command {
+        Command::Schema(SchemaCommand::Inspect(a)) => {
+            fill(&mut a.url, m, "url", e.and_then(|e| e.url.clone()));
+            fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
+            fill_scope(&mut a.scope, m, e);
+            a.url = required(env_urls(&a.url, e)?, "--url", "url")?;
+            a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
+        }
+        Command::Schema(SchemaCommand::Diff(a)) => {
+            fill(&mut a.from, m, "from", e.and_then(|e| e.url.clone()));
+            fill(&mut a.to, m, "to", e.map(single_src).transpose()?.flatten());
+            fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
+            fill_scope(&mut a.scope, m, e);
+            a.from = required(env_urls(&a.from, e)?, "--from", "url")?;
+            a.to = required(env_urls(&a.to, e)?, "--to", "src")?;
+            a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
+        }
+        Command::Schema(SchemaCommand::Apply(a)) => {
+            fill(&mut a.url, m, "url", e.and_then(|e| e.url.clone()));
+            fill(&mut a.to, m, "to", e.map(single_src).transpose()?.flatten());
+            fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
+            fill_scope(&mut a.scope, m, e);
+            if !explicit(m, "concurrent_index")
+                && let Some(d) = e.and_then(|e| e.diff.as_ref())
+                && (d.concurrent_index_add == Some(true) || d.concurrent_index_drop == Some(true))
+            {
+                a.concurrent_index = true;
+            }
+            a.url = required(env_urls(&a.url, e)?, "--url", "url")?;
+            a.to = required(env_urls(&a.to, e)?, "--to", "src")?;
+            a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
+        }
+        Command::Migrate(cmd) => {
+            let mig = e.and_then(|e| e.migration.as_ref());
+            match cmd {
+                MigrateCommand::Hash(d) | MigrateCommand::Validate(d) => fill_dir(d, m, e),
+                MigrateCommand::New(a) => fill_dir(&mut a.dir, m, e),
+                MigrateCommand::Ls(a) => fill_dir(&mut a.dir, m, e),
+                MigrateCommand::Apply(a) => {
+                    fill_db(&mut a.db, m, e)?;
+                    if let Some(mig) = mig {
+                        fill_opt(&mut a.baseline, m, "baseline", mig.baseline.clone());
+                        fill(
+                            &mut a.lock_timeout,
+                            m,
+                            "lock_timeout",
+                            mig.lock_timeout.clone(),
+                        );
+                        let order = mig
+                            .exec_order
+                            .as_deref()
+                            .map(|o| o.to_lowercase().replace('_', "-"));
+                        fill(&mut a.exec_order, m, "exec_order", order);
+                    }
+                }
+                MigrateCommand::Status(a) => fill_db(&mut a.db, m, e)?,
+                MigrateCommand::Set(a) => {
+                    fill_db(&mut a.db, m, e)?;
+                    if let Some(mig) = mig {
+                        fill(
+                            &mut a.lock_timeout,
+                            m,
+                            "lock_timeout",
+                            mig.lock_timeout.clone(),
+                        );
+                    }
+                }
+            }
+        }
+        // Commands without URLs (fmt, lint, rules, ...) take nothing from the environment yet.
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Sets `slot` from the environment when the flag was not given.
+fn fill(slot: &mut String, m: &ArgMatches, id: &str, from_env: Option<String>) {
+    if !explicit(m, id)
+        && let Some(v) = from_env
+    {
+        *slot = v;
+    }
+}
+
+fn fill_opt(slot: &mut Option<String>, m: &ArgMatches, id: &str, from_env: Option<String>) {
+    if !explicit(m, id) && from_env.is_some() {
+        *slot = from_env;
+    }
+}
+
+fn fill_scope(scope: &mut ScopeArgs, m: &ArgMatches, e: Option<&Env>) {
+    let Some(e) = e else { return };
+    if !explicit(m, "schemas") && !e.schemas.is_empty() {
+        scope.schemas = e.schemas.clone();
+    }
+    if !explicit(m, "exclude") && !e.exclude.is_empty() {
+        scope.exclude = e.exclude.clone();
+    }
+}
+
+fn fill_dir(d: &mut DirArgs, m: &ArgMatches, e: Option<&Env>) {
+    let Some(mig) = e.and_then(|e| e.migration.as_ref()) else {
+        return;
+    };
+    if explicit(m, "dir") {
+        return;
+    }
+    let Some(dir) = &mig.dir else { return };
+    d.dir = match mig.format.as_deref() {
+        Some(f) if !f.eq_ignore_ascii_case("atlas") && !dir.contains("format=") => {
+            let sep = if dir.contains('?') { '&' } else { '?' };
+            format!("{dir}{sep}format={f}")
+        }
+        _ => dir.clone(),
+    };
+}
+
+fn fill_db(db: &mut DbArgs, m: &ArgMatches, e: Option<&Env>) -> Result<()> {
+    fill(&mut db.url, m, "url", e.and_then(|e| e.url.clone()));
+    fill_dir(&mut db.dir, m, e);
+    fill_opt(
+        &mut db.revisions_schema,
+        m,
+        "revisions_schema",
+        e.and_then(|e| e.migration.as_ref())
+            .and_then(|mig| mig.revisions_schema.clone()),
+    );
+    db.url = required(env_urls(&db.url, e)?, "--url", "url")?;
+    Ok(())
+}
+
+/// The env's one `src` URL (`--to` takes one).
+fn single_src(e: &Env) -> Result<Option<String>> {
+    match e.src.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        many => bail!(
+            "env {:?} has {} src entries; Cairn takes one (a directory of schema files works: src = \"file://schema/\")",
+            e.name,
+            many.len()
+        ),
+    }
+}
+
+/// `env://NAME`: the selected environment's attribute NAME.
+fn env_urls(u: &str, e: Option<&Env>) -> Result<String> {
+    let Some(name) = u.strip_prefix("env://") else {
+        return Ok(u.to_string());
+    };
+    let e = e.ok_or_else(|| {
+        anyhow!("{u}: env:// URLs read an attribute of the selected environment; give --env NAME")
+    })?;
+    e.attribute(name)
+        .ok_or_else(|| anyhow!("{u}: env {:?} has no attribute {name:?}", e.name))
+}
+
+/// A command-line usage error (exit 2): a URL the command needs is missing.
+#[derive(Debug)]
+pub struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// A URL the command needs, from the flag or the environment.
+fn required(v: String, flag: &str, attr: &str) -> Result<String> {
+    if v.is_empty() {
+        return Err(UsageError(format!(
+            "{flag} is required: give {flag} URL, or --env NAME with an environment that sets `{attr}`"
+        ))
+        .into());
+    }
+    Ok(v)
+}
