@@ -13,6 +13,8 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub project: crate::project::ProjectArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -20,6 +22,18 @@ pub enum Command {
     /// Work with schemas: inspect a database or schema files, format HCL.
     #[command(subcommand)]
     Schema(SchemaCommand),
+    /// The versioned workflow: migration directories, atlas.sum and the revisions table.
+    #[command(subcommand)]
+    Migrate(crate::commands::migrate::MigrateCommand),
+    /// Check schema files and migration files against the rules (the standard library and
+    /// --rules files); exit 1 when an error-severity finding remains.
+    #[command(after_help = crate::commands::lint::LINT_EXAMPLES)]
+    Lint(crate::commands::lint::LintArgs),
+    /// Rule files: list the rules, run their tests.
+    #[command(subcommand)]
+    Rules(crate::commands::rules::RulesCommand),
+    /// The language server for editors, over stdin/stdout (see editors/README.md).
+    Lsp(crate::commands::lsp::LspArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -86,7 +100,13 @@ pub struct ScopeArgs {
 #[derive(Args, Debug)]
 pub struct InspectArgs {
     /// The database (sqlite://, postgres://, mysql://, maria://) or schema files (file://path) to inspect.
-    #[arg(short = 'u', long = "url", value_name = "URL")]
+    #[arg(
+        short = 'u',
+        long = "url",
+        value_name = "URL",
+        default_value = "",
+        hide_default_value = true
+    )]
     pub url: String,
     /// A dev database URL; its scheme also names the dialect of file sources.
     #[arg(long = "dev-url", value_name = "URL")]
@@ -114,10 +134,21 @@ pub struct FmtArgs {
 #[derive(Args, Debug)]
 pub struct DiffArgs {
     /// The current state: a database or files.
-    #[arg(short = 'f', long = "from", value_name = "URL")]
+    #[arg(
+        short = 'f',
+        long = "from",
+        value_name = "URL",
+        default_value = "",
+        hide_default_value = true
+    )]
     pub from: String,
     /// The desired state: a database or files.
-    #[arg(long = "to", value_name = "URL")]
+    #[arg(
+        long = "to",
+        value_name = "URL",
+        default_value = "",
+        hide_default_value = true
+    )]
     pub to: String,
     #[arg(long = "dev-url", value_name = "URL")]
     pub dev_url: Option<String>,
@@ -137,10 +168,21 @@ pub struct DiffArgs {
 #[derive(Args, Debug)]
 pub struct ApplyArgs {
     /// The database to change.
-    #[arg(short = 'u', long = "url", value_name = "URL")]
+    #[arg(
+        short = 'u',
+        long = "url",
+        value_name = "URL",
+        default_value = "",
+        hide_default_value = true
+    )]
     pub url: String,
     /// The desired state: schema files (file://) or another database.
-    #[arg(long = "to", value_name = "URL")]
+    #[arg(
+        long = "to",
+        value_name = "URL",
+        default_value = "",
+        hide_default_value = true
+    )]
     pub to: String,
     #[arg(long = "dev-url", value_name = "URL")]
     pub dev_url: Option<String>,

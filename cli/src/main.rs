@@ -5,11 +5,12 @@ mod args;
 mod commands;
 mod drivers;
 mod load;
+mod project;
 mod render;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::args::{Cli, Command, SchemaCommand};
 
@@ -24,7 +25,17 @@ pub enum Outcome {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // The project file (`--env`, `-c`, `--var`) fills the flags the user did not give.
+    if let Err(e) = project::resolve(&mut cli, &matches) {
+        let msg = cairn_core::url::redact(&format!("{e:#}"));
+        eprintln!("{} {msg}", render::style::error_label());
+        return ExitCode::from(if e.is::<project::UsageError>() { 2 } else { 1 });
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -42,6 +53,10 @@ fn main() -> ExitCode {
             Command::Schema(SchemaCommand::Fmt(a)) => commands::schema_fmt::run(a),
             Command::Schema(SchemaCommand::Diff(a)) => commands::schema_diff::run(a).await,
             Command::Schema(SchemaCommand::Apply(a)) => commands::schema_apply::run(a).await,
+            Command::Migrate(m) => commands::migrate::run(m).await,
+            Command::Lint(a) => commands::lint::run(a),
+            Command::Rules(r) => commands::rules::run(r),
+            Command::Lsp(a) => commands::lsp::run(a),
         }
     });
     match result {

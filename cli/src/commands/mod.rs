@@ -1,5 +1,9 @@
 //! One module per command.
 
+pub mod lint;
+pub mod lsp;
+pub mod migrate;
+pub mod rules;
 pub mod schema_apply;
 pub mod schema_diff;
 pub mod schema_fmt;

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use cairn_core::{InspectOptions, SourceUrl};
-use cairn_ir::Realm;
+use cairn_ir::{Dialect, Realm};
 
 use crate::load::{self, Loaded};
 use crate::render;
@@ -35,8 +35,32 @@ pub async fn load_states(
     }
     related_to_from.extend(dev_url);
     related_to_to.extend(dev_url);
-    let current = load::load(from, dialect, &related_to_from, scope).await?;
-    let desired = load::load(to, dialect, &related_to_to, scope).await?;
+    // Databases first: a schema file takes the dialect of the database it is compared with, and
+    // its flavour (`mysql://` names the MySQL family; the server says whether it is MariaDB).
+    let mut current = if db_side(from) {
+        Some(load::load(from, dialect, &[], scope).await?)
+    } else {
+        None
+    };
+    let mut desired = if db_side(to) {
+        Some(load::load(to, dialect, &[], scope).await?)
+    } else {
+        None
+    };
+    let db_dialect = current
+        .as_ref()
+        .or(desired.as_ref())
+        .map(|l| l.realm.dialect);
+    let file_dialect = files_dialect(dialect, db_dialect)?;
+    let file_dialect = file_dialect.as_deref().or(dialect);
+    let current = match current.take() {
+        Some(l) => l,
+        None => load::load(from, file_dialect, &related_to_from, scope).await?,
+    };
+    let desired = match desired.take() {
+        Some(l) => l,
+        None => load::load(to, file_dialect, &related_to_to, scope).await?,
+    };
     let mut failed = false;
     for side in [&current, &desired] {
         if !side.diagnostics.is_empty() {
@@ -65,7 +89,55 @@ pub async fn load_states(
     }
     let mut states = States { current, desired };
     align_schemas(&mut states.current.realm, &mut states.desired.realm);
+    if let Some(dev) = dev_url {
+        // File sources are created on the dev database and read back, so they compare with
+        // an inspected database in the server's own spelling.
+        let dev_url = match SourceUrl::parse(dev) {
+            Ok(SourceUrl::Database(db)) => db,
+            _ => anyhow::bail!("--dev-url must be a database URL, not {dev}"),
+        };
+        let driver = crate::drivers::connect(&dev_url, false).await?;
+        let planner = crate::drivers::planner(driver.dialect());
+        for (url, side) in [(from, &mut states.current), (to, &mut states.desired)] {
+            if db_side(url) || side.realm.schemas.is_empty() {
+                continue;
+            }
+            side.realm = cairn_core::dev::normalize_on_dev(
+                driver.as_ref(),
+                &side.realm,
+                &crate::drivers::create_statements,
+                planner,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e} (dev database {})", dev_url.redacted()))?;
+        }
+        driver.close().await;
+    }
     Ok(Some(states))
+}
+
+/// The dialect of the file sources when a database is compared: the database's own, flavour
+/// included; an explicit `--dialect` of another dialect stands (and the comparison then
+/// fails), one of the same family takes the server's flavour. `None` without a database.
+fn files_dialect(explicit: Option<&str>, db: Option<Dialect>) -> Result<Option<String>> {
+    let Some(db) = db else {
+        return Ok(None);
+    };
+    let Some(name) = explicit else {
+        return Ok(Some(db.name().to_string()));
+    };
+    let named = Dialect::from_name(name).ok_or_else(|| {
+        anyhow::anyhow!("unknown dialect {name:?}: expected postgres, mysql, mariadb or sqlite")
+    })?;
+    Ok(Some(
+        if named.is_mysql_family() && db.is_mysql_family() {
+            db
+        } else {
+            named
+        }
+        .name()
+        .to_string(),
+    ))
 }
 
 /// In schema scope (one schema on each side), the desired schema is the target's schema whatever

@@ -13,7 +13,7 @@ use cairn_ir::{
     TableRef,
 };
 
-use crate::normalize::{normalize_column, normalize_table_copy, normalize_view_copy};
+use crate::normalize::{normalize_column, normalize_table_copy_in, normalize_view_copy_in};
 
 /// What the caller decides about the scope of the diff.
 #[derive(Clone, Debug, Default)]
@@ -56,6 +56,12 @@ pub fn diff(current: &Realm, desired: &Realm, opts: &DiffOptions) -> Diff {
     }
     for cs in &current.schemas {
         if desired.schema(&cs.name).is_none() {
+            // A database's one schema (SQLite's `main`) cannot go: a desired state without it
+            // has it empty.
+            if d.fixed_schema() == Some(cs.name.as_str()) {
+                diff_schema(d, cs, &Schema::new(&cs.name), &mut out);
+                continue;
+            }
             out.changes.push(Change::DropSchema {
                 name: cs.name.clone(),
             });
@@ -78,6 +84,12 @@ fn diff_schema(d: Dialect, cs: &Schema, ds: &Schema, out: &mut Diff) {
         });
     }
     let schema = ds.name.as_str();
+    // One schema-level object, normalised alone in this schema.
+    let solo = |fill: &dyn Fn(&mut Schema)| {
+        let mut s = Schema::new(schema);
+        fill(&mut s);
+        crate::normalize::normalize_schema_copy(d, &s)
+    };
     // Types, sequences and extensions first: tables use them.
     diff_named(
         &cs.extensions,
@@ -101,13 +113,8 @@ fn diff_schema(d: Dialect, cs: &Schema, ds: &Schema, out: &mut Diff) {
         &ds.domains,
         |x| &x.name,
         |a, b| {
-            let mut a = a.clone();
-            let mut b = b.clone();
-            a.checks
-                .iter_mut()
-                .chain(b.checks.iter_mut())
-                .for_each(|c| c.expr = crate::normalize::canonical(d, &c.expr));
-            a != b
+            solo(&|s| s.domains.push(a.clone())).domains
+                != solo(&|s| s.domains.push(b.clone())).domains
         },
         out,
         |x| Change::AddDomain {
@@ -130,7 +137,10 @@ fn diff_schema(d: Dialect, cs: &Schema, ds: &Schema, out: &mut Diff) {
         &cs.sequences,
         &ds.sequences,
         |x| &x.name,
-        |a, b| a != b,
+        |a, b| {
+            solo(&|s| s.sequences.push(a.clone())).sequences
+                != solo(&|s| s.sequences.push(b.clone())).sequences
+        },
         out,
         |x| Change::AddSequence {
             schema: schema.into(),
@@ -158,10 +168,27 @@ fn diff_schema(d: Dialect, cs: &Schema, ds: &Schema, out: &mut Diff) {
             |x| &x.name,
             |a, b| {
                 let ws = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-                let (mut a, mut b) = (a.clone(), b.clone());
-                a.body = ws(&a.body);
-                b.body = ws(&b.body);
-                a != b
+                // Normalised alone in this schema (PostgreSQL: types as `format_type` spells
+                // them, implied results).
+                let norm = |f: &cairn_ir::Function| {
+                    let f = crate::normalize::normalize_routine_copy(d, f);
+                    let mut n = solo(&|s| {
+                        if procedure {
+                            s.procedures.push(f.clone())
+                        } else {
+                            s.functions.push(f.clone())
+                        }
+                    });
+                    let mut f = if procedure {
+                        n.procedures.pop()
+                    } else {
+                        n.functions.pop()
+                    }
+                    .unwrap_or(f);
+                    f.body = ws(&f.body);
+                    f
+                };
+                norm(a) != norm(b)
             },
             out,
             |x| Change::AddFunction {
@@ -193,7 +220,7 @@ fn diff_schema(d: Dialect, cs: &Schema, ds: &Schema, out: &mut Diff) {
             cur,
             des,
             |x| &x.name,
-            |a, b| normalize_view_copy(d, a) != normalize_view_copy(d, b),
+            |a, b| normalize_view_copy_in(d, a, schema) != normalize_view_copy_in(d, b, schema),
             out,
             |x| Change::AddView {
                 schema: schema.into(),
@@ -214,6 +241,11 @@ fn diff_schema(d: Dialect, cs: &Schema, ds: &Schema, out: &mut Diff) {
                 })
             },
         );
+    }
+    // SQLite keeps triggers on views whole; they are planned as trigger changes on the view.
+    if d == Dialect::Sqlite {
+        out.changes
+            .extend(crate::diff_sqlite::view_trigger_changes(schema, cs, ds));
     }
 }
 
@@ -349,7 +381,15 @@ fn diff_tables(d: Dialect, schema: &str, cs: &Schema, ds: &Schema, out: &mut Dif
         });
     }
     for (cur, des) in pairs {
-        diff_table(d, &TableRef::new(schema, &des.name), cur, des, out);
+        // A desired table inherits from its schema as the schema will be: as declared, else as it
+        // is now.
+        let des_schema = if ds.charset.is_some() || ds.collation.is_some() {
+            ds
+        } else {
+            cs
+        };
+        let parents = (cs, des_schema);
+        diff_table(d, &TableRef::new(schema, &des.name), cur, des, parents, out);
     }
     for dr in dropped {
         out.changes.push(Change::DropTable {
@@ -387,8 +427,74 @@ fn column_changes(d: Dialect, a: &Column, b: &Column) -> ColumnChanges {
     }
 }
 
-fn diff_table(d: Dialect, tref: &TableRef, cur: &Table, des: &Table, out: &mut Diff) {
-    let (nc, nd) = (normalize_table_copy(d, cur), normalize_table_copy(d, des));
+fn diff_table(
+    d: Dialect,
+    tref: &TableRef,
+    cur: &Table,
+    des: &Table,
+    (cs, ds): (&Schema, &Schema),
+    out: &mut Diff,
+) {
+    let (nc, nd) = (
+        normalize_table_copy_in(d, cur, cs),
+        normalize_table_copy_in(d, des, ds),
+    );
+    // Foreign keys, checks and exclusions, normalised one by one in their order.
+    let fks = |t: &Table, s: &Schema| {
+        normalized_each(
+            d,
+            t,
+            s,
+            &t.foreign_keys,
+            |x, f| x.foreign_keys.push(f),
+            |mut x| x.foreign_keys.pop(),
+        )
+    };
+    let checks = |t: &Table, s: &Schema| {
+        normalized_each(
+            d,
+            t,
+            s,
+            &t.checks,
+            |x, c| x.checks.push(c),
+            |mut x| x.checks.pop(),
+        )
+    };
+    let (nc_fks, nd_fks) = (fks(cur, cs), fks(des, ds));
+    let (nc_checks, nd_checks) = (checks(cur, cs), checks(des, ds));
+    let nc_excludes = normalized_each(
+        d,
+        cur,
+        cs,
+        &cur.excludes,
+        |x, e| x.excludes.push(e),
+        |mut x| x.excludes.pop(),
+    );
+    let nd_excludes = normalized_each(
+        d,
+        des,
+        ds,
+        &des.excludes,
+        |x, e| x.excludes.push(e),
+        |mut x| x.excludes.pop(),
+    );
+    // Foreign keys pair by name, or by what they are when the name is the implicit one (the
+    // inspector reads a key declared without a name under the name the server gave it).
+    let fk_key = |f: &cairn_ir::ForeignKey| match &f.name {
+        Some(n) if !crate::normalize::fk_name_is_implicit(d, &cur.name, f) => n.clone(),
+        _ => format!("{:?}", (&f.columns, &f.ref_table, &f.ref_columns)),
+    };
+    // Columns compare as normalised within their tables (what they inherit counts).
+    let column_changes = |a: &Column, b: &Column| {
+        let of = |t: &Table, c: &Column| {
+            t.columns
+                .iter()
+                .find(|x| d.idents_equal(&x.name, &c.name))
+                .cloned()
+                .unwrap_or_else(|| c.clone())
+        };
+        column_changes(d, &of(&nc, a), &of(&nd, b))
+    };
     // Columns.
     let mut matched: BTreeSet<&str> = BTreeSet::new();
     let mut added: Vec<&Column> = Vec::new();
@@ -409,7 +515,7 @@ fn diff_table(d: Dialect, tref: &TableRef, cur: &Table, des: &Table, out: &mut D
                 ));
             }
             matched.insert(cc.name.as_str());
-            let ch = column_changes(d, cc, dc);
+            let ch = column_changes(cc, dc);
             if ch.any() {
                 out.changes.push(Change::ModifyColumn {
                     table: tref.clone(),
@@ -427,7 +533,7 @@ fn diff_table(d: Dialect, tref: &TableRef, cur: &Table, des: &Table, out: &mut D
                 from: cc.name.clone(),
                 to: dc.name.clone(),
             });
-            let ch = column_changes(d, cc, dc);
+            let ch = column_changes(cc, dc);
             if ch.any() {
                 out.changes.push(Change::ModifyColumn {
                     table: tref.clone(),
@@ -468,13 +574,9 @@ fn diff_table(d: Dialect, tref: &TableRef, cur: &Table, des: &Table, out: &mut D
     diff_keyed(
         &cur.foreign_keys,
         &des.foreign_keys,
-        &nc.foreign_keys,
-        &nd.foreign_keys,
-        |f| {
-            f.name
-                .clone()
-                .unwrap_or_else(|| format!("{:?}", (&f.columns, &f.ref_table, &f.ref_columns)))
-        },
+        &nc_fks,
+        &nd_fks,
+        fk_key,
         out,
         |f| Change::DropForeignKey {
             table: tref.clone(),
@@ -489,8 +591,8 @@ fn diff_table(d: Dialect, tref: &TableRef, cur: &Table, des: &Table, out: &mut D
     diff_keyed(
         &cur.checks,
         &des.checks,
-        &nc.checks,
-        &nd.checks,
+        &nc_checks,
+        &nd_checks,
         |c| c.name.clone().unwrap_or_else(|| c.expr.0.clone()),
         out,
         |c| Change::DropCheck {
@@ -527,13 +629,9 @@ fn diff_table(d: Dialect, tref: &TableRef, cur: &Table, des: &Table, out: &mut D
     diff_keyed(
         &cur.foreign_keys,
         &des.foreign_keys,
-        &nc.foreign_keys,
-        &nd.foreign_keys,
-        |f| {
-            f.name
-                .clone()
-                .unwrap_or_else(|| format!("{:?}", (&f.columns, &f.ref_table, &f.ref_columns)))
-        },
+        &nc_fks,
+        &nd_fks,
+        fk_key,
         out,
         |f| Change::DropForeignKey {
             table: tref.clone(),
@@ -548,8 +646,8 @@ fn diff_table(d: Dialect, tref: &TableRef, cur: &Table, des: &Table, out: &mut D
     diff_keyed(
         &cur.checks,
         &des.checks,
-        &nc.checks,
-        &nd.checks,
+        &nc_checks,
+        &nd_checks,
         |c| c.name.clone().unwrap_or_else(|| c.expr.0.clone()),
         out,
         |c| Change::DropCheck {
@@ -562,25 +660,32 @@ fn diff_table(d: Dialect, tref: &TableRef, cur: &Table, des: &Table, out: &mut D
         },
         false,
     );
-    for e in &cur.excludes {
-        if !des.excludes.iter().any(|x| x.definition == e.definition) {
+    // Exclusions compare normalised (name and definition).
+    for (e, n) in cur.excludes.iter().zip(&nc_excludes) {
+        if !nd_excludes.contains(n) {
             out.changes.push(Change::DropExclude {
                 table: tref.clone(),
                 exclude: e.clone(),
             });
         }
     }
-    for e in &des.excludes {
-        if !cur.excludes.iter().any(|x| x.definition == e.definition) {
+    for (e, n) in des.excludes.iter().zip(&nd_excludes) {
+        if !nc_excludes.contains(n) {
             out.changes.push(Change::AddExclude {
                 table: tref.clone(),
                 exclude: e.clone(),
             });
         }
     }
+    // Triggers compare normalised (`nc`/`nd` hold them in name order).
+    let same_trigger = |name: &str| {
+        let a = nc.triggers.iter().find(|x| x.name == name);
+        let b = nd.triggers.iter().find(|x| x.name == name);
+        a.is_some() && a == b
+    };
     for t in &cur.triggers {
         match des.triggers.iter().find(|x| x.name == t.name) {
-            Some(x) if x == t => {}
+            Some(_) if same_trigger(&t.name) => {}
             _ => out.changes.push(Change::DropTrigger {
                 table: tref.clone(),
                 trigger: t.clone(),
@@ -589,7 +694,7 @@ fn diff_table(d: Dialect, tref: &TableRef, cur: &Table, des: &Table, out: &mut D
     }
     for t in &des.triggers {
         match cur.triggers.iter().find(|x| x.name == t.name) {
-            Some(x) if x == t => {}
+            Some(_) if same_trigger(&t.name) => {}
             _ => out.changes.push(Change::AddTrigger {
                 table: tref.clone(),
                 trigger: t.clone(),
@@ -665,20 +770,14 @@ fn diff_keyed<T: PartialEq + Clone>(
     add: impl Fn(&T) -> Change,
     drops: bool,
 ) {
-    // Normalised copies are sorted; pair them with the originals by key.
+    // `ncur` and `ndes` hold the normalised copies in the originals' order: the key is the
+    // normalised one (an implicit name the inspector reports and a schema's missing name pair).
     let index = |orig: &[T], norm: &[T]| -> BTreeMap<String, (T, T)> {
-        let mut m = BTreeMap::new();
-        let norm_by_key: BTreeMap<String, &T> = norm.iter().map(|n| (key(n), n)).collect();
-        for (o, n) in orig.iter().zip(norm_sorted_like(orig, norm, &key)) {
-            let _ = n;
-            let k = key(o);
-            let nk = norm_by_key
-                .get(&k)
-                .map(|x| (*x).clone())
-                .unwrap_or_else(|| o.clone());
-            m.insert(k, (o.clone(), nk));
-        }
-        m
+        debug_assert_eq!(orig.len(), norm.len());
+        orig.iter()
+            .zip(norm)
+            .map(|(o, n)| (key(n), (o.clone(), n.clone())))
+            .collect()
     };
     let c = index(cur, ncur);
     let d = index(des, ndes);
@@ -699,11 +798,45 @@ fn diff_keyed<T: PartialEq + Clone>(
     }
 }
 
-/// The normalised copies in the order of the originals (normalisation only sorts and rewrites
-/// expressions, so lengths agree).
-fn norm_sorted_like<'a, T>(orig: &[T], norm: &'a [T], _key: &impl Fn(&T) -> String) -> Vec<&'a T> {
-    debug_assert_eq!(orig.len(), norm.len());
-    norm.iter().collect()
+/// The normalised copy of each of a table's foreign keys, checks or exclusions, in their order
+/// (normalising the whole table sorts them): each is normalised alone, on a table of the same
+/// name in the same schema.
+fn normalized_each<T: Clone>(
+    d: Dialect,
+    t: &Table,
+    s: &Schema,
+    items: &[T],
+    put: impl Fn(&mut Table, T),
+    get: impl Fn(Table) -> Option<T>,
+) -> Vec<T> {
+    items
+        .iter()
+        .map(|x| {
+            let mut one = Table::new(&t.name);
+            put(&mut one, x.clone());
+            get(normalize_table_copy_in(d, &one, s)).unwrap_or_else(|| x.clone())
+        })
+        .collect()
+}
+
+/// Whether an index the database keeps for a foreign key (left out by normalisation) still has
+/// its key in the desired table: then it stays; once the key goes, it goes too.
+fn backs_a_kept_key(i: &Index, des: &Table) -> bool {
+    let cols: Vec<String> = i
+        .parts
+        .iter()
+        .map(|p| match &p.key {
+            cairn_ir::IndexKey::Column(c) => c.to_lowercase(),
+            cairn_ir::IndexKey::Expr(e) => e.as_str().to_string(),
+        })
+        .collect();
+    des.foreign_keys.iter().any(|fk| {
+        fk.columns
+            .iter()
+            .map(|c| c.to_lowercase())
+            .collect::<Vec<_>>()
+            == cols
+    })
 }
 
 fn diff_indexes(tref: &TableRef, cur: &Table, des: &Table, nc: &Table, nd: &Table, out: &mut Diff) {
@@ -743,6 +876,9 @@ fn diff_indexes(tref: &TableRef, cur: &Table, des: &Table, nc: &Table, nd: &Tabl
                     adds.push(di);
                 }
             }
+            // An index normalisation leaves out (the one MySQL keeps for a foreign key) comes
+            // with its key.
+            None if nd.index(&di.name).is_none() => {}
             None => adds.push(di),
         }
     }
@@ -750,6 +886,7 @@ fn diff_indexes(tref: &TableRef, cur: &Table, des: &Table, nc: &Table, nd: &Tabl
         .indexes
         .iter()
         .filter(|i| !matched.contains(i.name.as_str()))
+        .filter(|i| nc.index(&i.name).is_some() || !backs_a_kept_key(i, des))
         .collect();
     // An index whose definition is unchanged but whose name is new is a rename: no data at stake.
     adds.retain(|a| {
@@ -818,15 +955,21 @@ fn diff_roles(current: &Realm, desired: &Realm, opts: &DiffOptions, out: &mut Di
             .map(|p| p.grantee.as_str())
             .chain(desired.roles.iter().map(|r| r.name.as_str()))
             .collect();
-        for p in &desired.permissions {
-            if !current.permissions.contains(p) {
+        // Grants compare normalised (column lists in any order, routine signatures spelled
+        // alike).
+        let (ncur, ndes) = (
+            crate::normalize::normalize_permissions(current),
+            crate::normalize::normalize_permissions(desired),
+        );
+        for (p, n) in desired.permissions.iter().zip(&ndes) {
+            if !ncur.contains(n) {
                 out.changes.push(Change::Grant {
                     permission: p.clone(),
                 });
             }
         }
-        for p in &current.permissions {
-            if managed.contains(p.grantee.as_str()) && !desired.permissions.contains(p) {
+        for (p, n) in current.permissions.iter().zip(&ncur) {
+            if managed.contains(p.grantee.as_str()) && !ndes.contains(n) {
                 out.changes.push(Change::Revoke {
                     permission: p.clone(),
                 });

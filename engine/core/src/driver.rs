@@ -44,8 +44,32 @@ pub trait Driver: Send + Sync {
         timeout: std::time::Duration,
     ) -> BoxFuture<'a, Result<Box<dyn DeployLock>, EngineError>>;
 
+    /// Opens a session: one dedicated connection (bound to the URL's schema), for work that
+    /// needs its own transactions, such as the versioned executor.
+    fn session(&self) -> BoxFuture<'_, Result<Box<dyn Session>, EngineError>>;
+
     /// Closes the connection pool.
     fn close(&self) -> BoxFuture<'_, ()>;
+}
+
+/// One dedicated connection. Statements run as written (no binds); callers quote literals.
+pub trait Session: Send {
+    /// Executes one statement or script.
+    fn execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), EngineError>>;
+
+    /// Runs a query and returns its rows, every column as text (`None` for NULL). Columns that
+    /// are not text, integer or boolean should be cast to text in the query.
+    fn query<'a>(
+        &'a mut self,
+        sql: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Option<String>>>, EngineError>>;
+
+    fn begin(&mut self) -> BoxFuture<'_, Result<(), EngineError>>;
+    fn commit(&mut self) -> BoxFuture<'_, Result<(), EngineError>>;
+    fn rollback(&mut self) -> BoxFuture<'_, Result<(), EngineError>>;
+
+    /// Returns the connection (to its pool, or closes it).
+    fn close(self: Box<Self>) -> BoxFuture<'static, ()>;
 }
 
 /// A failed batch: `applied` statements succeeded before statement `applied` failed.

@@ -3,17 +3,22 @@
 //! Depends on lang/ only; drivers depend on it, never the reverse.
 
 pub mod apply;
+pub mod dev;
 pub mod diff;
+mod diff_sqlite;
 pub mod driver;
 pub mod error;
+pub mod migrate;
 pub mod normalize;
 pub mod order;
 pub mod plan;
+pub mod project;
+pub mod rules_test;
 pub mod safety;
 pub mod scope;
 pub mod url;
 
-pub use driver::{APPLY_LOCK, BatchError, BoxFuture, DeployLock, Driver};
+pub use driver::{APPLY_LOCK, BatchError, BoxFuture, DeployLock, Driver, Session};
 pub use error::EngineError;
 pub use scope::{InspectOptions, glob_match};
 pub use url::{DbUrl, SourceUrl, UrlError};

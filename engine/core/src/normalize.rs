@@ -18,10 +18,14 @@ use sqlparser::ast::{
     self as sql, BinaryOperator, CastKind, FunctionArguments, UnaryOperator, Value,
     visit_expressions_mut,
 };
-use sqlparser::dialect::{
-    Dialect as SqlDialect, GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect,
-};
+use sqlparser::dialect::{Dialect as SqlDialect, GenericDialect, MySqlDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+pub(crate) use sqlite::canonical_trigger_sql as sqlite_trigger_sql;
 
 /// A canonical copy of `realm`: equal realms (up to the contract's normalisation) give `==`
 /// copies.
@@ -30,18 +34,31 @@ pub fn normalize(realm: &Realm) -> Realm {
     let d = r.dialect;
     r.schemas.sort_by(|a, b| a.name.cmp(&b.name));
     for s in &mut r.schemas {
+        if d == Dialect::Postgres {
+            postgres::normalize_schema(s);
+        }
+        if d == Dialect::Sqlite {
+            sqlite::normalize_schema(s);
+        }
         s.tables.sort_by(|a, b| a.name.cmp(&b.name));
+        let parent = schema_parent(d, s);
+        let schema = s.name.clone();
         for t in &mut s.tables {
-            normalize_table(d, t);
+            normalize_table_in(d, t, Some(&schema), parent.as_deref());
         }
         for v in s.views.iter_mut().chain(s.materialized_views.iter_mut()) {
-            normalize_view(d, v);
+            normalize_view_in(d, v, Some(&schema));
         }
         s.views.sort_by(|a, b| a.name.cmp(&b.name));
         s.materialized_views.sort_by(|a, b| a.name.cmp(&b.name));
         s.functions
             .sort_by_key(|f| format!("{}{:?}", f.name, f.args));
         s.procedures.sort_by(|a, b| a.name.cmp(&b.name));
+        if d.is_mysql_family() {
+            for f in s.functions.iter_mut().chain(s.procedures.iter_mut()) {
+                mysql::normalize_routine(d, f);
+            }
+        }
         s.aggregates.sort_by(|a, b| a.name.cmp(&b.name));
         s.sequences.sort_by(|a, b| a.name.cmp(&b.name));
         s.enums.sort_by(|a, b| a.name.cmp(&b.name));
@@ -62,16 +79,28 @@ pub fn normalize(realm: &Realm) -> Realm {
             // A schema that does not pin a version accepts whatever is installed.
             e.version = None;
         }
+        if d.is_mysql_family() {
+            for u in s.unsupported.iter_mut().filter(|u| u.kind == "event") {
+                u.raw = mysql::canonical_event(&u.raw);
+            }
+        }
         s.unsupported
             .sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
+    }
+    if d == Dialect::Postgres {
+        postgres::normalize_realm(&mut r);
     }
     r.roles.sort_by(|a, b| a.name.cmp(&b.name));
     for role in &mut r.roles {
         role.member_of.sort();
     }
+    let only_schema = (r.schemas.len() == 1).then(|| r.schemas[0].name.clone());
     for p in &mut r.permissions {
         p.privileges.sort();
         p.privileges.dedup();
+        if d.is_mysql_family() {
+            mysql::normalize_grant_object(&mut p.object, only_schema.as_deref());
+        }
     }
     r.permissions
         .sort_by_key(|p| format!("{:?}", (&p.grantee, &p.object, p.grantable, &p.privileges)));
@@ -79,7 +108,32 @@ pub fn normalize(realm: &Realm) -> Realm {
     r
 }
 
+/// What a schema's tables inherit (MySQL: the schema's effective collation; PostgreSQL: the
+/// schema itself, which their unqualified references name).
+fn schema_parent(d: Dialect, s: &cairn_ir::Schema) -> Option<String> {
+    if d == Dialect::Postgres {
+        return Some(s.name.clone());
+    }
+    d.is_mysql_family()
+        .then(|| mysql::schema_collation(d, s.charset.as_deref(), s.collation.as_deref()))
+}
+
 fn normalize_table(d: Dialect, t: &mut Table) {
+    normalize_table_in(d, t, None, None);
+}
+
+/// Normalises a table of `schema`, whose tables inherit `parent` (see `schema_parent`).
+fn normalize_table_in(d: Dialect, t: &mut Table, schema: Option<&str>, parent: Option<&str>) {
+    if d.is_mysql_family() {
+        mysql::normalize_table(d, t, schema, parent);
+    }
+    if d == Dialect::Postgres {
+        postgres::normalize_table(t, parent);
+    }
+    normalize_table_common(d, t);
+}
+
+fn normalize_table_common(d: Dialect, t: &mut Table) {
     // Hints and live estimates describe how we got here, not the state.
     t.rows = None;
     t.renamed_from = None;
@@ -100,9 +154,10 @@ fn normalize_table(d: Dialect, t: &mut Table) {
         }
     }
     t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+    // MySQL ignores a primary key's name: it is always `PRIMARY`.
     if let Some(pk) = &mut t.primary_key
         && pk.name.is_some()
-        && pk.name == d.implicit_primary_key_name(&table)
+        && (d.is_mysql_family() || pk.name == d.implicit_primary_key_name(&table))
     {
         pk.name = None;
     }
@@ -140,6 +195,11 @@ fn normalize_table(d: Dialect, t: &mut Table) {
         normalize_index(d, i);
     }
     t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    if d == Dialect::Sqlite {
+        for tr in &mut t.triggers {
+            sqlite::normalize_trigger(tr);
+        }
+    }
     t.triggers.sort_by(|a, b| a.name.cmp(&b.name));
     for p in &mut t.policies {
         p.using = p.using.as_ref().map(|e| canonical(d, e));
@@ -150,10 +210,23 @@ fn normalize_table(d: Dialect, t: &mut Table) {
     t.excludes.sort_by(|a, b| a.definition.cmp(&b.definition));
 }
 
+/// Whether a foreign key has no name of its own: none, or the one the database gives a key
+/// declared without one (PostgreSQL's `t_col_fkey`, MySQL's `t_ibfk_<n>`).
+pub fn fk_name_is_implicit(d: Dialect, table: &str, fk: &cairn_ir::ForeignKey) -> bool {
+    let Some(n) = &fk.name else {
+        return true;
+    };
+    let cols: Vec<&str> = fk.columns.iter().map(String::as_str).collect();
+    if d.is_mysql_family() {
+        return is_mysql_generated_fk(table, n);
+    }
+    d.implicit_foreign_key_name(table, &cols, 1).as_deref() == Some(n.as_str())
+}
+
 fn is_mysql_generated_fk(table: &str, name: &str) -> bool {
     name.strip_prefix(table)
         .and_then(|r| r.strip_prefix("_ibfk_"))
-        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn normalize_check(d: Dialect, table: &str, c: &mut Check, ordinal: usize) {
@@ -186,7 +259,19 @@ fn normalize_index(d: Dialect, i: &mut Index) {
 }
 
 fn normalize_view(d: Dialect, v: &mut View) {
-    v.definition = canonical_query(d, &v.definition);
+    normalize_view_in(d, v, None)
+}
+
+/// A view of `schema` (MySQL: a name qualified with it is the name alone).
+fn normalize_view_in(d: Dialect, v: &mut View, schema: Option<&str>) {
+    if d.is_mysql_family() {
+        // MySQL prints a view's column list as the aliases of its select list.
+        v.definition = mysql::canonical_view_in(d, &v.definition, &v.columns, schema);
+        v.columns.clear();
+        v.options.sort();
+    } else {
+        v.definition = canonical_query(d, &v.definition);
+    }
     for i in &mut v.indexes {
         normalize_index(d, i);
     }
@@ -211,10 +296,12 @@ fn normalize_default(d: Dialect, def: Option<ColDefault>) -> Option<ColDefault> 
         Literal::Bool(b) if d.is_mysql_family() => Some(ColDefault::Literal(Literal::Number(
             if b { "1" } else { "0" }.into(),
         ))),
-        Literal::String(s) if looks_numeric(&s) => {
-            Some(ColDefault::Literal(Literal::Number(canonical_number(&s))))
-        }
-        Literal::Number(n) => Some(ColDefault::Literal(Literal::Number(canonical_number(&n)))),
+        Literal::String(s) if looks_numeric(&s) => Some(ColDefault::Literal(Literal::Number(
+            canonical_number(d, &s),
+        ))),
+        Literal::Number(n) => Some(ColDefault::Literal(Literal::Number(canonical_number(
+            d, &n,
+        )))),
         other => Some(ColDefault::Literal(other)),
     }
 }
@@ -239,21 +326,42 @@ fn looks_numeric(s: &str) -> bool {
         && !t.starts_with('.')
 }
 
-fn canonical_number(s: &str) -> String {
-    s.trim().to_string()
+fn canonical_number(d: Dialect, s: &str) -> String {
+    let s = s.trim();
+    // MySQL stores a default as a value of the column's type: `DEFAULT 0` on a `decimal(10,2)`
+    // reads back as `0.00` (PostgreSQL: `40` on a `numeric(4,1)` as `40.0`). Numbers compare by
+    // value there, and in SQLite, where the compiler reads `0.0` as `0` (the column's affinity
+    // decides what is stored).
+    if (d.is_mysql_family() || d == Dialect::Postgres || d == Dialect::Sqlite)
+        && looks_numeric(s)
+        && s.contains('.')
+    {
+        let t = s.trim_end_matches('0').trim_end_matches('.');
+        return if matches!(t, "" | "-" | "-0") {
+            "0".into()
+        } else {
+            t.to_string()
+        };
+    }
+    s.to_string()
 }
 
 fn sql_dialect(d: Dialect) -> Box<dyn SqlDialect> {
     match d {
         Dialect::Postgres => Box::new(PostgreSqlDialect {}),
         Dialect::Mysql(_) => Box::new(MySqlDialect {}),
-        Dialect::Sqlite => Box::new(SQLiteDialect {}),
+        // sqlparser's SQLite dialect, with `NOT GLOB`, `IS NOT expr` and the bit shifts.
+        Dialect::Sqlite => Box::new(cairn_syntax::sql::SqliteDialect::default()),
     }
 }
 
 fn parse_expr(d: Dialect, text: &str) -> Option<sql::Expr> {
     let dialect = sql_dialect(d);
-    let mut p = Parser::new(dialect.as_ref()).try_with_sql(text).ok()?;
+    let text = match d {
+        Dialect::Postgres => postgres::prepare_text(text),
+        _ => std::borrow::Cow::Borrowed(text),
+    };
+    let mut p = Parser::new(dialect.as_ref()).try_with_sql(&text).ok()?;
     let e = p.parse_expr().ok()?;
     // The whole text must be one expression.
     if p.peek_token().token != sqlparser::tokenizer::Token::EOF {
@@ -267,6 +375,13 @@ fn parse_expr(d: Dialect, text: &str) -> Option<sql::Expr> {
 /// function names folded, then printed. Text that does not parse is compared with white space
 /// collapsed.
 pub fn canonical(d: Dialect, e: &Expr) -> Expr {
+    if d.is_mysql_family() {
+        // MySQL's `a MOD b`, which sqlparser reads only as `a % b`.
+        let text = mysql::mod_operator(e.as_str());
+        if text != e.as_str() {
+            return canonical(d, &Expr::new(text));
+        }
+    }
     match parse_expr(d, e.as_str()) {
         Some(x) => Expr(simplify(d, x).to_string()),
         None => Expr(collapse_ws(e.as_str())),
@@ -278,10 +393,18 @@ pub fn canonical(d: Dialect, e: &Expr) -> Expr {
 pub fn canonical_query(d: Dialect, text: &str) -> String {
     let dialect = sql_dialect(d);
     let trimmed = text.trim().trim_end_matches(';');
+    let prepared = match d {
+        Dialect::Postgres => postgres::prepare_text(trimmed),
+        _ => std::borrow::Cow::Borrowed(trimmed),
+    };
+    let trimmed: &str = &prepared;
     let parsed = Parser::parse_sql(dialect.as_ref(), trimmed)
         .or_else(|_| Parser::parse_sql(&GenericDialect {}, trimmed));
     match parsed {
         Ok(mut stmts) if stmts.len() == 1 => {
+            if d == Dialect::Postgres {
+                postgres::rewrite_query(&mut stmts[0]);
+            }
             let _ = visit_expressions_mut(&mut stmts, |x: &mut sql::Expr| {
                 if let sql::Expr::CompoundIdentifier(parts) = x
                     && parts.len() == 2
@@ -374,6 +497,9 @@ fn simplify_node(d: Dialect, x: &mut sql::Expr) {
                 return;
             }
             sql::Expr::Value(v) => {
+                if d == Dialect::Postgres {
+                    postgres::rewrite_value(&mut v.value);
+                }
                 if let Value::SingleQuotedString(s) = &v.value
                     && looks_numeric(s)
                 {
@@ -416,7 +542,11 @@ fn simplify_node(d: Dialect, x: &mut sql::Expr) {
                 }
                 return;
             }
-            _ => return,
+            _ => {
+                if !(d == Dialect::Postgres && postgres::rewrite_expr(x)) {
+                    return;
+                }
+            }
         }
     }
 }
@@ -467,20 +597,80 @@ pub fn normalize_table_copy(d: Dialect, t: &Table) -> Table {
     t
 }
 
+/// A normalised copy of one table of schema `s` (what the table inherits from it counts).
+pub fn normalize_table_copy_in(d: Dialect, t: &Table, s: &cairn_ir::Schema) -> Table {
+    let mut t = t.clone();
+    normalize_table_in(d, &mut t, Some(&s.name), schema_parent(d, s).as_deref());
+    t
+}
+
 /// A normalised copy of one column; its name and rename hint are kept out of the comparison.
+/// What a MySQL column inherits from its table is not known here: compare columns of tables
+/// normalised whole (`normalize_table_copy_in`) for their charsets and collations to count.
 pub fn normalize_column(d: Dialect, c: &cairn_ir::Column) -> cairn_ir::Column {
     let mut t = Table::new("t");
     t.columns.push(c.clone());
-    normalize_table(d, &mut t);
+    normalize_table_common(d, &mut t);
     let mut c = t.columns.remove(0);
     c.name = String::new();
     c
+}
+
+/// A normalised copy of a function or procedure (MySQL: canonical types and body layout).
+pub fn normalize_routine_copy(d: Dialect, f: &cairn_ir::Function) -> cairn_ir::Function {
+    let mut f = f.clone();
+    if d.is_mysql_family() {
+        mysql::normalize_routine(d, &mut f);
+    }
+    f
+}
+
+/// A normalised copy of a schema's objects other than its tables (which are left out: the
+/// differ normalises those one by one). For comparing functions, sequences and the like.
+pub fn normalize_schema_copy(d: Dialect, s: &cairn_ir::Schema) -> cairn_ir::Schema {
+    let mut one = s.clone();
+    one.tables.clear();
+    let mut r = Realm::new(d);
+    r.schemas.push(one);
+    normalize(&r).schemas.remove(0)
+}
+
+/// The realm's permissions, each normalised, in their order (for the differ, which pairs them
+/// with the originals).
+pub fn normalize_permissions(r: &Realm) -> Vec<cairn_ir::Permission> {
+    let d = r.dialect;
+    let mut light = Realm::new(d);
+    for s in &r.schemas {
+        let mut x = cairn_ir::Schema::new(&s.name);
+        x.functions = s.functions.clone();
+        x.procedures = s.procedures.clone();
+        light.schemas.push(x);
+    }
+    light.permissions = r.permissions.clone();
+    if d == Dialect::Postgres {
+        for s in &mut light.schemas {
+            postgres::normalize_schema(s);
+        }
+        postgres::normalize_realm(&mut light);
+    }
+    for p in &mut light.permissions {
+        p.privileges.sort();
+        p.privileges.dedup();
+    }
+    light.permissions
 }
 
 /// A normalised copy of a view.
 pub fn normalize_view_copy(d: Dialect, v: &View) -> View {
     let mut v = v.clone();
     normalize_view(d, &mut v);
+    v
+}
+
+/// A normalised copy of a view of `schema`.
+pub fn normalize_view_copy_in(d: Dialect, v: &View, schema: &str) -> View {
+    let mut v = v.clone();
+    normalize_view_in(d, &mut v, Some(schema));
     v
 }
 

@@ -3,8 +3,11 @@
 mod inspect;
 pub mod plan;
 pub mod print;
+mod session;
 
-use cairn_core::{BatchError, BoxFuture, DbUrl, DeployLock, Driver, EngineError, InspectOptions};
+use cairn_core::{
+    BatchError, BoxFuture, DbUrl, DeployLock, Driver, EngineError, InspectOptions, Session,
+};
 use cairn_ir::{Dialect, Flavor, Realm};
 use sqlx::mysql::MySqlPoolOptions;
 use sqlx::{Executor, MySqlPool};
@@ -144,6 +147,10 @@ impl Driver for MysqlDriver {
                 name: name.to_string(),
             }) as Box<dyn DeployLock>)
         })
+    }
+
+    fn session(&self) -> BoxFuture<'_, Result<Box<dyn Session>, EngineError>> {
+        Box::pin(session::open(&self.pool))
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {

@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use cairn_core::normalize::normalize_table_copy_in;
 use cairn_core::plan::{PlanInput, Planner};
 
 use crate::print::{self, Printer};
@@ -1069,7 +1070,12 @@ fn modify_column(
             || after.generated.is_none()
             || before.generated.as_ref().map(|g| g.stored)
                 != after.generated.as_ref().map(|g| g.stored));
-    if regenerate && after.generated.is_some() {
+    // A generated column becomes a regular one in place only on MySQL, and only when STORED
+    // (MariaDB refuses it: "not yet supported for generated columns").
+    let to_regular_in_place = !ctx.d.is_mariadb()
+        && before.generated.as_ref().is_some_and(|g| g.stored)
+        && after.generated.is_none();
+    if regenerate && (after.generated.is_some() || !to_regular_in_place) {
         let old = renamed_from.unwrap_or(&before.name);
         return clause(
             format!(
@@ -1083,8 +1089,9 @@ fn modify_column(
             summary,
         )
         .hazards(|h| {
-            // A regular column's values are replaced by computed ones.
-            h.destructive = before.generated.is_none();
+            // A regular column's values are replaced by computed ones, or a computed column
+            // starts empty.
+            h.destructive = before.generated.is_none() || after.generated.is_none();
             h.irreversible = true;
             h.rewrites_table = true;
         });
@@ -1169,6 +1176,27 @@ fn my_ext(t: &Table) -> MyTableExt {
     }
 }
 
+/// The options of a table before and after, normalised as the differ compares them: each in
+/// its schema, the desired one in the desired schema when that declares a charset.
+fn normalized_options(
+    ctx: &Ctx<'_>,
+    t: &TableRef,
+    before: &Table,
+    after: &Table,
+) -> (MyTableExt, MyTableExt) {
+    let d = ctx.d;
+    let empty = Schema::new(&t.schema);
+    let cs = ctx.input.current.schema(&t.schema).unwrap_or(&empty);
+    let ds = ctx
+        .input
+        .desired
+        .schema(&t.schema)
+        .filter(|s| s.charset.is_some() || s.collation.is_some())
+        .unwrap_or(cs);
+    let norm = |t: &Table, s: &Schema| my_ext(&normalize_table_copy_in(d, t, s));
+    (norm(before, cs), norm(after, ds))
+}
+
 /// Table options that changed, as clauses of the table's statement.
 fn table_options(
     ctx: &Ctx<'_>,
@@ -1193,54 +1221,37 @@ fn table_options(
         );
     }
     let (b, a) = (my_ext(before), my_ext(after));
-    if b.engine != a.engine
-        && let Some(e) = &a.engine
-    {
+    // What the options come to (an inherited charset or the default engine is no option), so a
+    // spelling that differs from the inspected one plans nothing.
+    let (nb, na) = normalized_options(ctx, t, before, after);
+    if nb.engine != na.engine {
+        let engine =
+            |e: &MyTableExt| format!("ENGINE = {}", e.engine.as_deref().unwrap_or("InnoDB"));
         out.push(
-            clause(
-                format!("ENGINE = {e}"),
-                i,
-                Algo::Copy,
-                R_OPTIONS,
-                summary.clone(),
-            )
-            .reverse(b.engine.as_ref().map(|e| format!("ENGINE = {e}"))),
+            clause(engine(&a), i, Algo::Copy, R_OPTIONS, summary.clone()).reverse(Some(engine(&b))),
         );
     }
-    if b.charset != a.charset || b.collation != a.collation {
+    if (&nb.charset, &nb.collation) != (&na.charset, &na.collation) {
         // Columns that declare no character set follow the table's: convert them, so the table
-        // reads back as declared.
-        let schema = ctx.input.desired.schema(&t.schema);
-        let charset = a
-            .charset
-            .clone()
-            .or_else(|| schema.and_then(|s| s.charset.clone()));
-        if let Some(cs) = charset {
-            let mut sql = format!("CONVERT TO CHARACTER SET {cs}");
-            if let Some(coll) = a
-                .collation
-                .clone()
-                .or_else(|| schema.and_then(|s| s.collation.clone()))
-            {
-                sql.push_str(&format!(" COLLATE {coll}"));
+        // reads back as declared. A table that declares nothing takes the schema's.
+        let sql = match (&na.charset, &na.collation) {
+            (_, Some(coll)) => {
+                let cs = a
+                    .charset
+                    .clone()
+                    .unwrap_or_else(|| coll.split('_').next().unwrap_or(coll).to_string());
+                format!("CONVERT TO CHARACTER SET {cs} COLLATE {coll}")
             }
-            out.push(
-                clause(sql, i, Algo::Copy, R_OPTIONS, summary.clone())
-                    .hazards(|h| h.data_dependent = true),
-            );
-        } else if let Some(coll) = &a.collation {
-            out.push(clause(
-                format!("DEFAULT COLLATE = {coll}"),
-                i,
-                Algo::Instant,
-                R_OPTIONS,
-                summary.clone(),
-            ));
-        }
+            (Some(cs), None) => format!("CONVERT TO CHARACTER SET {cs}"),
+            (None, None) => "CONVERT TO CHARACTER SET DEFAULT".to_string(),
+        };
+        out.push(
+            clause(sql, i, Algo::Copy, R_OPTIONS, summary.clone())
+                .hazards(|h| h.data_dependent = true),
+        );
     }
-    if b.row_format != a.row_format
-        && let Some(f) = &a.row_format
-    {
+    if nb.row_format != na.row_format {
+        let f = a.row_format.as_deref().unwrap_or("DEFAULT");
         out.push(clause(
             format!("ROW_FORMAT = {f}"),
             i,
@@ -1280,7 +1291,7 @@ fn table_options(
                 }),
         );
     }
-    if b.partitioning != a.partitioning {
+    if nb.partitioning != na.partitioning {
         let sql = match &a.partitioning {
             Some(p) => p.clone(),
             None => "REMOVE PARTITIONING".into(),
@@ -1596,6 +1607,17 @@ fn standalone(
             }));
         }
         Change::ModifyRole { before, after } => {
+            let is_user = after.login || after.name.contains('@');
+            if before.conn_limit != after.conn_limit && is_user {
+                let limit = |r: &Role| {
+                    format!(
+                        "ALTER USER {} WITH MAX_USER_CONNECTIONS {}",
+                        account(ctx, &r.name),
+                        r.conn_limit.unwrap_or(0)
+                    )
+                };
+                out.push(stmt(limit(after), vec![i], comment.clone()).reverse(Some(limit(before))));
+            }
             for m in &after.member_of {
                 if !before.member_of.contains(m) {
                     out.push(

@@ -118,7 +118,7 @@ pub fn create_statements(realm: &Realm) -> Vec<String> {
                 .to_ascii_uppercase()
                 .starts_with("CREATE ")
             {
-                out.push(u.raw.clone());
+                out.push(u.raw.trim().trim_end_matches(';').trim_end().to_string());
             }
         }
     }
@@ -262,6 +262,13 @@ pub(crate) fn column_def_sql(d: Dialect, c: &Column) -> String {
     }
     if let Some(coll) = &c.collation {
         s.push_str(&format!(" COLLATE {coll}"));
+    }
+    if let Some(srid) = ext.and_then(|e| e.srid) {
+        if d.is_mariadb() {
+            s.push_str(&format!(" REF_SYSTEM_ID={srid}"));
+        } else {
+            s.push_str(&format!(" SRID {srid}"));
+        }
     }
     if let Some(g) = &c.generated {
         s.push_str(&format!(
@@ -558,7 +565,11 @@ pub(crate) fn create_role_sql(d: Dialect, r: &Role) -> String {
     } else {
         "ROLE"
     };
-    format!("CREATE {kind} IF NOT EXISTS {}", account_sql(d, &r.name))
+    let mut s = format!("CREATE {kind} IF NOT EXISTS {}", account_sql(d, &r.name));
+    if let (Some(n), "USER") = (r.conn_limit, kind) {
+        s.push_str(&format!(" WITH MAX_USER_CONNECTIONS {n}"));
+    }
+    s
 }
 
 /// `GRANT privileges ON object TO grantee [WITH GRANT OPTION]`, or `None` for objects this

@@ -93,6 +93,7 @@ async fn inspect_in_transaction(
         }
         let mut schema = Schema::new(&name);
         schema.comment = get(&row, "comment")?;
+        schema.owner = get(&row, "owner")?;
         b.schema_index.insert(name.clone(), b.realm.schemas.len());
         b.schema_names.push(name);
         b.realm.schemas.push(schema);

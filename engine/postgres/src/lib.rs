@@ -3,8 +3,11 @@
 pub mod inspect;
 pub mod plan;
 pub mod print;
+mod session;
 
-use cairn_core::{BatchError, BoxFuture, DbUrl, DeployLock, Driver, EngineError, InspectOptions};
+use cairn_core::{
+    BatchError, BoxFuture, DbUrl, DeployLock, Driver, EngineError, InspectOptions, Session,
+};
 use cairn_ir::{Dialect, Realm};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Executor, PgPool};
@@ -111,6 +114,11 @@ impl Driver for PostgresDriver {
                     .await
                     .map_err(|e| fail(0, e, "SET search_path"))?;
             }
+            // A plan creates routines before the tables their bodies read (tables may use the
+            // routines): as pg_dump does, bodies are checked when called, not when created.
+            conn.execute("SET check_function_bodies = off")
+                .await
+                .map_err(|e| fail(0, e, "SET check_function_bodies = off"))?;
             if transactional {
                 conn.execute("BEGIN")
                     .await
@@ -125,6 +133,7 @@ impl Driver for PostgresDriver {
                         let _ = conn.execute("ROLLBACK").await;
                     }
                     let _ = conn.execute("RESET search_path").await;
+                    let _ = conn.execute("RESET check_function_bodies").await;
                     return Err(fail(if transactional { 0 } else { i }, e, stmt));
                 }
             }
@@ -134,6 +143,7 @@ impl Driver for PostgresDriver {
                     .map_err(|e| fail(0, e, "COMMIT"))?;
             }
             let _ = conn.execute("RESET search_path").await;
+            let _ = conn.execute("RESET check_function_bodies").await;
             Ok(())
         })
     }
@@ -171,6 +181,10 @@ impl Driver for PostgresDriver {
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
         })
+    }
+
+    fn session(&self) -> BoxFuture<'_, Result<Box<dyn Session>, EngineError>> {
+        Box::pin(session::open(&self.pool, self.schema.as_deref()))
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {

@@ -234,6 +234,60 @@ fn fk_sql(t: &TableRef, fk: &ForeignKey) -> String {
 }
 
 /// The name a constraint has in the database: its own, or the one PostgreSQL gave it.
+/// The name PostgreSQL gives a check declared without one: `<table>_<column>_check` when its
+/// expression mentions exactly one column of the table, else `<table>_check`.
+fn implicit_check_name(input: &PlanInput<'_>, t: &TableRef, check: &cairn_ir::Check) -> String {
+    let table = input.current.table(
+        &cairn_ir::QualifiedName::new(Some(&t.schema), &t.name),
+        &t.schema,
+    );
+    let mut mentioned: Vec<&str> = Vec::new();
+    if let Some(table) = table {
+        let text = check.expr.as_str();
+        let mut quote: Option<char> = None;
+        let mut word = String::new();
+        let mut quoted_ident = String::new();
+        for c in text.chars().chain(std::iter::once(' ')) {
+            if let Some(q) = quote {
+                if c == q {
+                    quote = None;
+                    if q == '"' {
+                        if let Some(col) = table.columns.iter().find(|x| x.name == quoted_ident) {
+                            mentioned.push(&col.name);
+                        }
+                        quoted_ident.clear();
+                    }
+                } else if q == '"' {
+                    quoted_ident.push(c);
+                }
+                continue;
+            }
+            if c.is_alphanumeric() || c == '_' {
+                word.push(c);
+                continue;
+            }
+            if !word.is_empty() {
+                let w = word.to_lowercase();
+                if let Some(col) = table.columns.iter().find(|x| x.name == w) {
+                    mentioned.push(&col.name);
+                }
+                word.clear();
+            }
+            if c == '\'' || c == '"' {
+                quote = Some(c);
+            }
+        }
+    }
+    mentioned.sort_unstable();
+    mentioned.dedup();
+    let column = match mentioned.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
+    D.implicit_check_name(&t.name, column, 1)
+        .unwrap_or_default()
+}
+
 fn fk_name(t: &TableRef, fk: &ForeignKey) -> String {
     fk.name.clone().unwrap_or_else(|| {
         let cols: Vec<&str> = fk.columns.iter().map(String::as_str).collect();
@@ -1036,11 +1090,12 @@ fn plan_change(
             );
         }
         Change::DropCheck { table, check } => {
+            // An inspected check always has its real name; one from a schema that never named
+            // it has the name PostgreSQL gave it.
             let name = check
                 .name
                 .clone()
-                .or_else(|| D.implicit_check_name(&table.name, None, 1))
-                .unwrap_or_default();
+                .unwrap_or_else(|| implicit_check_name(input, table, check));
             out.push(
                 stmt(
                     format!("ALTER TABLE {} DROP CONSTRAINT {}", qt(table), q(&name)),

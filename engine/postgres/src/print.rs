@@ -31,6 +31,12 @@ pub fn create_statements(realm: &Realm) -> Vec<String> {
             out.push(format!("GRANT {} TO {}", q(g), q(&r.name)));
         }
     }
+    // Owners are roles, created just above.
+    for s in &realm.schemas {
+        if let Some(o) = &s.owner {
+            out.push(format!("ALTER SCHEMA {} OWNER TO {}", q(&s.name), q(o)));
+        }
+    }
     for s in &realm.schemas {
         for e in &s.extensions {
             out.push(ddl::create_extension_sql(&s.name, e));

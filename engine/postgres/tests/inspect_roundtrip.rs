@@ -119,10 +119,11 @@ async fn shop_schema_inspects_and_roundtrips() {
         customers.column("metadata").unwrap().default,
         expr("'{}'::jsonb")
     );
+    // Constraint names are inspected as the database has them, implicit or not.
     let pk = customers.primary_key.as_ref().unwrap();
     assert_eq!(
         (pk.name.as_deref(), pk.columns.as_slice()),
-        (None, &["id".to_string()][..])
+        (Some("customers_pkey"), &["id".to_string()][..])
     );
     let email_key = customers.index("customers_email_key").unwrap();
     assert!(email_key.constraint && email_key.unique);
@@ -152,7 +153,10 @@ async fn shop_schema_inspects_and_roundtrips() {
         pg(PgType::Array(Box::new(PgType::Text)))
     );
     assert_eq!(products.checks.len(), 1);
-    assert_eq!(products.checks[0].name, None);
+    assert_eq!(
+        products.checks[0].name.as_deref(),
+        Some("products_weight_grams_check")
+    );
     assert_eq!(products.checks[0].expr.as_str(), "((weight_grams > 0))");
     assert!(products.index("products_sku_unique").unwrap().constraint);
     let title = products.index("products_title_idx").unwrap();
@@ -180,7 +184,7 @@ async fn shop_schema_inspects_and_roundtrips() {
     );
     assert_eq!(orders.column("note").unwrap().ty, pg(PgType::Varchar(None)));
     let fk = &orders.foreign_keys[0];
-    assert_eq!(fk.name, None);
+    assert_eq!(fk.name.as_deref(), Some("orders_customer_id_fkey"));
     assert_eq!(fk.ref_table, QualifiedName::new(Some(&sn), "customers"));
     assert_eq!(
         (fk.on_delete, fk.on_update),
@@ -212,7 +216,7 @@ async fn shop_schema_inspects_and_roundtrips() {
     let cascade = items
         .foreign_keys
         .iter()
-        .find(|f| f.name.is_none())
+        .find(|f| f.name.as_deref() == Some("order_items_order_id_fkey"))
         .unwrap();
     assert_eq!(cascade.on_delete, FkAction::Cascade);
 
@@ -274,7 +278,10 @@ async fn blog_schema_inspects_and_roundtrips() {
         .find(|f| f.columns == ["parent_id"])
         .unwrap();
     assert_eq!(parent.ref_table.name, "comments");
-    assert_eq!(comments.checks[0].name, None);
+    assert_eq!(
+        comments.checks[0].name.as_deref(),
+        Some("comments_body_check")
+    );
 
     let bookings = table(s, "bookings");
     assert_eq!(bookings.excludes.len(), 1);

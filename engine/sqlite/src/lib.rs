@@ -3,11 +3,14 @@
 pub mod inspect;
 pub mod plan;
 pub mod print;
+mod session;
 
 use std::str::FromStr;
 
 use cairn_core::url::SqliteTarget;
-use cairn_core::{BatchError, BoxFuture, DbUrl, DeployLock, Driver, EngineError, InspectOptions};
+use cairn_core::{
+    BatchError, BoxFuture, DbUrl, DeployLock, Driver, EngineError, InspectOptions, Session,
+};
 use cairn_ir::{Dialect, Realm};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{Executor, SqlitePool};
@@ -90,14 +93,26 @@ impl Driver for SqliteDriver {
 
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<(), EngineError>> {
         Box::pin(async move {
-            self.pool
+            let mut conn = self
+                .pool
+                .acquire()
+                .await
+                .map_err(|e| EngineError::Statement {
+                    statement: "-- acquiring the connection".into(),
+                    message: e.to_string(),
+                })?;
+            let result = conn
                 .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql)))
                 .await
                 .map(|_| ())
                 .map_err(|e| EngineError::Statement {
                     statement: sql.to_string(),
                     message: e.to_string(),
-                })
+                });
+            if result.is_err() {
+                restore_settings(&mut conn).await;
+            }
+            result
         })
     }
 
@@ -119,29 +134,36 @@ impl Driver for SqliteDriver {
                 .acquire()
                 .await
                 .map_err(|e| fail(0, e, "-- acquiring the connection"))?;
-            if transactional {
-                // IMMEDIATE takes the write lock up front: two deployers never interleave.
-                conn.execute("BEGIN IMMEDIATE")
-                    .await
-                    .map_err(|e| fail(0, e, "BEGIN IMMEDIATE"))?;
-            }
-            for (i, stmt) in statements.iter().enumerate() {
-                if let Err(e) = conn
-                    .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(stmt.as_str())))
-                    .await
-                {
-                    if transactional {
-                        let _ = conn.execute("ROLLBACK").await;
-                    }
-                    return Err(fail(if transactional { 0 } else { i }, e, stmt));
+            let result = async {
+                if transactional {
+                    // IMMEDIATE takes the write lock up front: two deployers never interleave.
+                    conn.execute("BEGIN IMMEDIATE")
+                        .await
+                        .map_err(|e| fail(0, e, "BEGIN IMMEDIATE"))?;
                 }
+                for (i, stmt) in statements.iter().enumerate() {
+                    if let Err(e) = conn
+                        .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(stmt.as_str())))
+                        .await
+                    {
+                        if transactional {
+                            let _ = conn.execute("ROLLBACK").await;
+                        }
+                        return Err(fail(if transactional { 0 } else { i }, e, stmt));
+                    }
+                }
+                if transactional && let Err(e) = conn.execute("COMMIT").await {
+                    let _ = conn.execute("ROLLBACK").await;
+                    return Err(fail(0, e, "COMMIT"));
+                }
+                Ok(())
             }
-            if transactional {
-                conn.execute("COMMIT")
-                    .await
-                    .map_err(|e| fail(0, e, "COMMIT"))?;
+            .await;
+            // A failed plan stops before the step that switches enforcement back on.
+            if result.is_err() {
+                restore_settings(&mut conn).await;
             }
-            Ok(())
+            result
         })
     }
 
@@ -155,9 +177,27 @@ impl Driver for SqliteDriver {
         Box::pin(async move { Ok(Box::new(NoLock) as Box<dyn DeployLock>) })
     }
 
+    fn session(&self) -> BoxFuture<'_, Result<Box<dyn Session>, EngineError>> {
+        Box::pin(session::open(&self.pool))
+    }
+
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(self.pool.close())
     }
+}
+
+/// Puts the connection's settings back as `connect` made them, after a failure left a plan or a
+/// script half-way: foreign-key enforcement on (a rebuild switches it off in a step of its own,
+/// and the step that switches it on again never runs after a failure) and the modern `ALTER
+/// TABLE` behaviour. The one connection of the pool outlives the failure, and with enforcement
+/// off every later statement on it would skip the foreign-key checks. A transaction the failure
+/// left open is rolled back first, since the pragma does nothing inside one.
+pub(crate) async fn restore_settings(conn: &mut sqlx::SqliteConnection) {
+    // Fails harmlessly when no transaction is open.
+    let _ = conn.execute("ROLLBACK").await;
+    let _ = conn
+        .execute("PRAGMA foreign_keys = on; PRAGMA legacy_alter_table = off")
+        .await;
 }
 
 struct NoLock;

@@ -163,13 +163,30 @@ fn simple_add(c: &Column, t: &Table) -> bool {
 
 /// Whether `ALTER TABLE DROP COLUMN` can drop this column of `t` (the current table): SQLite
 /// refuses columns that a key, an index, a check, a generated column, a trigger or a view uses.
-fn simple_drop(c: &str, t: &Table, views: &[View]) -> bool {
+/// Indexes, views and triggers are those left when the column is dropped: the plan drops the
+/// others before (`desired` is the desired table, `views` and `triggers` the desired schema's).
+fn simple_drop(
+    c: &str,
+    t: &Table,
+    desired: Option<&Table>,
+    views: &[&View],
+    triggers: &[&Trigger],
+) -> bool {
     let same = |x: &str| x.eq_ignore_ascii_case(c);
     let in_pk = t
         .primary_key
         .as_ref()
         .is_some_and(|pk| pk.columns.iter().any(|x| same(x)));
-    let indexed = t.indexes.iter().any(|i| {
+    // A plain index the desired table lacks is dropped (natively) before the column.
+    let kept = |i: &Index| {
+        is_constraint(i)
+            || desired.is_none_or(|d| {
+                d.indexes
+                    .iter()
+                    .any(|x| x.name.eq_ignore_ascii_case(&i.name))
+            })
+    };
+    let indexed = t.indexes.iter().filter(|i| kept(i)).any(|i| {
         i.parts.iter().any(|p| match &p.key {
             IndexKey::Column(x) => same(x),
             IndexKey::Expr(e) => mentions(e.as_str(), c),
@@ -188,7 +205,13 @@ fn simple_drop(c: &str, t: &Table, views: &[View]) -> bool {
             .as_ref()
             .is_some_and(|g| mentions(g.expr.as_str(), c))
     });
-    let triggered = !t.triggers.is_empty();
+    let triggered = triggers.iter().any(|tr| {
+        tr.body.as_deref().is_some_and(|b| mentions(b, c))
+            || tr.when.as_ref().is_some_and(|w| mentions(w.as_str(), c))
+            || tr.events.iter().any(|e| {
+                matches!(e, cairn_ir::TriggerEvent::Update { columns } if columns.iter().any(|x| same(x)))
+            })
+    });
     let viewed = views.iter().any(|v| mentions(&v.definition, c));
     !(in_pk || indexed || fk || checked || generated || triggered || viewed)
 }
@@ -226,7 +249,6 @@ struct Ctx<'a> {
     created: BTreeSet<String>,
     /// Desired (new) table name -> current (old) name.
     renamed: BTreeMap<String, String>,
-    current_views: Vec<View>,
 }
 
 impl<'a> Ctx<'a> {
@@ -244,17 +266,10 @@ impl<'a> Ctx<'a> {
                 _ => {}
             }
         }
-        let current_views = input
-            .current
-            .schemas
-            .iter()
-            .flat_map(|s| s.views.clone())
-            .collect();
         Ctx {
             input,
             created,
             renamed,
-            current_views,
         }
     }
 
@@ -295,9 +310,30 @@ impl<'a> Ctx<'a> {
             Change::AddColumn { table, column } => self
                 .desired_table(&table.name)
                 .is_none_or(|dt| !simple_add(column, dt)),
-            Change::DropColumn { table, column } => self
-                .current_table(&table.name)
-                .is_none_or(|ct| !simple_drop(&column.name, ct, &self.current_views)),
+            Change::DropColumn { table, column } => {
+                let views: Vec<&View> = self
+                    .input
+                    .desired
+                    .schemas
+                    .iter()
+                    .flat_map(|s| &s.views)
+                    .collect();
+                let triggers: Vec<&Trigger> = self
+                    .input
+                    .desired
+                    .tables()
+                    .flat_map(|(_, t)| &t.triggers)
+                    .collect();
+                self.current_table(&table.name).is_none_or(|ct| {
+                    !simple_drop(
+                        &column.name,
+                        ct,
+                        self.desired_table(&table.name),
+                        &views,
+                        &triggers,
+                    )
+                })
+            }
             // SQLite keeps no comments: a comment-only change has nothing to rebuild.
             Change::ModifyColumn { changed, .. } => {
                 let mut rest = *changed;

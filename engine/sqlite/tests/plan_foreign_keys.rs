@@ -133,5 +133,34 @@ async fn a_rebuild_that_breaks_a_reference_rolls_back() {
         "{shown}"
     );
     assert_eq!(scalar(&db, "SELECT count(*) FROM players").await, 2);
+    // The step that switched enforcement off ran; the failure switched it on again, on the
+    // connection that later statements use.
+    assert_eq!(scalar(&db, "PRAGMA foreign_keys").await, 1, "{shown}");
+    assert_eq!(scalar(&db, "PRAGMA legacy_alter_table").await, 0, "{shown}");
+    db.driver.close().await;
+}
+
+#[tokio::test]
+async fn a_failed_script_leaves_enforcement_on() {
+    let db = plan_support::fresh_db().await;
+    let failed = db
+        .driver
+        .execute("PRAGMA foreign_keys = off; PRAGMA legacy_alter_table = on; SELECT * FROM missing")
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(scalar(&db, "PRAGMA foreign_keys").await, 1);
+    assert_eq!(scalar(&db, "PRAGMA legacy_alter_table").await, 0);
+    let failed = db
+        .driver
+        .execute_batch(
+            &[
+                "PRAGMA foreign_keys = off".to_string(),
+                "SELECT * FROM missing".to_string(),
+            ],
+            false,
+        )
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(scalar(&db, "PRAGMA foreign_keys").await, 1);
     db.driver.close().await;
 }

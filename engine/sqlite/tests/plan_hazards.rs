@@ -133,8 +133,7 @@ async fn drops_are_destructive_and_irreversible() {
 #[tokio::test]
 async fn dropping_a_column_by_rebuild_is_destructive() {
     let plan = plan_support::plan_only(
-        "CREATE TABLE a (id INTEGER NOT NULL PRIMARY KEY, legacy TEXT);
-         CREATE INDEX a_legacy ON a (legacy);",
+        "CREATE TABLE a (id INTEGER NOT NULL PRIMARY KEY, legacy TEXT CHECK (legacy <> ''));",
         "CREATE TABLE a (id INTEGER NOT NULL PRIMARY KEY);",
     )
     .await;
@@ -144,6 +143,27 @@ async fn dropping_a_column_by_rebuild_is_destructive() {
         drop_old.hazards.destructive && drop_old.hazards.rewrites_table,
         "{shown}"
     );
+}
+
+#[tokio::test]
+async fn an_index_dropped_with_its_column_leaves_a_native_drop() {
+    let plan = plan_support::plan_only(
+        "CREATE TABLE a (id INTEGER NOT NULL PRIMARY KEY, legacy TEXT);
+         CREATE INDEX a_legacy ON a (legacy);",
+        "CREATE TABLE a (id INTEGER NOT NULL PRIMARY KEY);",
+    )
+    .await;
+    let shown = plan_support::render_plan(&plan);
+    let sqls: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sqls,
+        [
+            "DROP INDEX \"a_legacy\"",
+            "ALTER TABLE \"a\" DROP COLUMN \"legacy\""
+        ],
+        "{shown}"
+    );
+    assert!(plan.statements[1].hazards.destructive, "{shown}");
 }
 
 #[tokio::test]

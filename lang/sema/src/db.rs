@@ -38,6 +38,8 @@ impl Db for Database {}
 pub enum SourceKind {
     Hcl,
     Sql,
+    /// A rules file (`*.cairn`): compiled by `rules::compile_rules`, never part of a realm.
+    Rules,
 }
 
 impl SourceKind {
@@ -46,6 +48,8 @@ impl SourceKind {
             Some(SourceKind::Hcl)
         } else if path.ends_with(".sql") {
             Some(SourceKind::Sql)
+        } else if path.ends_with(".cairn") {
+            Some(SourceKind::Rules)
         } else {
             None
         }
@@ -75,6 +79,7 @@ pub struct Project {
 pub enum FileSyntax {
     Hcl(lower_hcl::HclFile),
     Sql(lower_sql::SqlFile),
+    Rules(cairn_syntax::rules::ParsedRules),
 }
 
 /// The result of compiling a project: never fails; errors are diagnostics beside a partial realm.
@@ -100,6 +105,7 @@ pub fn file_syntax(db: &dyn Db, file: SourceFile, dialect: Dialect) -> FileSynta
         SourceKind::Sql => {
             FileSyntax::Sql(lower_sql::parse_file(file.path(db), file.text(db), dialect))
         }
+        SourceKind::Rules => FileSyntax::Rules(crate::rules::parse_rules(db, file).clone()),
     }
 }
 
@@ -113,6 +119,8 @@ pub fn project_realm(db: &dyn Db, project: Project) -> Compiled {
         match file_syntax(db, *file, dialect) {
             FileSyntax::Hcl(f) => hcl.push(f),
             FileSyntax::Sql(f) => sql.push(f),
+            // Rule files describe policy, not schema.
+            FileSyntax::Rules(_) => {}
         }
     }
     let mut compiled = match (hcl.is_empty(), sql.is_empty()) {
@@ -145,7 +153,7 @@ pub fn compile(files: &[(String, String)], dialect: Dialect) -> Compiled {
     let mut inputs = Vec::new();
     let mut unknown = Vec::new();
     for (path, text) in files {
-        match SourceKind::of_path(path) {
+        match SourceKind::of_path(path).filter(|k| *k != SourceKind::Rules) {
             Some(kind) => inputs.push(SourceFile::new(&db, path.clone(), text.clone(), kind)),
             None => unknown.push(path.clone()),
         }

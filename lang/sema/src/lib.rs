@@ -8,7 +8,11 @@ mod db;
 mod lower_hcl;
 mod lower_sql;
 pub mod print_hcl;
+pub mod rules;
 mod source_map;
+mod sqlite_trigger;
+
+pub(crate) use sqlite_trigger::{ir_to_sqlite_trigger, sqlite_trigger_to_ir};
 
 pub use db::{
     Compiled, Database, Db, FileSyntax, Project, SourceFile, SourceKind, compile, file_syntax,

@@ -29,10 +29,7 @@ pub fn realm_to_hcl(realm: &Realm) -> String {
         top.push(p.permission(perm, &mut labels));
     }
     for dp in &realm.default_privileges {
-        top.push(Item::Comment(format!(
-            "default privileges are not representable in HCL: {}",
-            default_privilege_sql(dp)
-        )));
+        top.push(Item::Block(p.default_privilege(dp, &mut labels)));
     }
     for u in &realm.unsupported {
         top.push(unsupported_comment(u));
@@ -613,8 +610,44 @@ impl<'r> Printer<'r> {
             }
         }
         for u in &s.unsupported {
-            top.push(unsupported_comment(u));
+            if let Some(b) = self.event(u, home) {
+                top.push(Item::Block(b));
+                continue;
+            }
+            match self.view_trigger(u, s, home) {
+                Some(b) => top.push(Item::Block(b)),
+                None => top.push(unsupported_comment(u)),
+            }
         }
+    }
+
+    /// A MySQL event (kept whole in the schema model), as an `event` block holding its statement.
+    fn event(&self, u: &Unsupported, home: &str) -> Option<Block> {
+        if !self.dialect.is_mysql_family() || u.kind != "event" {
+            return None;
+        }
+        let mut b = Block::new(format!("event {}", label(u.name.as_deref()?)));
+        self.schema_attr(&mut b, home);
+        b.sql_text("as", &u.raw);
+        Some(b)
+    }
+
+    /// A SQLite trigger on a view (kept whole in the schema model), as a `trigger` block whose
+    /// `on` is the view.
+    fn view_trigger(&self, u: &Unsupported, s: &Schema, home: &str) -> Option<Block> {
+        if self.dialect != Dialect::Sqlite || u.kind != "trigger" {
+            return None;
+        }
+        let t = cairn_syntax::sql::parse_sqlite_trigger(&u.raw)?;
+        if !s
+            .views
+            .iter()
+            .any(|v| v.name.eq_ignore_ascii_case(&t.table))
+        {
+            return None;
+        }
+        let tr = crate::sqlite_trigger_to_ir(&t);
+        Some(self.trigger(&tr, &QualifiedName::new(Some(home), &t.table), home))
     }
 
     fn default_value(&self, d: &Default) -> String {
@@ -705,9 +738,8 @@ impl<'r> Printer<'r> {
                 if let Some(p) = &x.partitioning {
                     match self.mysql_partition(p) {
                         Some(pb) => ext_blocks.push(pb),
-                        None => b.comment(format!(
-                            "PARTITION BY {p}: this partitioning is not representable in HCL"
-                        )),
+                        // The whole clause, partition definitions included, as written.
+                        None => b.sql_text("partitioning", p),
                     }
                 }
             }
@@ -720,7 +752,10 @@ impl<'r> Printer<'r> {
             b.block(self.column(c, home));
         }
         if let Some(pk) = &t.primary_key {
-            let mut p = Block::new(match &pk.name {
+            // The implicit name (an inspected `t_pkey`) goes without saying, as in Atlas.
+            let implicit = self.dialect.implicit_primary_key_name(&t.name);
+            let p_name = pk.name.as_ref().filter(|n| Some(*n) != implicit.as_ref());
+            let mut p = Block::new(match p_name {
                 Some(n) => format!("primary_key {}", label(n)),
                 None => "primary_key".to_string(),
             });
@@ -787,11 +822,22 @@ impl<'r> Printer<'r> {
             b.block(p);
         }
         if let Some(po) = &t.partition_of {
-            b.comment(format!(
-                "partition of {} {}: partitions are not representable in HCL",
-                po.parent.display(),
-                po.bound
-            ));
+            let parent_known = self
+                .realm
+                .schema(self.schema_of(&po.parent, home))
+                .is_some_and(|s| s.table(&po.parent.name, self.dialect).is_some());
+            if parent_known {
+                let mut p = Block::new("partition_of");
+                p.attr("table", self.table_ref(&po.parent, home));
+                p.attr("bound", quote(&po.bound));
+                b.block(p);
+            } else {
+                b.comment(format!(
+                    "partition of {} {}: the parent table is not in the schema",
+                    po.parent.display(),
+                    po.bound
+                ));
+            }
         }
         if t.row_security != RowSecurity::default() {
             let mut r = Block::new("row_security");
@@ -840,9 +886,7 @@ impl<'r> Printer<'r> {
             );
             i.int("start", id.start);
             i.int("increment", id.increment);
-            if let Some(o) = &id.options {
-                i.comment(format!("identity options not representable in HCL: {o}"));
-            }
+            i.string("options", &id.options);
             b.block(i);
         }
         if let Some(g) = &c.generated {
@@ -976,6 +1020,11 @@ impl<'r> Printer<'r> {
     /// MySQL `RANGE (expr)`, `LIST COLUMNS (a, b)`... as a `partition` block, when that is all
     /// the clause says (partition definitions have no HCL form in Cairn yet).
     fn mysql_partition(&self, clause: &str) -> Option<Block> {
+        let t = clause.trim_start();
+        let clause = match t.get(..13) {
+            Some(p) if p.eq_ignore_ascii_case("PARTITION BY ") => &t[13..],
+            _ => t,
+        };
         let open = clause.find('(')?;
         let kind = clause[..open].trim().to_ascii_uppercase().replace(' ', "_");
         if !matches!(
@@ -1093,17 +1142,29 @@ impl<'r> Printer<'r> {
         }
         b.flag("strict", f.strict);
         b.flag("leakproof", f.leakproof);
-        if f.security_definer {
+        if self.dialect.is_mysql_family() {
+            // A MySQL routine runs as its definer unless it says otherwise.
+            if !f.security_definer {
+                b.attr("security", "INVOKER");
+            }
+        } else if f.security_definer {
             b.attr("security", "DEFINER");
         }
         if let Some(p) = &f.parallel {
             b.attr("parallel", keyword(p));
         }
         b.flag("deterministic", f.deterministic);
-        if !f.config.is_empty() {
+        // MySQL's data access characteristic (`READS SQL DATA`) has its own attribute.
+        let mysql = self.dialect.is_mysql_family();
+        let is_access = |k: &str| mysql && k.eq_ignore_ascii_case("SQL DATA ACCESS");
+        for (_, v) in f.config.iter().filter(|(k, _)| is_access(k)) {
+            b.attr("data_access", quote(v));
+        }
+        if f.config.iter().any(|(k, _)| !is_access(k)) {
             let kv: Vec<String> = f
                 .config
                 .iter()
+                .filter(|(k, _)| !is_access(k))
                 .map(|(k, v)| {
                     let key = if is_ident(k) { k.clone() } else { quote(k) };
                     format!("{key} = {}", quote(v))
@@ -1205,7 +1266,7 @@ impl<'r> Printer<'r> {
             b.sql_text("as", body);
         }
         if let Some(extra) = &tr.extra {
-            b.comment(format!("not representable in HCL: {extra}"));
+            b.attr("extra", quote(extra));
         }
         b
     }
@@ -1288,6 +1349,37 @@ impl<'r> Printer<'r> {
         if r.password_set {
             b.comment("a password is set; passwords are never printed");
         }
+        b
+    }
+
+    fn default_privilege(&self, dp: &DefaultPrivilege, labels: &mut Vec<String>) -> Block {
+        let kind = default_privilege_kind(dp.object_kind);
+        let base = format!("default_{}_{}", dp.grantee, kind).to_lowercase();
+        let mut name = base.clone();
+        let mut n = 1;
+        while labels.contains(&name) {
+            n += 1;
+            name = format!("{base}_{n}");
+        }
+        labels.push(name.clone());
+        let mut b = Block::new(format!("default_privilege {}", label(&name)));
+        if let Some(r) = &dp.for_role {
+            b.attr("for_role", self.role_ref(r));
+        }
+        if let Some(s) = &dp.schema {
+            b.attr("schema", step("schema", s));
+        }
+        b.attr("on", kind);
+        b.attr("to", self.role_ref(&dp.grantee));
+        b.attr(
+            "privileges",
+            list(
+                dp.privileges
+                    .iter()
+                    .map(|x| keyword(&x.sql().replace(' ', "_"))),
+            ),
+        );
+        b.flag("grantable", dp.grantable);
         b
     }
 
@@ -1581,31 +1673,14 @@ fn unsupported_comment(u: &Unsupported) -> Item {
     Item::Comment(format!("{what} is not representable in HCL:\n{}", u.raw))
 }
 
-fn default_privilege_sql(dp: &DefaultPrivilege) -> String {
-    let mut s = "ALTER DEFAULT PRIVILEGES".to_string();
-    if let Some(r) = &dp.for_role {
-        s.push_str(&format!(" FOR ROLE {r}"));
-    }
-    if let Some(sc) = &dp.schema {
-        s.push_str(&format!(" IN SCHEMA {sc}"));
-    }
-    let privs: Vec<&str> = dp.privileges.iter().map(Privilege::sql).collect();
-    let kind = match dp.object_kind {
+fn default_privilege_kind(k: DefaultPrivilegeKind) -> &'static str {
+    match k {
         DefaultPrivilegeKind::Tables => "TABLES",
         DefaultPrivilegeKind::Sequences => "SEQUENCES",
         DefaultPrivilegeKind::Functions => "FUNCTIONS",
         DefaultPrivilegeKind::Types => "TYPES",
         DefaultPrivilegeKind::Schemas => "SCHEMAS",
-    };
-    s.push_str(&format!(
-        " GRANT {} ON {kind} TO {}",
-        privs.join(", "),
-        dp.grantee
-    ));
-    if dp.grantable {
-        s.push_str(" WITH GRANT OPTION");
     }
-    s
 }
 
 #[cfg(test)]

@@ -937,7 +937,6 @@ fn unrepresentable_objects_become_comments() {
         "# rule r1 is not representable in HCL:",
         "# DO INSTEAD NOTHING",
         "# cast is not representable in HCL:",
-        "# default privileges are not representable in HCL: ALTER DEFAULT PRIVILEGES FOR ROLE owner",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
@@ -949,12 +948,16 @@ fn unrepresentable_objects_become_comments() {
         compiled.diagnostics
     );
     assert_eq!(format(&text).as_deref(), Ok(text.as_str()), "not formatted");
+    // Default privileges have a block of their own.
+    assert_eq!(
+        compiled.realm.default_privileges,
+        unrepresentable_realm().default_privileges
+    );
     insta::assert_snapshot!("unrepresentable", text);
 }
 
-/// MySQL `PARTITION BY` clauses print as `partition` blocks. (Not in the round trip: the
-/// compiler currently drops a table's partitioning when it reads the table's other dialect
-/// attributes.)
+/// MySQL `PARTITION BY` clauses print as `partition` blocks when they only name the keys; a
+/// clause with partition definitions prints whole, as the `partitioning` attribute.
 #[test]
 fn mysql_partitioning_prints_as_a_block() {
     let d = Dialect::MYSQL;
@@ -984,9 +987,7 @@ fn mysql_partitioning_prints_as_a_block() {
         "{text}"
     );
     assert!(
-        text.contains(
-            "# PARTITION BY HASH (`id`) PARTITIONS 4: this partitioning is not representable"
-        ),
+        text.contains("  partitioning = \"HASH (`id`) PARTITIONS 4\"\n"),
         "{text}"
     );
     let compiled = compile(&[("x.my.hcl".to_string(), text.clone())], d);
@@ -994,6 +995,18 @@ fn mysql_partitioning_prints_as_a_block() {
         compiled.diagnostics.is_empty(),
         "{:#?}",
         compiled.diagnostics
+    );
+    let partitioning = |name: &str| match &compiled.realm.schemas[0].table(name, d).unwrap().ext {
+        TableExt::Mysql(x) => x.partitioning.clone(),
+        _ => None,
+    };
+    assert_eq!(
+        partitioning("events").as_deref(),
+        Some("PARTITION BY RANGE COLUMNS (`id`, year(`at`))")
+    );
+    assert_eq!(
+        partitioning("other").as_deref(),
+        Some("HASH (`id`) PARTITIONS 4")
     );
 }
 

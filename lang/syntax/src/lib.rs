@@ -4,6 +4,7 @@
 
 pub mod diag;
 pub mod hcl;
+pub mod rules;
 pub mod sql;
 
 pub use diag::{Diagnostic, Label, Severity, Span, Suggestion};

@@ -17,6 +17,8 @@ pub(crate) struct ColumnRow {
     pub(crate) extra: String,
     pub(crate) generation: Option<String>,
     pub(crate) comment: String,
+    /// The spatial reference of a geometry column (0: none).
+    pub(crate) srid: Option<u32>,
 }
 
 /// Builds the column. `charset` and `collation` are already reduced to what differs from the
@@ -53,7 +55,7 @@ pub(crate) fn column(
         charset,
         on_update: on_update(&row.extra),
         invisible: extra.split_whitespace().any(|w| w == "invisible"),
-        srid: None,
+        srid: row.srid.filter(|s| *s != 0),
     };
     if ext != MyColumnExt::default() {
         col.ext = ColumnExt::Mysql(ext);
@@ -160,6 +162,7 @@ mod tests {
             extra: extra.into(),
             generation: None,
             comment: String::new(),
+            srid: None,
         }
     }
 

@@ -136,17 +136,25 @@ async fn columns(
     realm: &mut Realm,
     index: &TableIndex,
 ) -> Result<(), EngineError> {
-    let rows = ctx
-        .catalog
-        .fetch(
-            "columns",
-            "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, \
-             EXTRA, GENERATION_EXPRESSION, CHARACTER_SET_NAME, COLLATION_NAME, COLUMN_COMMENT \
-             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN ({schemas}) \
-             ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION",
-            ctx.names,
-        )
-        .await?;
+    // The spatial reference of geometry columns: MySQL lists it with the columns, MariaDB in
+    // GEOMETRY_COLUMNS (looked up for geometry columns only).
+    let srid = if ctx.catalog.dialect.is_mariadb() {
+        "CASE WHEN c.DATA_TYPE IN ('geometry', 'point', 'linestring', 'polygon', 'multipoint', \
+         'multilinestring', 'multipolygon', 'geometrycollection') THEN \
+         (SELECT g.SRID FROM information_schema.GEOMETRY_COLUMNS g \
+          WHERE g.G_TABLE_SCHEMA = c.TABLE_SCHEMA AND g.G_TABLE_NAME = c.TABLE_NAME \
+          AND g.G_GEOMETRY_COLUMN = c.COLUMN_NAME LIMIT 1) END"
+    } else {
+        "c.SRS_ID"
+    };
+    let sql = format!(
+        "SELECT c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE, \
+         c.COLUMN_DEFAULT, c.EXTRA, c.GENERATION_EXPRESSION, c.CHARACTER_SET_NAME, \
+         c.COLLATION_NAME, c.COLUMN_COMMENT, {srid} \
+         FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA IN ({{schemas}}) \
+         ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION"
+    );
+    let rows = ctx.catalog.fetch("columns", &sql, ctx.names).await?;
     let dialect = ctx.catalog.dialect;
     for row in &rows {
         let schema = text_or_empty(row, 0);
@@ -173,6 +181,7 @@ async fn columns(
             extra,
             generation,
             comment: text_or_empty(row, 10),
+            srid: number(row, 11).map(|n| n as u32),
         };
         let col = column(dialect, &col_row, charset, collation);
         if let Some(t) = index.get(realm, &schema, &table) {
@@ -284,7 +293,9 @@ async fn foreign_keys(
             ctx.names,
         )
         .await?;
-    // The catalog name, kept until every column is read: implicit names become `None` after.
+    // The constraints of each table by name, as read so far. Names are kept as the catalog has
+    // them (a generated `t_ibfk_1` too): drops need the real name; normalisation compares
+    // generated names as none.
     let mut names: HashMap<(String, String), Vec<String>> = HashMap::new();
     for row in &rows {
         let schema = text_or_empty(row, 0);
@@ -318,27 +329,7 @@ async fn foreign_keys(
             deferrable: Deferrable::No,
         });
     }
-    for ((schema, table_name), _) in names {
-        if let Some(table) = index.get(realm, &schema, &table_name) {
-            for fk in &mut table.foreign_keys {
-                if fk
-                    .name
-                    .as_deref()
-                    .is_some_and(|n| is_generated_fk_name(&table_name, n))
-                {
-                    fk.name = None;
-                }
-            }
-        }
-    }
     Ok(())
-}
-
-/// `<table>_ibfk_<n>`: the name both flavours give a foreign key declared without one.
-fn is_generated_fk_name(table: &str, name: &str) -> bool {
-    name.strip_prefix(table)
-        .and_then(|r| r.strip_prefix("_ibfk_"))
-        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// RESTRICT and NO ACTION are the same in both flavours (InnoDB checks immediately), and MariaDB
@@ -523,6 +514,10 @@ fn partition_clause(rows: &[PartitionRow]) -> String {
                     } else {
                         format!("{q} VALUES LESS THAN ({d})")
                     }
+                }
+                // The catalog lists a LIST partition's DEFAULT as MAXVALUE.
+                (m, Some(d)) if m.starts_with("LIST") && d.eq_ignore_ascii_case("MAXVALUE") => {
+                    format!("{q} DEFAULT")
                 }
                 (m, Some(d)) if m.starts_with("LIST") => format!("{q} VALUES IN ({d})"),
                 ("SYSTEM_TIME", Some(d)) => format!("{q} {d}"),
@@ -844,9 +839,6 @@ mod tests {
 
     #[test]
     fn implicit_names() {
-        assert!(is_generated_fk_name("orders", "orders_ibfk_12"));
-        assert!(!is_generated_fk_name("orders", "orders_ibfk_"));
-        assert!(!is_generated_fk_name("orders", "fk_orders"));
         assert!(is_numbered("CONSTRAINT_3", "CONSTRAINT_"));
         assert!(!is_numbered("CONSTRAINT_x", "CONSTRAINT_"));
         assert_eq!(fk_action("RESTRICT"), FkAction::NoAction);

@@ -6,7 +6,14 @@ pub(super) const SET_SEARCH_PATH: &str = "-- search path
 SELECT set_config('search_path', $1, true)";
 
 pub(super) const SCHEMAS: &str = "-- schemas
-SELECT n.nspname::text AS name, d.description AS comment
+SELECT n.nspname::text AS name,
+  -- The comment every database's `public` schema is created with is no comment of the schema's.
+  CASE WHEN n.nspname = 'public' AND d.description = 'standard public schema' THEN NULL
+       ELSE d.description END AS comment,
+  -- The owner, when it is not the one a schema gets by default (the database's owner).
+  CASE WHEN n.nspowner <> (SELECT db.datdba FROM pg_database db WHERE db.datname = current_database())
+        AND pg_get_userbyid(n.nspowner) <> 'pg_database_owner'
+       THEN pg_get_userbyid(n.nspowner)::text END AS owner
 FROM pg_namespace n
 LEFT JOIN pg_description d
   ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
@@ -49,7 +56,7 @@ SELECT a.attrelid::int8 AS table_oid, a.attname::text AS name,
   format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
   CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,
   CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated_expr,
-  a.attidentity::text AS identity,
+  a.attidentity::text AS identity, a.attislocal AS is_local,
   CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation,
   d.description AS comment
 FROM pg_attribute a
@@ -271,7 +278,10 @@ ORDER BY n.nspname, t.oid";
 /// Extensions; `plpgsql` is in every database and not the schema's to manage.
 pub(super) const EXTENSIONS: &str = "-- extensions
 SELECT e.extname::text AS name, n.nspname::text AS schema, e.extversion::text AS version,
-  d.description AS comment
+  -- The comment an extension's control file gives it is the extension's, not the schema's.
+  CASE WHEN d.description IS DISTINCT FROM
+            (SELECT a.comment FROM pg_available_extensions a WHERE a.name = e.extname)
+       THEN d.description END AS comment
 FROM pg_extension e
 JOIN pg_namespace n ON n.oid = e.extnamespace
 LEFT JOIN pg_description d
@@ -325,6 +335,9 @@ UNION ALL
   FROM pg_namespace n,
   LATERAL (SELECT * FROM aclexplode(n.nspacl) EXCEPT SELECT * FROM aclexplode(acldefault('n', n.nspowner))) x
   WHERE n.nspname = ANY($1::name[]) AND x.grantee <> n.nspowner
+    -- Every database's `public` schema is created with USAGE for PUBLIC.
+    AND NOT (n.nspname = 'public' AND x.grantee = 0 AND x.grantor = n.nspowner
+             AND x.privilege_type = 'USAGE' AND NOT x.is_grantable)
 UNION ALL
   SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, n.nspname::text, c.relname::text, NULL, NULL, x.*
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,

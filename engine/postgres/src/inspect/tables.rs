@@ -184,6 +184,11 @@ pub(super) async fn columns(
         {
             continue;
         }
+        // A partition's (or inheriting table's) columns that come only from its parent are the
+        // parent's: the IR keeps them there.
+        if !get::<bool>(&row, "is_local")? {
+            continue;
+        }
         let mut c = Column::new(&name, ctx.column_type(&get::<String>(&row, "type")?));
         c.nullable = !get::<bool>(&row, "not_null")?;
         c.default = get::<Option<String>>(&row, "default_expr")?.map(|e| ColDefault::Expr(Expr(e)));
@@ -232,15 +237,6 @@ fn fk_action(code: &str) -> FkAction {
     }
 }
 
-/// Whether `name` is the name PostgreSQL generated: `implicit`, or `implicit` followed by the
-/// digits it appends to avoid a collision.
-fn is_implicit(name: &str, implicit: Option<String>) -> bool {
-    implicit.is_some_and(|i| {
-        name.strip_prefix(i.as_str())
-            .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
-    })
-}
-
 /// The UNIQUE constraint facts that live on the constraint rather than on its index.
 pub(super) struct UniqueConstraint {
     deferrable: Deferrable,
@@ -252,7 +248,7 @@ pub(super) async fn constraints(
     ctx: &Ctx<'_>,
     b: &mut Build,
 ) -> Result<(), EngineError> {
-    let d = ctx.dialect();
+    let _ = ctx;
     for row in cat.rows(queries::CONSTRAINTS, &b.schema_names).await? {
         let oid: i64 = get(&row, "table_oid")?;
         let Some(&(si, ti)) = b.tables.get(&oid) else {
@@ -261,13 +257,13 @@ pub(super) async fn constraints(
         let table = &mut b.realm.schemas[si].tables[ti];
         let name: String = get(&row, "name")?;
         let columns: Vec<String> = get(&row, "columns")?;
-        let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
         let definition: String = get(&row, "definition")?;
         match get::<String>(&row, "kind")?.as_str() {
+            // Constraint names are kept as the database has them, implicit or not: the planner
+            // drops constraints by name, and normalisation compares implicit names as `None`.
             "p" => {
-                let implicit = is_implicit(&name, d.implicit_primary_key_name(&table.name));
                 table.primary_key = Some(PrimaryKey {
-                    name: (!implicit).then_some(name),
+                    name: Some(name),
                     columns,
                     include: Vec::new(),
                     deferrable: deferrable(&row)?,
@@ -285,15 +281,10 @@ pub(super) async fn constraints(
                 }
             }
             "f" => {
-                let ordinal = table.foreign_keys.len() + 1;
-                let implicit = is_implicit(
-                    &name,
-                    d.implicit_foreign_key_name(&table.name, &cols, ordinal),
-                );
                 let ref_schema: Option<String> = get(&row, "ref_schema")?;
                 let ref_table: Option<String> = get(&row, "ref_table")?;
                 table.foreign_keys.push(ForeignKey {
-                    name: (!implicit).then_some(name),
+                    name: Some(name),
                     columns,
                     ref_table: QualifiedName::new(
                         ref_schema.as_deref(),
@@ -306,18 +297,9 @@ pub(super) async fn constraints(
                 });
             }
             "c" => {
-                let ordinal = table.checks.len() + 1;
-                // PostgreSQL names an unnamed check after its column when it mentions exactly
-                // one, and after the table otherwise.
-                let column = match cols.as_slice() {
-                    [c] => Some(*c),
-                    _ => None,
-                };
-                let implicit =
-                    is_implicit(&name, d.implicit_check_name(&table.name, column, ordinal));
                 let no_inherit: bool = get(&row, "no_inherit")?;
                 table.checks.push(Check {
-                    name: (!implicit).then_some(name),
+                    name: Some(name),
                     expr: Expr(check_expr(&definition)),
                     enforced: true,
                     no_inherit,
@@ -665,11 +647,5 @@ mod tests {
     fn strips_check_definitions() {
         assert_eq!(check_expr("CHECK ((a > 0)) NO INHERIT"), "((a > 0))");
         assert_eq!(check_expr("CHECK ((a > 0)) NOT VALID"), "((a > 0))");
-    }
-
-    #[test]
-    fn recognises_generated_names() {
-        assert!(is_implicit("t_a_check1", Some("t_a_check".into())));
-        assert!(!is_implicit("t_a_checks", Some("t_a_check".into())));
     }
 }

@@ -70,6 +70,9 @@ const OBJECT_KINDS: &[(&str, &[DialectTag])] = &[
     ("role", &[DialectTag::Pg, DialectTag::My]),
     ("user", &[DialectTag::Pg, DialectTag::My]),
     ("permission", &[DialectTag::Pg, DialectTag::My]),
+    ("default_privilege", &[DialectTag::Pg]),
+    // A MySQL event: its statement, kept whole (`as`).
+    ("event", &[DialectTag::My]),
 ];
 
 /// Block types Atlas has that Cairn recognises but does not lower yet.
@@ -298,7 +301,7 @@ impl<'a> Lowerer<'a> {
     ) -> Option<String> {
         if matches!(
             kind,
-            "schema" | "role" | "user" | "permission" | "trigger" | "policy"
+            "schema" | "role" | "user" | "permission" | "default_privilege" | "trigger" | "policy"
         ) {
             return None;
         }
@@ -1066,7 +1069,10 @@ impl<'a> Lowerer<'a> {
             .blocks_named("column")
             .filter_map(|c| c.labels.last().map(|l| l.value.as_str()))
             .collect();
-        if !columns.contains(&name.as_str()) {
+        // A view that declares no columns has the columns of its query, which only a database
+        // can tell: any name is taken.
+        let open = columns.is_empty() && matches!(dcl.kind, "view" | "materialized");
+        if !open && !columns.contains(&name.as_str()) {
             let prefix = if env.relation == Some(i) {
                 "column".to_string()
             } else {

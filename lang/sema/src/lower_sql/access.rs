@@ -80,6 +80,27 @@ impl Replay {
         }
     }
 
+    /// MySQL's `CREATE USER`: accounts that log in (`user@host`).
+    pub(super) fn create_mysql_users(
+        &mut self,
+        or_replace: bool,
+        if_not_exists: bool,
+        users: &[(syn::Ident, bool)],
+        max_user_connections: Option<i64>,
+    ) {
+        for (account, password) in users {
+            let name = self.xident(account);
+            if or_replace {
+                self.realm.roles.retain(|r| r.name != name);
+            }
+            let mut role = Role::new(&name);
+            role.login = true;
+            role.password_set = *password;
+            role.conn_limit = max_user_connections.filter(|n| *n > 0);
+            self.add_role(role, if_not_exists, account.span);
+        }
+    }
+
     pub(super) fn alter_role(&mut self, name: &ast::Ident, op: &ast::AlterRoleOperation) {
         let n = self.ident(name);
         let span = self.ident_span(name);
@@ -296,29 +317,29 @@ impl Replay {
 
     /// MySQL's `GRANT ... ON db.t TO 'u'@'h'` (sqlparser's shape).
     pub(super) fn grant_ast(&mut self, g: &ast::Grant) {
-        let Some((objects, privs)) = self.ast_grant_parts(&g.privileges, g.objects.as_ref()) else {
+        let Some(objects) = self.ast_grant_parts(&g.privileges, g.objects.as_ref()) else {
             return;
         };
         for grantee in &g.grantees {
             let Some(name) = self.ast_grantee(grantee) else {
                 continue;
             };
-            for o in &objects {
+            for (o, privs) in &objects {
                 self.add_permission(&name, o.clone(), privs.clone(), g.with_grant_option);
             }
         }
     }
 
     pub(super) fn revoke_ast(&mut self, r: &ast::Revoke) {
-        let Some((objects, privs)) = self.ast_grant_parts(&r.privileges, r.objects.as_ref()) else {
+        let Some(objects) = self.ast_grant_parts(&r.privileges, r.objects.as_ref()) else {
             return;
         };
         for grantee in &r.grantees {
             let Some(name) = self.ast_grantee(grantee) else {
                 continue;
             };
-            for o in &objects {
-                self.revoke_permission(&name, o, &privs, r.grant_option_for);
+            for (o, privs) in &objects {
+                self.revoke_permission(&name, o, privs, r.grant_option_for);
             }
         }
     }
@@ -335,29 +356,52 @@ impl Replay {
         Some(n)
     }
 
+    /// The objects of a MySQL grant, each with its privileges: `*.*` is global, `*` the current
+    /// database, `db.*` a database; a privilege with a column list (`SELECT (a, b)`) is a
+    /// grant on those columns of each table.
     fn ast_grant_parts(
         &mut self,
         privileges: &ast::Privileges,
         objects: Option<&ast::GrantObjects>,
-    ) -> Option<(Vec<GrantObject>, Vec<Privilege>)> {
-        let privs = match privileges {
-            ast::Privileges::All { .. } => vec![Privilege::All],
-            ast::Privileges::Actions(a) => a
-                .iter()
-                .map(|x| {
+    ) -> Option<Vec<(GrantObject, Vec<Privilege>)>> {
+        let mut plain: Vec<Privilege> = Vec::new();
+        let mut on_columns: Vec<(Privilege, Vec<String>)> = Vec::new();
+        match privileges {
+            ast::Privileges::All { .. } => plain.push(Privilege::All),
+            ast::Privileges::Actions(a) => {
+                for x in a {
                     let s = x.to_string();
                     let word = s.split('(').next().unwrap_or(&s).trim().to_string();
-                    Privilege::from_sql(&word)
-                })
-                .collect(),
-        };
-        let objs = match objects {
+                    let columns = match x {
+                        ast::Action::Select { columns }
+                        | ast::Action::Insert { columns }
+                        | ast::Action::Update { columns }
+                        | ast::Action::References { columns } => columns.as_ref(),
+                        _ => None,
+                    };
+                    match columns {
+                        Some(cols) if !cols.is_empty() => {
+                            let mut cols: Vec<String> =
+                                cols.iter().map(|c| self.ident(c)).collect();
+                            // The catalog lists a grant's columns by name.
+                            cols.sort_by_key(|c| c.to_lowercase());
+                            on_columns.push((Privilege::from_sql(&word), cols));
+                        }
+                        _ => plain.push(Privilege::from_sql(&word)),
+                    }
+                }
+            }
+        }
+        let objs: Vec<GrantObject> = match objects {
             Some(ast::GrantObjects::Tables(ts)) => ts
                 .iter()
                 .map(|t| {
                     let text = t.to_string();
-                    if text == "*.*" || text == "*" {
+                    if text == "*.*" {
                         return GrantObject::Global;
+                    }
+                    if text == "*" {
+                        return GrantObject::Database;
                     }
                     let (s, n) = self.qname(t);
                     if n == "*" {
@@ -384,12 +428,36 @@ impl Replay {
                     ))
                 })
                 .collect(),
+            Some(ast::GrantObjects::Function { name, .. }) => {
+                let (sc, n) = self.qname(name);
+                let q = QualifiedName::new((name.0.len() > 1).then_some(sc.as_str()), &n);
+                vec![GrantObject::Function(q, Vec::new())]
+            }
+            Some(ast::GrantObjects::Procedure { name, .. }) => {
+                let (sc, n) = self.qname(name);
+                let q = QualifiedName::new((name.0.len() > 1).then_some(sc.as_str()), &n);
+                vec![GrantObject::Procedure(q, Vec::new())]
+            }
             _ => {
                 self.unsupported("GRANT", None, None);
                 return None;
             }
         };
-        Some((objs, privs))
+        let mut out = Vec::new();
+        for o in objs {
+            if !plain.is_empty() {
+                out.push((o.clone(), plain.clone()));
+            }
+            if let GrantObject::Table(t) = &o {
+                for (p, cols) in &on_columns {
+                    out.push((
+                        GrantObject::Columns(t.clone(), cols.clone()),
+                        vec![p.clone()],
+                    ));
+                }
+            }
+        }
+        Some(out)
     }
 
     pub(super) fn alter_default_privileges(&mut self, e: &syn::ExtraStatement) {

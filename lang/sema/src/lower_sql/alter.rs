@@ -142,6 +142,15 @@ impl Replay {
                     return;
                 };
                 let dialect = self.dialect;
+                let resolved = match op {
+                    ast::AlterColumnOperation::SetDataType { data_type, .. } => {
+                        Some(self.resolve_type(
+                            schema,
+                            ColumnType::parse(dialect, &data_type.to_string()),
+                        ))
+                    }
+                    _ => None,
+                };
                 let c = table.column_mut(&col).expect("checked above");
                 match op {
                     ast::AlterColumnOperation::SetNotNull => c.nullable = false,
@@ -150,8 +159,10 @@ impl Replay {
                         c.default = Some(lower_default(value))
                     }
                     ast::AlterColumnOperation::DropDefault => c.default = None,
-                    ast::AlterColumnOperation::SetDataType { data_type, .. } => {
-                        c.ty = ColumnType::parse(dialect, &data_type.to_string())
+                    ast::AlterColumnOperation::SetDataType { .. } => {
+                        if let Some(ty) = resolved {
+                            c.ty = ty;
+                        }
                     }
                     ast::AlterColumnOperation::AddGenerated {
                         generated_as,

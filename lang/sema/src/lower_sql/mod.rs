@@ -42,10 +42,13 @@
 //! Parse errors keep the codes of `cairn-syntax` (E3xxx), with the file name filled in.
 
 mod access;
+mod aggregate;
 mod alter;
 mod objects;
+mod sqlite;
 mod table;
 mod text;
+mod view_star;
 
 use std::collections::BTreeSet;
 
@@ -199,6 +202,9 @@ impl Replay {
 
     fn finish(mut self) -> Compiled {
         self.fold_serials();
+        if self.dialect == Dialect::Sqlite {
+            self.sqlite_implicit_ref_columns();
+        }
         self.check_foreign_keys();
         self.add_external_roles();
         Compiled {
@@ -482,6 +488,11 @@ impl Replay {
             S::Analyze(_) | S::Vacuum(_) | S::Call(_) | S::Execute { .. } => {
                 self.no_schema_change("a maintenance or call statement")
             }
+            // Kept whole, as the SQLite inspector keeps it.
+            S::CreateVirtualTable { name, .. } if self.dialect == Dialect::Sqlite => {
+                let (schema, n) = self.qname(name);
+                self.unsupported("virtual_table", Some(&schema), Some(n));
+            }
             other => {
                 let kind = text::statement_kind(&self.stmt_text);
                 let _ = other;
@@ -563,6 +574,13 @@ impl Replay {
                 ..
             } => self.alter_owner(object_kind, name, owner),
             X::CreateRoutine { .. } => self.create_routine_extra(e),
+            X::MysqlRoutine(r) => self.create_mysql_routine(r),
+            X::MysqlCreateUser {
+                or_replace,
+                if_not_exists,
+                users,
+                max_user_connections,
+            } => self.create_mysql_users(*or_replace, *if_not_exists, users, *max_user_connections),
             X::CommentOn { .. } => self.comment_on_extra(e),
             X::Do { .. } => self.no_schema_change("a DO block"),
             X::TableWithClauses { statement, clauses } => self.ast_statement(statement, clauses),

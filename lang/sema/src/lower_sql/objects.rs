@@ -122,17 +122,51 @@ impl Replay {
             s.materialized_views
                 .retain(|x| !d.idents_equal(&x.name, &name));
         }
+        let mut query = v.query.as_ref().clone();
+        let mut columns: Vec<String> = v.columns.iter().map(|c| self.ident(&c.name)).collect();
+        if d == cairn_ir::Dialect::Postgres {
+            self.expand_star(&mut query);
+            if super::view_star::apply_column_names(&mut query, &columns) {
+                columns.clear();
+            }
+        }
+        let (option_check, security_invoker, options) = if d == cairn_ir::Dialect::Postgres {
+            super::view_star::view_options(&v.options)
+        } else if d.is_mysql_family() {
+            // `ALGORITHM = …` and `SQL SECURITY INVOKER`, as the catalog lists them (the
+            // defaults, UNDEFINED and DEFINER, are not kept).
+            let mut options = Vec::new();
+            if let Some(p) = &v.params {
+                match p.algorithm {
+                    Some(ast::CreateViewAlgorithm::Merge) => {
+                        options.push(("ALGORITHM".to_string(), "MERGE".to_string()))
+                    }
+                    Some(ast::CreateViewAlgorithm::TempTable) => {
+                        options.push(("ALGORITHM".to_string(), "TEMPTABLE".to_string()))
+                    }
+                    _ => {}
+                }
+                if matches!(p.security, Some(ast::CreateViewSecurity::Invoker)) {
+                    options.push(("SQL SECURITY".to_string(), "INVOKER".to_string()));
+                }
+            }
+            (None, None, options)
+        } else {
+            (None, None, Vec::new())
+        };
         let view = View {
             name: name.clone(),
-            definition: v.query.to_string(),
-            columns: v.columns.iter().map(|c| self.ident(&c.name)).collect(),
+            definition: query.to_string(),
+            columns,
             comment: v.comment.clone(),
-            check_option: check_option.map(|c| match c {
-                syn::ViewCheckOption::Cascaded => "CASCADED".to_string(),
-                syn::ViewCheckOption::Local => "LOCAL".to_string(),
-            }),
-            security_invoker: None,
-            options: Vec::new(),
+            check_option: check_option
+                .map(|c| match c {
+                    syn::ViewCheckOption::Cascaded => "CASCADED".to_string(),
+                    syn::ViewCheckOption::Local => "LOCAL".to_string(),
+                })
+                .or(option_check),
+            security_invoker,
+            options,
             indexes: Vec::new(),
             with_data: with_data.unwrap_or(true),
         };
@@ -234,9 +268,29 @@ impl Replay {
         self.add_function(&schema, func, false, f.or_replace);
     }
 
-    fn add_function(&mut self, schema: &str, func: Function, procedure: bool, or_replace: bool) {
+    fn add_function(
+        &mut self,
+        schema: &str,
+        mut func: Function,
+        procedure: bool,
+        or_replace: bool,
+    ) {
         let span = self.find_span(&func.name);
         let d = self.dialect;
+        // A PostgreSQL function with OUT parameters and no RETURNS returns them: the one's type,
+        // or a record.
+        if d == cairn_ir::Dialect::Postgres && !procedure && func.returns.is_none() {
+            let outs: Vec<&FuncArg> = func
+                .args
+                .iter()
+                .filter(|a| matches!(a.mode, ArgMode::Out | ArgMode::InOut))
+                .collect();
+            func.returns = match outs.as_slice() {
+                [] => None,
+                [one] => Some(one.ty.clone()),
+                _ => Some("record".to_string()),
+            };
+        }
         let same = |x: &Function| {
             d.idents_equal(&x.name, &func.name)
                 && x.args
@@ -354,6 +408,61 @@ impl Replay {
         self.add_function(&schema, func, *procedure, *or_replace);
     }
 
+    /// A MySQL stored routine: `SQL SECURITY DEFINER` unless it says `INVOKER`, its data
+    /// access kept as the inspector reads it (only when not the default `CONTAINS SQL`).
+    pub(super) fn create_mysql_routine(&mut self, r: &syn::MysqlRoutine) {
+        let (schema, n) = self.xqname(&r.name);
+        let d = self.dialect;
+        if r.if_not_exists {
+            let exists = self.realm.schema(&schema).is_some_and(|s| {
+                let list = if r.procedure {
+                    &s.procedures
+                } else {
+                    &s.functions
+                };
+                list.iter().any(|f| d.idents_equal(&f.name, &n))
+            });
+            if exists {
+                return;
+            }
+        }
+        let config = r
+            .data_access
+            .iter()
+            .filter(|a| a.as_str() != "CONTAINS SQL")
+            .map(|a| ("SQL DATA ACCESS".to_string(), a.clone()))
+            .collect();
+        let func = Function {
+            name: n,
+            args: r
+                .args
+                .iter()
+                .map(|a| FuncArg {
+                    name: a.name.as_ref().map(|i| self.xident(i)),
+                    ty: a.data_type.clone(),
+                    mode: match a.mode.as_deref() {
+                        Some("OUT") => ArgMode::Out,
+                        Some("INOUT") => ArgMode::InOut,
+                        _ => ArgMode::In,
+                    },
+                    default: None,
+                })
+                .collect(),
+            returns: r.returns.clone(),
+            language: "SQL".into(),
+            body: r.body.clone(),
+            volatility: Volatility::Volatile,
+            strict: false,
+            security_definer: !r.security_invoker,
+            leakproof: false,
+            parallel: None,
+            deterministic: r.deterministic,
+            config,
+            comment: r.comment.clone(),
+        };
+        self.add_function(&schema, func, r.procedure, r.or_replace);
+    }
+
     pub(super) fn drop_functions(
         &mut self,
         descs: &[ast::FunctionDesc],
@@ -395,6 +504,9 @@ impl Replay {
     }
 
     pub(super) fn create_trigger(&mut self, t: &ast::CreateTrigger, args: &[String]) {
+        if self.dialect == cairn_ir::Dialect::Sqlite && self.sqlite_trigger() {
+            return;
+        }
         let (_, name) = self.qname(&t.name);
         let Some((schema, idx, mut table)) = self.table_for_alter(&t.table_name, false) else {
             return;
@@ -402,6 +514,8 @@ impl Replay {
         let timing = match t.period {
             Some(ast::TriggerPeriod::Before) => TriggerTiming::Before,
             Some(ast::TriggerPeriod::InsteadOf) => TriggerTiming::InsteadOf,
+            // SQLite's default when no time is given.
+            None if self.dialect == cairn_ir::Dialect::Sqlite => TriggerTiming::Before,
             _ => TriggerTiming::After,
         };
         let events = t
@@ -416,11 +530,13 @@ impl Replay {
                 ast::TriggerEvent::Truncate => TriggerEvent::Truncate,
             })
             .collect();
-        let for_each_row = matches!(
-            t.trigger_object,
-            Some(ast::TriggerObjectKind::For(ast::TriggerObject::Row))
-                | Some(ast::TriggerObjectKind::ForEach(ast::TriggerObject::Row))
-        );
+        // SQLite has row triggers only (`FOR EACH ROW` is optional there).
+        let for_each_row = self.dialect == cairn_ir::Dialect::Sqlite
+            || matches!(
+                t.trigger_object,
+                Some(ast::TriggerObjectKind::For(ast::TriggerObject::Row))
+                    | Some(ast::TriggerObjectKind::ForEach(ast::TriggerObject::Row))
+            );
         let function = t.exec_body.as_ref().map(|b| {
             let (s, n) = self.qname(&b.func_desc.name);
             QualifiedName::new((b.func_desc.name.0.len() > 1).then_some(s.as_str()), &n)
@@ -428,6 +544,14 @@ impl Replay {
         let mut extra = Vec::new();
         if t.is_constraint {
             extra.push("CONSTRAINT".to_string());
+            if let Some(r) = &t.referenced_table_name {
+                extra.push(format!("FROM {r}"));
+            }
+            if let Some(c) = t.characteristics.as_ref().map(|c| c.to_string())
+                && !c.is_empty()
+            {
+                extra.push(c);
+            }
         }
         if !t.referencing.is_empty() {
             extra.push(
@@ -449,7 +573,13 @@ impl Replay {
                 .map(|c| cairn_ir::Expr::new(c.to_string())),
             function,
             function_args: args.to_vec(),
-            body: t.statements.as_ref().map(|s| s.to_string()),
+            body: if self.dialect.is_mysql_family() {
+                // MySQL keeps the body as written: the source text, not sqlparser's print.
+                mysql_trigger_body(&self.stmt_text)
+                    .or_else(|| t.statements.as_ref().map(|s| s.to_string()))
+            } else {
+                t.statements.as_ref().map(|s| s.to_string())
+            },
             extra: (!extra.is_empty()).then(|| extra.join(" ")),
         };
         if table
@@ -496,6 +626,17 @@ impl Replay {
                     before != x.triggers.len()
                 })
         });
+        // SQLite keeps triggers on views whole (see `sqlite_trigger`).
+        let removed = removed
+            || (d == cairn_ir::Dialect::Sqlite
+                && self.realm.schema_mut(&schema).is_some_and(|s| {
+                    let before = s.unsupported.len();
+                    s.unsupported.retain(|u| {
+                        !(u.kind == "trigger"
+                            && u.name.as_deref().is_some_and(|n| d.idents_equal(n, &name)))
+                    });
+                    before != s.unsupported.len()
+                }));
         if !removed && !t.if_exists {
             let span = self.name_span(&t.trigger_name);
             self.error(
@@ -1078,6 +1219,11 @@ impl Replay {
                     s.tables
                         .iter_mut()
                         .flat_map(|t| t.indexes.iter_mut())
+                        .chain(
+                            s.materialized_views
+                                .iter_mut()
+                                .flat_map(|v| v.indexes.iter_mut()),
+                        )
                         .find(|i| d.idents_equal(&i.name, &name))
                 });
                 match ix {
@@ -1114,6 +1260,17 @@ impl Replay {
                 });
                 if !found {
                     missing(self, "type");
+                }
+            }
+            "AGGREGATE" => {
+                let a = self.realm.schema_mut(&schema).and_then(|s| {
+                    s.aggregates
+                        .iter_mut()
+                        .find(|a| d.idents_equal(&a.name, &name))
+                });
+                match a {
+                    Some(a) => a.comment = comment,
+                    None => missing(self, "aggregate"),
                 }
             }
             "FUNCTION" | "PROCEDURE" | "ROUTINE" => {
@@ -1217,6 +1374,12 @@ impl Replay {
         };
         match command {
             "CREATE TRIGGER" if self.dialect.is_mysql_family() && self.mysql_trigger() => {}
+            "CREATE TRIGGER"
+                if self.dialect == cairn_ir::Dialect::Sqlite && self.sqlite_trigger() => {}
+            "CREATE AGGREGATE" | "CREATE OR REPLACE AGGREGATE"
+                if name.is_some_and(|n| {
+                    self.create_aggregate(n, command == "CREATE OR REPLACE AGGREGATE")
+                }) => {}
             "ALTER TABLE" | "ALTER INDEX" | "ALTER FOREIGN TABLE" => {
                 let span = self.stmt_span;
                 self.warn(
@@ -1375,4 +1538,55 @@ fn string_value(e: &ast::Expr) -> String {
         },
         other => other.to_string(),
     }
+}
+
+/// The body of a MySQL `CREATE TRIGGER … FOR EACH ROW [{FOLLOWS | PRECEDES} other] body` as
+/// written, without its trailing `;`.
+fn mysql_trigger_body(stmt: &str) -> Option<String> {
+    let words: Vec<(usize, &str)> = word_spans(stmt);
+    let at = words.windows(3).position(|w| {
+        w[0].1.eq_ignore_ascii_case("FOR")
+            && w[1].1.eq_ignore_ascii_case("EACH")
+            && w[2].1.eq_ignore_ascii_case("ROW")
+    })?;
+    let (row_at, row) = words[at + 2];
+    let mut rest = &stmt[row_at + row.len()..];
+    let first = rest.split_whitespace().next().unwrap_or("");
+    if first.eq_ignore_ascii_case("FOLLOWS") || first.eq_ignore_ascii_case("PRECEDES") {
+        let t = rest.trim_start()[first.len()..].trim_start();
+        let name_len = t.find(|c: char| c.is_whitespace()).unwrap_or(t.len());
+        rest = &t[name_len..];
+    }
+    let body = rest.trim().trim_end_matches(';').trim_end();
+    (!body.is_empty()).then(|| body.to_string())
+}
+
+/// The words of `s` outside quotes and comments, with their byte offsets.
+fn word_spans(s: &str) -> Vec<(usize, &str)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\'' || c == b'"' || c == b'`' {
+            let mut j = i + 1;
+            while j < b.len() && b[j] != c {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            i = j + 1;
+        } else if c == b'-' && b.get(i + 1) == Some(&b'-') || c == b'#' {
+            i = s[i..].find('\n').map_or(b.len(), |n| i + n + 1);
+        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            i = s[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            out.push((start, &s[start..i]));
+        } else {
+            i += 1;
+        }
+    }
+    out
 }

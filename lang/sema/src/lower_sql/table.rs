@@ -146,10 +146,14 @@ impl Replay {
             );
         }
         self.table_options(&mut table, ct, clauses);
+        resolve_binary_collations(&mut table);
         for c in clauses {
             self.table_clause(&mut table, c);
         }
         table.ext = normalize_ext(std::mem::take(&mut table.ext));
+        if self.dialect == cairn_ir::Dialect::Sqlite {
+            super::sqlite::autoindex_numbers(&mut table, ct);
+        }
         let stmt_span = self.stmt_span;
         self.map(ObjectPath::Table(schema.clone(), name.clone()), stmt_span);
         self.map_constraints(&schema, &table);
@@ -242,6 +246,27 @@ impl Replay {
         })
     }
 
+    /// PostgreSQL resolves an unqualified type name through the `search_path` (the current
+    /// schema), not through the schema of the table that uses it: a type the statement leaves
+    /// unqualified is qualified with the current schema when that is not `schema`.
+    pub(super) fn resolve_type(&self, schema: &str, ty: ColumnType) -> ColumnType {
+        fn qualify(t: PgType, cur: &str) -> PgType {
+            match t {
+                PgType::Named(QualifiedName { schema: None, name }) => {
+                    PgType::Named(QualifiedName::new(Some(cur), &name))
+                }
+                PgType::Array(e) => PgType::Array(Box::new(qualify(*e, cur))),
+                other => other,
+            }
+        }
+        match ty {
+            ColumnType::Postgres(t) if self.current_schema != schema => {
+                ColumnType::Postgres(qualify(t, &self.current_schema))
+            }
+            other => other,
+        }
+    }
+
     /// Lowers one column definition into `table` (constraints written on the column go to the
     /// table).
     pub(super) fn lower_column(
@@ -259,7 +284,7 @@ impl Replay {
             _ => None,
         });
         let type_text = declared.unwrap_or_else(|| def.data_type.to_string());
-        let ty = ColumnType::parse(self.dialect, &type_text);
+        let ty = self.resolve_type(schema, ColumnType::parse(self.dialect, &type_text));
         let mut col = Column::new(&name, ty);
         if matches!(
             col.ty,
@@ -268,6 +293,7 @@ impl Replay {
             col.nullable = false;
         }
         let mut my = MyColumnExt::default();
+        let mut json_check = false;
         for opt in &def.options {
             let cname = opt.name.as_ref().map(|n| self.ident(n));
             match &opt.option {
@@ -302,6 +328,16 @@ impl Replay {
                 }
                 ast::ColumnOption::Check(c) => {
                     let name = cname.or_else(|| c.name.as_ref().map(|n| self.ident(n)));
+                    // MariaDB's JSON is LONGTEXT with this check on the column: the same column.
+                    if self.dialect.is_mariadb()
+                        && name.is_none()
+                        && col.ty == ColumnType::Mysql(cairn_ir::MyType::LongText)
+                        && c.enforced != Some(false)
+                        && is_json_valid_of(&c.expr, &col.name)
+                    {
+                        json_check = true;
+                        continue;
+                    }
                     table.checks.push(Check {
                         name,
                         expr: cairn_ir::Expr::new(c.expr.to_string()),
@@ -329,6 +365,8 @@ impl Replay {
                     my.on_update = Some(cairn_ir::Expr::new(e.to_string()))
                 }
                 ast::ColumnOption::Invisible => my.invisible = true,
+                // MariaDB has no SRID attribute (it skips MySQL's `/*!80003 SRID n */`).
+                ast::ColumnOption::Srid(_) if self.dialect.is_mariadb() => {}
                 ast::ColumnOption::Srid(e) => my.srid = e.to_string().parse().ok(),
                 ast::ColumnOption::Generated {
                     generated_as,
@@ -377,6 +415,20 @@ impl Replay {
                     col.identity = Some(identity_from_extra(*kind, options));
                 }
                 TableClause::ColumnAttribute { column, attribute }
+                    if self.xident(column) == name
+                        && attribute == "BINARY"
+                        && col.collation.is_none() =>
+                {
+                    col.collation = Some(BINARY_COLLATION.to_string());
+                }
+                TableClause::ColumnAttribute { column, attribute }
+                    if self.xident(column) == name && attribute == "BINARY" => {}
+                TableClause::ColumnAttribute { column, attribute }
+                    if self.xident(column) == name && attribute.starts_with("REF_SYSTEM_ID=") =>
+                {
+                    my.srid = attribute["REF_SYSTEM_ID=".len()..].trim().parse().ok();
+                }
+                TableClause::ColumnAttribute { column, attribute }
                     if self.xident(column) == name =>
                 {
                     let span = self.column_span(&def.name);
@@ -395,10 +447,19 @@ impl Replay {
         {
             col.auto_increment = false;
         }
+        if json_check {
+            // As the server keeps a JSON column: the type stands for charset and collation.
+            col.ty = ColumnType::Mysql(cairn_ir::MyType::Json);
+            col.collation = None;
+            my.charset = None;
+        }
         if my != MyColumnExt::default() {
             col.ext = ColumnExt::Mysql(my);
         }
         table.columns.push(col);
+        if matches!(table.ext, TableExt::Mysql(_)) {
+            resolve_binary_collations(table);
+        }
     }
 
     fn set_primary_key(&mut self, table: &mut Table, pk: PrimaryKey) {
@@ -494,9 +555,18 @@ impl Replay {
                 &ref_name,
             ),
             ref_columns: fk.referred_columns.iter().map(|c| self.ident(c)).collect(),
-            on_update: fk.on_update.map(fk_action).unwrap_or_default(),
-            on_delete: fk.on_delete.map(fk_action).unwrap_or_default(),
+            on_update: self.fk_action_in_dialect(fk.on_update),
+            on_delete: self.fk_action_in_dialect(fk.on_delete),
             deferrable: deferrable(fk.characteristics.as_ref()),
+        }
+    }
+
+    /// A referential action as the database keeps it: MySQL checks foreign keys immediately, so
+    /// `RESTRICT` is `NO ACTION` there (the catalog reads both back alike).
+    fn fk_action_in_dialect(&self, a: Option<ast::ReferentialAction>) -> FkAction {
+        match a.map(fk_action).unwrap_or_default() {
+            FkAction::Restrict if self.dialect.is_mysql_family() => FkAction::NoAction,
+            other => other,
         }
     }
 
@@ -547,6 +617,7 @@ impl Replay {
                 ix.nulls_distinct = nulls_distinct(&u.nulls_distinct);
                 ix.deferrable = deferrable(u.characteristics.as_ref());
                 ix.method = u.index_type.as_ref().map(index_method).unwrap_or_default();
+                index_options(&mut ix, &u.index_options);
                 self.push_index(table, ix, name);
             }
             C::ForeignKey(fk) => {
@@ -578,6 +649,7 @@ impl Replay {
                 let mut ix = Index::on_columns("", &[], false);
                 ix.parts = parts;
                 ix.method = ic.index_type.as_ref().map(index_method).unwrap_or_default();
+                index_options(&mut ix, &ic.index_options);
                 let name = ic.name.as_ref().map(|n| self.ident(n));
                 self.push_index(table, ix, name);
             }
@@ -627,7 +699,26 @@ impl Replay {
         let mut parts = Vec::new();
         let mut ok = true;
         for c in cols {
-            let (key, prefix, span) = match &c.column.expr {
+            // SQLite reads `column COLLATE name` as the column with that collation.
+            let mut collation = None;
+            let mut expr = &c.column.expr;
+            if self.dialect == cairn_ir::Dialect::Sqlite
+                && let ast::Expr::Collate {
+                    expr: inner,
+                    collation: coll,
+                } = expr
+                && let ast::Expr::Identifier(i) = inner.as_ref()
+                && let Some(coll) = coll.0.last().and_then(|p| p.as_ident())
+            {
+                let column = self.ident(i);
+                let own = table.column(&column).and_then(|c| c.collation.clone());
+                let default = own.unwrap_or_else(|| "BINARY".to_string());
+                if !coll.value.eq_ignore_ascii_case(&default) {
+                    collation = Some(coll.value.clone());
+                }
+                expr = inner.as_ref();
+            }
+            let (key, prefix, span) = match expr {
                 ast::Expr::Identifier(i) => (
                     IndexKey::Column(self.ident(i)),
                     None,
@@ -674,10 +765,7 @@ impl Replay {
                 ok = false;
                 continue;
             }
-            let (desc, collation) = (
-                matches!(c.column.options.sort, Some(ast::OrderBySort::Desc)),
-                None,
-            );
+            let desc = matches!(c.column.options.sort, Some(ast::OrderBySort::Desc));
             let nulls_first = match (c.column.options.nulls_first, desc) {
                 // NULLS LAST is the default ascending, NULLS FIRST descending.
                 (Some(true), true) | (Some(false), false) => None,
@@ -725,11 +813,14 @@ impl Replay {
                 }
                 if let Some(parent) = &ct.partition_of {
                     let (s, t) = self.qname(parent);
-                    let bound = ct
-                        .for_values
-                        .as_ref()
-                        .map(|v| v.to_string())
-                        .unwrap_or_default();
+                    // As `pg_get_expr(relpartbound)` prints it.
+                    let bound = match ct.for_values.as_ref() {
+                        Some(ast::ForValues::With { modulus, remainder }) => {
+                            format!("FOR VALUES WITH (modulus {modulus}, remainder {remainder})")
+                        }
+                        Some(v) => v.to_string(),
+                        None => String::new(),
+                    };
                     table.partition_of = Some(PartitionOf {
                         parent: QualifiedName::new((parent.0.len() > 1).then_some(s.as_str()), &t),
                         bound,
@@ -857,19 +948,69 @@ impl Replay {
     }
 
     pub(super) fn create_index(&mut self, ci: &ast::CreateIndex) {
+        if let Some((schema, at, mut table)) = self.matview_as_table(ci) {
+            // A materialized view's index: lowered as on a table, kept on the view.
+            self.create_index_on(ci, &schema, &mut table);
+            if let Some(v) = self
+                .realm
+                .schema_mut(&schema)
+                .and_then(|s| s.materialized_views.get_mut(at))
+            {
+                v.indexes = table.indexes;
+            }
+            return;
+        }
         let Some((schema, at, mut table)) = self.table_for_alter(&ci.table_name, false) else {
             return;
         };
+        self.create_index_on(ci, &schema, &mut table);
+        self.put_table(&schema, at, table);
+    }
+
+    /// A stand-in table for the materialized view an index is created on (when no table has
+    /// that name): the view's indexes, and as columns the view's declared ones, else every column
+    /// the index names (a view's output columns are not known without a database).
+    fn matview_as_table(&self, ci: &ast::CreateIndex) -> Option<(String, usize, Table)> {
+        let d = self.dialect;
+        let (schema, vname) = self.qname(&ci.table_name);
+        let s = self.realm.schema(&schema)?;
+        if s.table(&vname, d).is_some() {
+            return None;
+        }
+        let at = s
+            .materialized_views
+            .iter()
+            .position(|v| d.idents_equal(&v.name, &vname))?;
+        let v = &s.materialized_views[at];
+        let mut t = Table::new(&v.name);
+        t.indexes = v.indexes.clone();
+        let mut names = v.columns.clone();
+        if names.is_empty() {
+            for c in &ci.columns {
+                let _ = ast::visit_expressions(&c.column.expr, |e: &ast::Expr| {
+                    if let ast::Expr::Identifier(i) = e {
+                        names.push(self.ident(i));
+                    }
+                    std::ops::ControlFlow::<()>::Continue(())
+                });
+            }
+        }
+        t.columns = names
+            .iter()
+            .map(|n| Column::new(n, ColumnType::Unsupported { raw: String::new() }))
+            .collect();
+        Some((schema, at, t))
+    }
+
+    fn create_index_on(&mut self, ci: &ast::CreateIndex, schema: &str, table: &mut Table) {
         let name = ci.name.as_ref().map(|n| self.qname(n).1);
         if let Some(n) = &name
             && ci.if_not_exists
             && table.index(n).is_some()
         {
-            self.put_table(&schema, at, table);
             return;
         }
-        let Some(parts) = self.index_parts(&table, &ci.columns) else {
-            self.put_table(&schema, at, table);
+        let Some(parts) = self.index_parts(table, &ci.columns) else {
             return;
         };
         let mut ix = Index::on_columns("", &[], ci.unique);
@@ -889,7 +1030,7 @@ impl Replay {
         }
         ix.renamed_from = self.leading_renamed_from();
         let before = table.indexes.len();
-        self.push_index(&mut table, ix, name);
+        self.push_index(table, ix, name);
         if table.indexes.len() > before {
             let ix_name = table.indexes[before].name.clone();
             let span = ci
@@ -898,11 +1039,10 @@ impl Replay {
                 .map(|n| self.name_span(n))
                 .unwrap_or(self.stmt_span);
             self.map(
-                ObjectPath::Index(schema.clone(), table.name.clone(), ix_name),
+                ObjectPath::Index(schema.to_string(), table.name.clone(), ix_name),
                 span,
             );
         }
-        self.put_table(&schema, at, table);
     }
 
     /// Drops an index by name: on `table` when given (MySQL's `DROP INDEX i ON t`), else on
@@ -928,6 +1068,18 @@ impl Replay {
                     t.indexes.remove(i);
                     Some(())
                 })
+        });
+        // A materialized view's index (`DROP INDEX` names no table in PostgreSQL).
+        let found = found.or_else(|| {
+            let s = self.realm.schema_mut(schema)?;
+            s.materialized_views.iter_mut().find_map(|v| {
+                let i = v
+                    .indexes
+                    .iter()
+                    .position(|ix| d.idents_equal(&ix.name, name))?;
+                v.indexes.remove(i);
+                Some(())
+            })
         });
         if found.is_none() && !if_exists {
             self.error(
@@ -977,7 +1129,12 @@ impl Replay {
                         self.unknown_table(&schema, &name, span);
                     }
                 }
-                ast::ObjectType::View => self.drop_named(K::View, &schema, &name, if_exists),
+                ast::ObjectType::View => {
+                    self.drop_named(K::View, &schema, &name, if_exists);
+                    if self.dialect == cairn_ir::Dialect::Sqlite {
+                        self.sqlite_drop_view_triggers(&schema, &name);
+                    }
+                }
                 ast::ObjectType::MaterializedView => {
                     self.drop_named(K::MaterializedView, &schema, &name, if_exists)
                 }
@@ -1118,6 +1275,63 @@ fn nulls_distinct(n: &ast::NullsDistinctOption) -> Option<bool> {
     match n {
         ast::NullsDistinctOption::NotDistinct => Some(false),
         _ => None,
+    }
+}
+
+/// What a column declared `BINARY` has as its collation until its charset is known.
+const BINARY_COLLATION: &str = "\u{0}binary";
+
+/// The `BINARY` attribute of columns as the binary collation of the column's charset (its own,
+/// else the table's, else the server's `utf8mb4`).
+fn resolve_binary_collations(table: &mut Table) {
+    let table_charset = match &table.ext {
+        TableExt::Mysql(e) => e.charset.clone().or_else(|| {
+            e.collation
+                .as_deref()
+                .and_then(|c| c.split('_').next())
+                .map(str::to_string)
+        }),
+        _ => None,
+    };
+    for c in &mut table.columns {
+        if c.collation.as_deref() == Some(BINARY_COLLATION) {
+            let own = match &c.ext {
+                ColumnExt::Mysql(e) => e.charset.clone(),
+                ColumnExt::None => None,
+            };
+            let cs = own
+                .or_else(|| table_charset.clone())
+                .unwrap_or_else(|| "utf8mb4".to_string());
+            c.collation = Some(format!("{}_bin", cs.to_ascii_lowercase()));
+        }
+    }
+}
+
+/// `json_valid(column)`, however quoted.
+fn is_json_valid_of(e: &ast::Expr, column: &str) -> bool {
+    let ast::Expr::Function(f) = e else {
+        return false;
+    };
+    if !f.name.to_string().eq_ignore_ascii_case("json_valid") {
+        return false;
+    }
+    let ast::FunctionArguments::List(list) = &f.args else {
+        return false;
+    };
+    matches!(
+        list.args.as_slice(),
+        [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(ast::Expr::Identifier(i)))]
+            if i.value.eq_ignore_ascii_case(column)
+    )
+}
+
+/// MySQL's index options after the key parts: `USING {BTREE|HASH}` and `COMMENT '...'`.
+fn index_options(ix: &mut Index, opts: &[ast::IndexOption]) {
+    for o in opts {
+        match o {
+            ast::IndexOption::Using(t) => ix.method = index_method(t),
+            ast::IndexOption::Comment(c) => ix.comment = Some(c.clone()),
+        }
     }
 }
 

@@ -39,7 +39,8 @@ pub enum TableClause {
     /// column holds the system-versioning period bound.
     RowPeriod { column: Ident, end: bool },
     /// Another column attribute sqlparser lacks, upper-cased as written: `COMPRESSED`,
-    /// `COMPRESSED=zlib`, `WITH SYSTEM VERSIONING`, `WITHOUT SYSTEM VERSIONING`.
+    /// `COMPRESSED=zlib`, `WITH SYSTEM VERSIONING`, `WITHOUT SYSTEM VERSIONING`,
+    /// `REF_SYSTEM_ID=4326`.
     ColumnAttribute { column: Ident, attribute: String },
     /// An index attribute sqlparser lacks (`INVISIBLE`, `IGNORED`, `NOT IGNORED`, `VISIBLE`), on
     /// the named (or unnamed) index of the table.
@@ -365,6 +366,15 @@ impl Walk<'_, '_> {
             }
             let used = match self.dialect {
                 SqlDialect::Postgres => self.pg_column_clause(&column, j, e),
+                SqlDialect::Mysql if j > s && self.binary_attribute(j) => {
+                    // `varchar(64) BINARY`: the binary collation of the column's charset.
+                    self.blank(j, j);
+                    self.out.clauses.push(TableClause::ColumnAttribute {
+                        column: column.clone(),
+                        attribute: "BINARY".to_string(),
+                    });
+                    1
+                }
                 SqlDialect::Mysql => self.mysql_column_clause(&column, j, e),
                 SqlDialect::Sqlite => self.sqlite_column_clause(&column, j, e),
             };
@@ -402,6 +412,17 @@ impl Walk<'_, '_> {
         close + 1 - j
     }
 
+    /// Whether the `BINARY` at `j` (past the column's type) is the attribute, not a charset or
+    /// collation name or a default's cast.
+    fn binary_attribute(&self, j: usize) -> bool {
+        self.word(j, "BINARY")
+            && !["SET", "CHARSET", "COLLATE", "DEFAULT"]
+                .iter()
+                .any(|k| self.word(j - 1, k))
+            && !self.punct(j - 1, "=")
+            && !self.punct(j + 1, "(")
+    }
+
     fn mysql_column_clause(&mut self, column: &Ident, j: usize, e: usize) -> usize {
         if self.word(j, "ZEROFILL") {
             self.blank(j, j);
@@ -422,8 +443,10 @@ impl Walk<'_, '_> {
                 return 5;
             }
         }
+        // (`REF_SYSTEM_ID = n` is MariaDB's spatial reference of a geometry column.)
         let n = if self.words(j, &["WITH", "SYSTEM", "VERSIONING"])
             || self.words(j, &["WITHOUT", "SYSTEM", "VERSIONING"])
+            || (self.word(j, "REF_SYSTEM_ID") && self.punct(j + 1, "=") && j + 2 < e)
         {
             3
         } else if self.word(j, "COMPRESSED") {

@@ -333,6 +333,20 @@ pub enum ExtraStatement {
         /// `SET search_path TO 'app'`).
         attributes: Vec<String>,
     },
+    /// MySQL's `CREATE [OR REPLACE] [DEFINER = user] {FUNCTION | PROCEDURE} [IF NOT EXISTS]
+    /// name (params) [RETURNS type] [characteristic …] body`.
+    MysqlRoutine(MysqlRoutine),
+    /// MySQL's `CREATE [OR REPLACE] USER [IF NOT EXISTS] account [IDENTIFIED …] [, …]
+    /// [REQUIRE …] [WITH resource_option …] [password and lock options]`. An account is
+    /// `'user'@'host'`, kept as one quoted `Ident` `user@host`.
+    MysqlCreateUser {
+        or_replace: bool,
+        if_not_exists: bool,
+        /// Each account, with whether it was given a password or an authentication string.
+        users: Vec<(Ident, bool)>,
+        /// `WITH MAX_USER_CONNECTIONS n`.
+        max_user_connections: Option<i64>,
+    },
     /// `COMMENT ON <kind> name [ON table] IS 'text' | NULL` where sqlparser fails (functions with
     /// signatures, policies, triggers, constraints, domains).
     CommentOn {
@@ -376,6 +390,30 @@ pub enum ExtraStatement {
     },
 }
 
+/// A MySQL or MariaDB stored function or procedure, as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MysqlRoutine {
+    pub procedure: bool,
+    pub or_replace: bool,
+    pub if_not_exists: bool,
+    pub name: ObjectName,
+    pub args: Vec<RoutineArg>,
+    /// `RETURNS …` of a function, as written.
+    pub returns: Option<String>,
+    /// `LANGUAGE SQL`, when written.
+    pub language: Option<String>,
+    /// `DETERMINISTIC` (`NOT DETERMINISTIC` and nothing are `false`).
+    pub deterministic: bool,
+    /// `CONTAINS SQL`, `NO SQL`, `READS SQL DATA` or `MODIFIES SQL DATA`, upper-cased, when
+    /// written.
+    pub data_access: Option<String>,
+    /// `SQL SECURITY INVOKER` (the default is `DEFINER`).
+    pub security_invoker: bool,
+    pub comment: Option<String>,
+    /// The routine's body statement, as written (`RETURN …`, `BEGIN … END`).
+    pub body: String,
+}
+
 /// A targeted-parser failure at a byte offset of the statement text.
 #[derive(Debug)]
 pub(crate) struct ParseFail {
@@ -385,6 +423,9 @@ pub(crate) struct ParseFail {
 }
 
 pub(crate) type R<T> = Result<T, ParseFail>;
+
+mod mysql;
+pub(crate) use mysql::{mysql_access, mysql_routine};
 
 /// A cursor over the tokens of one statement. `base` is the statement's offset in the file.
 pub(crate) struct Parser<'a> {
@@ -1392,7 +1433,7 @@ fn comment_on(p: &mut Parser) -> R<ExtraStatement> {
     })
 }
 
-fn routine_args(raw: &str, base: usize) -> R<Vec<RoutineArg>> {
+pub(crate) fn routine_args(raw: &str, base: usize) -> R<Vec<RoutineArg>> {
     let mut out = Vec::new();
     for part in Parser::split_commas(raw) {
         let offset = raw.find(part.as_str()).unwrap_or(0);

@@ -8,13 +8,18 @@ mod extra;
 mod lex;
 mod parse;
 mod split;
+mod sqlite;
 
 pub use clauses::TableClause;
 pub use directive::{ATLAS_DIRECTIVES, Directive, DirectiveNamespace, parse_comment};
 pub use extra::{
     DefaultObjectKind, DomainCheck, ExtraStatement, GrantObject, GrantObjectKind, Ident,
-    IdentityKind, ObjectName, OwnedBy, PartitionBound, Privilege, PrivilegeGrant, RoutineArg,
-    RoutineBody, SequenceOptions, ViewCheckOption,
+    IdentityKind, MysqlRoutine, ObjectName, OwnedBy, PartitionBound, Privilege, PrivilegeGrant,
+    RoutineArg, RoutineBody, SequenceOptions, ViewCheckOption,
 };
 pub use parse::{ParsedStatement, SqlDialect, parse_statement};
 pub use split::{SplitFile, SplitOptions, Statement, split};
+pub use sqlite::{
+    SqliteDialect, SqliteTrigger, SqliteTriggerEvent, SqliteTriggerTiming, parse_sqlite_trigger,
+    sqlite_token_text,
+};

@@ -3,7 +3,7 @@
 //! table or trigger statement, the clauses it lacks are blanked out and it tries again
 //! (`clauses.rs`). A failure is a diagnostic pointing at the offending token, never a panic.
 
-use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
 
 use crate::diag::{Diagnostic, Span};
@@ -85,6 +85,10 @@ pub fn parse_statement(stmt: &Statement, dialect: SqlDialect) -> ParsedStatement
             return skipped("sequence value");
         }
     }
+    // SQLite's `PRAGMA name = value` sets connection state (sqlparser reads few of its values).
+    if dialect == SqlDialect::Sqlite && w0 == "PRAGMA" {
+        return skipped("session setting");
+    }
     if dialect == SqlDialect::Mysql && (w0 == "LOCK" || w0 == "UNLOCK") {
         return skipped("table lock");
     }
@@ -102,6 +106,17 @@ pub fn parse_statement(stmt: &Statement, dialect: SqlDialect) -> ParsedStatement
             Targeted::Failed(f) => return error(stmt, f),
             Targeted::NotMine => {}
         }
+    }
+    // MySQL routines (sqlparser reads few of their characteristics and bodies), accounts and
+    // role grants.
+    if dialect == SqlDialect::Mysql
+        && let Some(r) =
+            extra::mysql_routine(text, base).or_else(|| extra::mysql_access(text, base))
+    {
+        return match r {
+            Ok(s) => ParsedStatement::Extra(s),
+            Err(f) => error(stmt, f),
+        };
     }
     if dialect != SqlDialect::Sqlite
         && let Some(parsed) = parse_blanked(text, base, dialect)
@@ -123,6 +138,13 @@ pub fn parse_statement(stmt: &Statement, dialect: SqlDialect) -> ParsedStatement
         Err(e) => {
             if let Some(s) = reparse_without_clauses(text, base, dialect) {
                 return ParsedStatement::Extra(s);
+            }
+            if dialect == SqlDialect::Sqlite
+                && let Some(fixed) = super::sqlite::single_quoted_names(text)
+                && let Ok(mut v) = Parser::parse_sql(sqlparser_dialect(dialect).as_ref(), &fixed)
+                && v.len() == 1
+            {
+                return ParsedStatement::Ast(Box::new(v.remove(0)));
             }
             if dialect == SqlDialect::Postgres
                 && let Some(r) = extra::parse_postgres_fallback(text, base)
@@ -152,7 +174,7 @@ fn sqlparser_dialect(d: SqlDialect) -> Box<dyn Dialect> {
     match d {
         SqlDialect::Postgres => Box::new(PostgreSqlDialect {}),
         SqlDialect::Mysql => Box::new(MySqlDialect {}),
-        SqlDialect::Sqlite => Box::new(SQLiteDialect {}),
+        SqlDialect::Sqlite => Box::new(super::sqlite::SqliteDialect::default()),
     }
 }
 

@@ -86,6 +86,8 @@ impl<'a> Lowerer<'a> {
                 "policy" => self.lower_policy(env, i),
                 "role" | "user" => self.lower_role(env, i),
                 "permission" => self.lower_permission(env, i),
+                "default_privilege" => self.lower_default_privilege(env, i),
+                "event" => self.lower_event(env, i),
                 _ => unreachable!("declared kinds are lowered: {kind} {:?}", block.ident),
             }
         }
@@ -169,6 +171,7 @@ impl<'a> Lowerer<'a> {
                     "unique",
                     "exclude",
                     "partition",
+                    "partition_of",
                     "row_security",
                     "storage_params",
                 ]);
@@ -180,6 +183,7 @@ impl<'a> Lowerer<'a> {
                     "charset",
                     "collate",
                     "row_format",
+                    "partitioning",
                 ]);
                 if self.dialect.is_mariadb() {
                     attrs.push("system_versioned");
@@ -290,7 +294,8 @@ impl<'a> Lowerer<'a> {
                 "comment",
                 "name",
             ];
-            if self.dialect == Dialect::Postgres {
+            // SQLite foreign keys may be deferred too.
+            if matches!(self.dialect, Dialect::Postgres | Dialect::Sqlite) {
                 allowed.push("deferrable");
             }
             self.check_shape(env, fb, &allowed, &[]);
@@ -352,8 +357,14 @@ impl<'a> Lowerer<'a> {
             {
                 continue;
             }
-            let on_update = fk_action(self.keyword(env, fb, "on_update", FK_ACTIONS));
-            let on_delete = fk_action(self.keyword(env, fb, "on_delete", FK_ACTIONS));
+            // MySQL checks foreign keys immediately: RESTRICT is NO ACTION there.
+            let mysql = self.dialect.is_mysql_family();
+            let fold = |a: FkAction| match a {
+                FkAction::Restrict if mysql => FkAction::NoAction,
+                other => other,
+            };
+            let on_update = fold(fk_action(self.keyword(env, fb, "on_update", FK_ACTIONS)));
+            let on_delete = fold(fk_action(self.keyword(env, fb, "on_delete", FK_ACTIONS)));
             t.foreign_keys.push(ForeignKey {
                 name: fk_name,
                 columns,
@@ -438,6 +449,20 @@ impl<'a> Lowerer<'a> {
         if let Some(pb) = b.blocks_named("partition").next() {
             self.lower_partition(env, pb, &qn, &mut t);
         }
+        // PostgreSQL: this table is a partition of another (`bound` as `pg_get_expr` prints it).
+        if let Some(pb) = b.blocks_named("partition_of").next() {
+            self.check_shape(env, pb, &["table", "bound"], &[]);
+            if let Some(Ref::Relation { name: parent, .. }) =
+                self.reference(env, pb, "table", &["table"])
+            {
+                t.partition_of = Some(PartitionOf {
+                    parent,
+                    bound: self
+                        .text(env, pb, "bound")
+                        .unwrap_or_else(|| "DEFAULT".to_string()),
+                });
+            }
+        }
         if let Some(rb) = b.blocks_named("row_security").next() {
             self.check_shape(env, rb, &["enabled", "enforced"], &[]);
             t.row_security = RowSecurity {
@@ -445,7 +470,20 @@ impl<'a> Lowerer<'a> {
                 forced: self.flag(env, rb, "enforced"),
             };
         }
+        // The options, and a MySQL partitioning the `partition` block gave.
+        let partitioning = match &t.ext {
+            TableExt::Mysql(x) => x.partitioning.clone(),
+            _ => None,
+        };
         t.ext = self.table_ext(env, b);
+        if let (TableExt::Mysql(x), Some(p)) = (&mut t.ext, &partitioning) {
+            x.partitioning.get_or_insert_with(|| p.clone());
+        } else if let Some(p) = partitioning {
+            t.ext = TableExt::Mysql(MyTableExt {
+                partitioning: Some(p),
+                ..MyTableExt::default()
+            });
+        }
         self.realm.schema_or_insert(&schema).tables.push(t);
     }
 
@@ -487,7 +525,9 @@ impl<'a> Lowerer<'a> {
                         .and_then(|x| u64::try_from(x).ok()),
                     row_format: self.text(env, b, "row_format"),
                     system_versioned: self.flag(env, b, "system_versioned"),
-                    partitioning: None,
+                    partitioning: self
+                        .sql_expr(env, b, "partitioning")
+                        .map(|e| e.as_str().to_string()),
                 };
                 if ext == MyTableExt::default() {
                     TableExt::None
@@ -570,7 +610,11 @@ impl<'a> Lowerer<'a> {
                     IndexKey::Expr(e) => e.as_str().to_string(),
                 })
                 .collect();
-            let clause = format!("{} ({})", kind.replace('_', " "), keys.join(", "));
+            let clause = format!(
+                "PARTITION BY {} ({})",
+                kind.replace('_', " "),
+                keys.join(", ")
+            );
             match &mut t.ext {
                 TableExt::Mysql(ext) => ext.partitioning = Some(clause),
                 other => {
@@ -695,7 +739,12 @@ impl<'a> Lowerer<'a> {
             });
         }
         if let Some(ib) = c.blocks_named("identity").next() {
-            self.check_shape(env, ib, &["generated", "start", "increment"], &[]);
+            self.check_shape(
+                env,
+                ib,
+                &["generated", "start", "increment", "options"],
+                &[],
+            );
             let kind = match self
                 .keyword(env, ib, "generated", &["ALWAYS", "BY_DEFAULT"])
                 .as_deref()
@@ -707,7 +756,8 @@ impl<'a> Lowerer<'a> {
                 generated: kind,
                 start: self.int(env, ib, "start"),
                 increment: self.int(env, ib, "increment"),
-                options: None,
+                // Other sequence options (`CACHE 20`, `MINVALUE 5`), as SQL.
+                options: self.text(env, ib, "options"),
             });
         }
         if self.dialect.is_mysql_family() {
@@ -1265,6 +1315,37 @@ impl<'a> Lowerer<'a> {
         self.realm.schema_or_insert(&schema).extensions.push(ext);
     }
 
+    /// A MySQL event: the schema model keeps its statement whole, as an unsupported object.
+    fn lower_event(&mut self, env: Env<'_, 'a>, i: usize) {
+        let b = self.decls[i].block;
+        let Some(schema) = self.schema_of(i) else {
+            return;
+        };
+        let name = self.decls[i].name.clone();
+        self.check_shape(env, b, &["schema", "name", "as"], &[]);
+        let Some(raw) = self.sql_expr(env, b, "as") else {
+            if b.attr("as").is_none() {
+                self.diags.push(d(
+                    env.src,
+                    b.name_span(),
+                    "E2012",
+                    format!(
+                        "event `{name}` has no statement: add `as = <<-SQL CREATE EVENT ... SQL`"
+                    ),
+                ));
+            }
+            return;
+        };
+        self.realm
+            .schema_or_insert(&schema)
+            .unsupported
+            .push(cairn_ir::Unsupported {
+                kind: "event".into(),
+                name: Some(name),
+                raw: raw.0,
+            });
+    }
+
     // ----- routines -----
 
     fn args(&mut self, env: Env<'_, 'a>, b: &BlockAst) -> Vec<FuncArg> {
@@ -1404,6 +1485,13 @@ impl<'a> Lowerer<'a> {
                 config.push((k, v.as_text().unwrap_or_default()));
             }
         }
+        // MySQL: `data_access = "READS SQL DATA"` (CONTAINS SQL, the default, is not kept).
+        if let Some(a) = self.text(env, b, "data_access") {
+            let a = a.replace('_', " ").to_ascii_uppercase();
+            if a != "CONTAINS SQL" {
+                config.push(("SQL DATA ACCESS".to_string(), a));
+            }
+        }
         let f = Function {
             name,
             args,
@@ -1412,10 +1500,14 @@ impl<'a> Lowerer<'a> {
             body: body.0,
             volatility,
             strict: self.flag(env, b, "strict"),
-            security_definer: self
+            security_definer: match self
                 .keyword(env, b, "security", &["DEFINER", "INVOKER"])
                 .as_deref()
-                == Some("DEFINER"),
+            {
+                Some(s) => s == "DEFINER",
+                // MySQL routines run as their definer unless they say otherwise.
+                None => self.dialect.is_mysql_family(),
+            },
             leakproof: self.flag(env, b, "leakproof"),
             parallel: self
                 .keyword(env, b, "parallel", &["SAFE", "RESTRICTED", "UNSAFE"])
@@ -1489,6 +1581,18 @@ impl<'a> Lowerer<'a> {
 
     /// The table an `on = table.x` attribute names, as (schema, table).
     fn on_table(&mut self, env: Env<'_, 'a>, b: &BlockAst, what: &str) -> Option<(String, String)> {
+        self.on_relation(env, b, what, &["table"])
+            .map(|(schema, name, _)| (schema, name))
+    }
+
+    /// The relation `on` names, of one of `kinds`: its schema, name and kind.
+    fn on_relation(
+        &mut self,
+        env: Env<'_, 'a>,
+        b: &BlockAst,
+        what: &str,
+        kinds: &[&str],
+    ) -> Option<(String, String, &'static str)> {
         if b.attr("on").is_none() {
             self.diags.push(d(
                 env.src,
@@ -1498,8 +1602,10 @@ impl<'a> Lowerer<'a> {
             ));
             return None;
         }
-        match self.reference(env, b, "on", &["table"])? {
-            Ref::Relation { name, .. } => Some((name.schema.unwrap_or_default(), name.name)),
+        match self.reference(env, b, "on", kinds)? {
+            Ref::Relation { name, kind } => {
+                Some((name.schema.unwrap_or_default(), name.name, kind))
+            }
             _ => None,
         }
     }
@@ -1518,6 +1624,7 @@ impl<'a> Lowerer<'a> {
             "depends_on",
             "follows",
             "precedes",
+            "extra",
         ];
         self.check_shape(
             env,
@@ -1525,7 +1632,13 @@ impl<'a> Lowerer<'a> {
             &attrs,
             &["before", "after", "instead_of", "execute", "referencing"],
         );
-        let Some((schema, table)) = self.on_table(env, b, "trigger") else {
+        // SQLite triggers may be on views (INSTEAD OF); the model keeps those whole.
+        let kinds: &[&str] = if self.dialect == Dialect::Sqlite {
+            &["table", "view"]
+        } else {
+            &["table"]
+        };
+        let Some((schema, table, on_kind)) = self.on_relation(env, b, "trigger", kinds) else {
             return;
         };
         let mut timing = None;
@@ -1612,8 +1725,21 @@ impl<'a> Lowerer<'a> {
             function,
             function_args,
             body,
-            extra: None,
+            extra: self.text(env, b, "extra"),
         };
+        if on_kind == "view" {
+            if let Some(t) = crate::ir_to_sqlite_trigger(&trig, &table) {
+                self.realm
+                    .schema_or_insert(&schema)
+                    .unsupported
+                    .push(cairn_ir::Unsupported {
+                        kind: "trigger".into(),
+                        name: Some(t.name.clone()),
+                        raw: t.to_sql(),
+                    });
+            }
+            return;
+        }
         // Triggers are lowered after every table, so the table is there unless it was broken.
         if let Some(t) = self
             .realm
@@ -1874,6 +2000,100 @@ impl<'a> Lowerer<'a> {
             grantee,
             privileges,
             object,
+            grantable,
+        });
+    }
+
+    /// `default_privilege "label" { for_role = role.owner  schema = schema.app  on = TABLES
+    /// to = role.reader  privileges = [SELECT]  grantable = false }` (PostgreSQL's `ALTER DEFAULT
+    /// PRIVILEGES`); `for_role` and `schema` are optional.
+    fn lower_default_privilege(&mut self, env: Env<'_, 'a>, i: usize) {
+        let b = self.decls[i].block;
+        self.check_shape(
+            env,
+            b,
+            &[
+                "for_role",
+                "schema",
+                "on",
+                "to",
+                "privileges",
+                "grantable",
+                "for_each",
+            ],
+            &[],
+        );
+        let role = |this: &mut Self, attr: &str| -> Option<String> {
+            let v = this.val(env, b, attr)?;
+            v.as_text().map(|s| {
+                if s.eq_ignore_ascii_case("public") {
+                    "PUBLIC".to_string()
+                } else {
+                    s
+                }
+            })
+        };
+        let Some(grantee) = role(self, "to") else {
+            self.diags.push(d(
+                env.src,
+                b.ident_span,
+                "E2012",
+                "a default privilege needs `to = role.<name>`",
+            ));
+            return;
+        };
+        let for_role = role(self, "for_role");
+        let schema = match self.reference(env, b, "schema", &["schema"]) {
+            Some(Ref::Schema(s)) => Some(s),
+            _ => None,
+        };
+        let kinds = [
+            "TABLES",
+            "SEQUENCES",
+            "FUNCTIONS",
+            "ROUTINES",
+            "TYPES",
+            "SCHEMAS",
+        ];
+        let Some(on) = self.keyword(env, b, "on", &kinds) else {
+            if b.attr("on").is_none() {
+                self.diags.push(d(
+                    env.src,
+                    b.ident_span,
+                    "E2012",
+                    "a default privilege needs `on = TABLES` (or SEQUENCES, FUNCTIONS, TYPES, SCHEMAS)",
+                ));
+            }
+            return;
+        };
+        let object_kind = match on.as_str() {
+            "SEQUENCES" => DefaultPrivilegeKind::Sequences,
+            "FUNCTIONS" | "ROUTINES" => DefaultPrivilegeKind::Functions,
+            "TYPES" => DefaultPrivilegeKind::Types,
+            "SCHEMAS" => DefaultPrivilegeKind::Schemas,
+            _ => DefaultPrivilegeKind::Tables,
+        };
+        let privileges: Vec<Privilege> = self
+            .names(env, b, "privileges")
+            .iter()
+            .map(|p| Privilege::from_sql(&p.replace('_', " ")))
+            .collect();
+        if privileges.is_empty() {
+            self.diags.push(d(
+                env.src,
+                b.ident_span,
+                "E2012",
+                "a default privilege needs `privileges = [SELECT, ...]`",
+            ));
+            return;
+        }
+        let grantable = self.flag(env, b, "grantable");
+        self.realm.default_privileges.push(DefaultPrivilege {
+            for_role,
+            schema,
+            object_kind,
+            grantee,
+            privileges,
             grantable,
         });
     }

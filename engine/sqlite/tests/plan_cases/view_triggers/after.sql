@@ -1,0 +1,25 @@
+CREATE TABLE posts (
+  id INTEGER NOT NULL PRIMARY KEY,
+  title TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'draft'
+);
+-- The view changes: its triggers must survive the DROP VIEW / CREATE VIEW.
+CREATE VIEW drafts AS SELECT id, title, state FROM posts WHERE state IN ('draft', 'review');
+CREATE VIEW published AS SELECT id, title FROM posts WHERE state = 'published';
+CREATE TRIGGER drafts_retitle INSTEAD OF UPDATE OF title ON drafts
+BEGIN
+  UPDATE posts SET title = NEW.title WHERE id = OLD.id;
+END;
+CREATE TRIGGER drafts_delete INSTEAD OF DELETE ON drafts
+BEGIN
+  DELETE FROM posts WHERE id = OLD.id;
+END;
+-- Changed body, and a new trigger.
+CREATE TRIGGER published_delete INSTEAD OF DELETE ON published
+BEGIN
+  UPDATE posts SET state = 'archived' WHERE id = OLD.id;
+END;
+CREATE TRIGGER published_insert INSTEAD OF INSERT ON published
+BEGIN
+  INSERT INTO posts (title, state) VALUES (NEW.title, 'published');
+END;

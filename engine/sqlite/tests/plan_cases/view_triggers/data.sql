@@ -1,0 +1,1 @@
+INSERT INTO posts (id, title, state) VALUES (1, 'a', 'draft'), (2, 'b', 'published');
