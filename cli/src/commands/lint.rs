@@ -205,6 +205,11 @@ fn lint_schema(
     }
     let target = LintTarget::schema(&compiled.realm);
     let first = inputs.first().map(|(p, _)| p.clone()).unwrap_or_default();
+    let split: BTreeMap<&str, Vec<Stmt>> = inputs
+        .iter()
+        .filter(|(p, _)| !p.ends_with(".hcl"))
+        .map(|(p, t)| (p.as_str(), split_statements(t)))
+        .collect();
     for set in rules {
         for f in evaluate(set, &target, &BTreeMap::new()).findings {
             let (file, start, end) = match &f.anchor {
@@ -219,7 +224,8 @@ fn lint_schema(
                 _ => (first.clone(), 0, 0),
             };
             let text = report.texts.get(&file).map(String::as_str).unwrap_or("");
-            if suppressed(text, &file, start, &f) {
+            let stmts = split.get(file.as_str()).map_or(&[][..], Vec::as_slice);
+            if suppressed(text, &file, stmts, start, &f) {
                 continue;
             }
             report.diags.push(diag(&f, file, start, end));
@@ -313,15 +319,7 @@ fn lint_migration(
                     };
                     let owners = match &owners {
                         Some(o) => o,
-                        None => owners.insert(change_owners(
-                            &inputs[..inputs.len() - 1],
-                            &path,
-                            &text,
-                            &stmts,
-                            &before_realm,
-                            &whole,
-                            dialect,
-                        )),
+                        None => owners.insert(change_owners(&text, &stmts, &whole, dialect)),
                     };
                     match changes
                         .iter()
@@ -346,7 +344,7 @@ fn lint_migration(
             {
                 continue;
             }
-            if suppressed(&text, &path, start, &f) {
+            if suppressed(&text, &path, &stmts, start, &f) {
                 continue;
             }
             report.diags.push(diag(&f, path.clone(), start, end));
@@ -355,43 +353,127 @@ fn lint_migration(
     Ok(())
 }
 
-/// For each change of `whole`, the index of the statement of the file whose own effect (the
-/// diff between the states before and after it) contains a change with the same summary.
-fn change_owners(
-    earlier: &[(String, String)],
-    path: &str,
-    text: &str,
-    stmts: &[Stmt],
-    before: &Realm,
-    whole: &Plan,
-    dialect: Dialect,
-) -> Vec<Option<usize>> {
-    let mut owners: Vec<Option<usize>> = vec![None; whole.changes.len()];
-    let mut prev = before.clone();
-    for (i, s) in stmts.iter().enumerate() {
-        let mut inputs = earlier.to_vec();
-        inputs.push((path.to_string(), text[..s.end].to_string()));
-        let next = cairn_sema::compile(&inputs, dialect).realm;
-        let (mut b, mut a) = (prev.clone(), next.clone());
-        keep_default_schema(&mut b, &mut a);
-        let d = diff(&b, &a, &DiffOptions::default());
-        for c in &d.changes {
-            let (summary, kind, table) = (c.summary(), c.kind(), c.table());
-            for (j, w) in whole.changes.iter().enumerate() {
-                if owners[j].is_none() && w.summary() == summary {
-                    owners[j] = Some(i);
+/// For each change of `whole`, the index of the statement of the file that brings it about.
+///
+/// Linear in the file: each statement is filed once under the table (or, for a bare `DROP
+/// INDEX`, the object) it names; a change then looks only at the statements of its table and
+/// takes the one that names the most of the objects in the change's summary (the first on a
+/// tie, so the statement that created a thing wins over later ones that touch it).
+fn change_owners(text: &str, stmts: &[Stmt], whole: &Plan, dialect: Dialect) -> Vec<Option<usize>> {
+    let fold = |s: &str| -> String {
+        let s = s.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']');
+        if dialect == Dialect::Postgres {
+            s.to_string()
+        } else {
+            s.to_ascii_lowercase()
+        }
+    };
+    let mut by_table: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut lowered: Vec<String> = Vec::with_capacity(stmts.len());
+    for (i, st) in stmts.iter().enumerate() {
+        let body = &text[st.start..st.end];
+        let lower = body.to_ascii_lowercase();
+        if let Some(name) = statement_target(body) {
+            let name = name.rsplit('.').next().unwrap_or(&name).to_string();
+            by_table.entry(fold(&name)).or_default().push(i);
+        }
+        lowered.push(lower);
+    }
+    const NOISE: &[&str] = &[
+        "add", "drop", "modify", "rename", "column", "columns", "index", "table", "on", "to",
+        "from", "of", "foreign", "key", "primary", "check", "unique", "type", "nullable",
+        "default", "and", "the", "set", "not", "null", "comment",
+    ];
+    whole
+        .changes
+        .iter()
+        .map(|c| {
+            let table = c.table()?;
+            let candidates = by_table.get(&fold(&table.name))?;
+            let words: Vec<String> = c
+                .summary()
+                .split(|ch: char| ch.is_whitespace() || matches!(ch, '.' | ',' | '(' | ')'))
+                .filter(|w| w.len() > 1 && !NOISE.contains(&w.to_ascii_lowercase().as_str()))
+                .map(|w| w.to_ascii_lowercase())
+                .collect();
+            let mut best: Option<(usize, usize)> = None;
+            for &i in candidates {
+                let score = words
+                    .iter()
+                    .filter(|w| lowered[i].contains(w.as_str()))
+                    .count();
+                if best.is_none_or(|(_, s)| score > s) {
+                    best = Some((i, score));
                 }
             }
-            // A change the whole-file plan words differently: same kind on the same table.
-            for (j, w) in whole.changes.iter().enumerate() {
-                if owners[j].is_none() && w.kind() == kind && w.table() == table {
-                    owners[j] = Some(i);
+            best.map(|(i, _)| i)
+        })
+        .collect()
+}
+
+/// The table a DDL statement works on, as written (possibly qualified and quoted): `CREATE
+/// TABLE t`, `ALTER TABLE t`, `DROP TABLE t`, `CREATE INDEX i ON t`, `COMMENT ON COLUMN t.c`.
+fn statement_target(body: &str) -> Option<String> {
+    let code: String = body
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = code.split_whitespace().collect();
+    let up: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+    let skip = |mut i: usize, opt: &[&str]| {
+        while i < up.len() && opt.contains(&up[i].as_str()) {
+            i += 1;
+        }
+        i
+    };
+    let name_at = |i: usize| -> Option<String> {
+        let w = words.get(i)?;
+        let w = w.split('(').next().unwrap_or(w).trim_end_matches(';');
+        (!w.is_empty()).then(|| w.to_string())
+    };
+    let first = up.first()?.as_str();
+    match first {
+        "CREATE" | "ALTER" | "DROP" => {
+            let mut i = skip(
+                1,
+                &[
+                    "OR",
+                    "REPLACE",
+                    "TEMP",
+                    "TEMPORARY",
+                    "UNLOGGED",
+                    "GLOBAL",
+                    "LOCAL",
+                ],
+            );
+            match up.get(i).map(String::as_str) {
+                Some("TABLE") => {
+                    i = skip(i + 1, &["IF", "NOT", "EXISTS", "ONLY"]);
+                    name_at(i)
                 }
+                Some("UNIQUE") | Some("INDEX") if first == "CREATE" => {
+                    let on = up.iter().position(|w| w == "ON")?;
+                    name_at(skip(on + 1, &["ONLY"]))
+                }
+                _ => None,
             }
         }
-        prev = next;
+        "COMMENT" => {
+            // COMMENT ON COLUMN t.c / COMMENT ON TABLE t
+            match up.get(2).map(String::as_str) {
+                Some("TABLE") => name_at(3),
+                Some("COLUMN") => {
+                    let n = name_at(3)?;
+                    let mut parts: Vec<&str> = n.split('.').collect();
+                    parts.pop();
+                    parts.last().map(|s| s.to_string())
+                }
+                _ => None,
+            }
+        }
+        _ => None,
     }
-    owners
 }
 
 /// One statement of a SQL file: its byte range (trimmed) and the comment lines right above it.
@@ -577,15 +659,14 @@ fn directive_matches(codes: &[String], f: &Finding) -> bool {
 
 /// Whether a statement-level (SQL) or block-level (HCL) nolint above the finding's location
 /// silences it.
-fn suppressed(text: &str, file: &str, offset: usize, f: &Finding) -> bool {
+fn suppressed(text: &str, file: &str, stmts: &[Stmt], offset: usize, f: &Finding) -> bool {
     let comments: Vec<String> = if file.ends_with(".hcl") {
         hcl_block_comments(text, offset)
     } else {
-        match split_statements(text)
-            .into_iter()
-            .find(|s| s.start <= offset && offset <= s.end)
-        {
-            Some(s) if !s.detached => s.comments,
+        // The statements are in file order: the one holding `offset` is found by bisection.
+        let i = stmts.partition_point(|s| s.end < offset);
+        match stmts.get(i) {
+            Some(s) if s.start <= offset && !s.detached => s.comments.clone(),
             _ => Vec::new(),
         }
     };
@@ -626,22 +707,56 @@ fn hcl_block_comments(text: &str, offset: usize) -> Vec<String> {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
+/// Line starts of one text, so many offsets are turned into lines and columns in log time.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line, column + 1)
+    }
+}
+
+/// The line indexes of a report's files, built on first use.
+fn line_indexes(report: &Report) -> BTreeMap<&str, LineIndex<'_>> {
+    report
+        .texts
+        .iter()
+        .map(|(f, t)| (f.as_str(), LineIndex::new(t)))
+        .collect()
+}
+
+#[cfg(test)]
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
-    (line, before[line_start..].chars().count() + 1)
+    LineIndex::new(text).line_col(offset)
 }
 
 fn print_json(report: &Report) {
+    let lines = line_indexes(report);
+    let empty = LineIndex::new("");
     let diags: Vec<serde_json::Value> = report
         .diags
         .iter()
         .map(|d| {
-            let text = report.texts.get(&d.file).map(String::as_str).unwrap_or("");
-            let (line, column) = line_col(text, d.start);
-            let (end_line, end_column) = line_col(text, d.end.max(d.start));
+            let idx = lines.get(d.file.as_str()).unwrap_or(&empty);
+            let (line, column) = idx.line_col(d.start);
+            let (end_line, end_column) = idx.line_col(d.end.max(d.start));
             serde_json::json!({
                 "code": d.code,
                 "severity": d.severity.name(),
@@ -659,9 +774,11 @@ fn print_json(report: &Report) {
 }
 
 fn print_human(report: &Report) {
+    let lines = line_indexes(report);
+    let empty = LineIndex::new("");
     for d in &report.diags {
-        let text = report.texts.get(&d.file).map(String::as_str).unwrap_or("");
-        let (line, column) = line_col(text, d.start);
+        let idx = lines.get(d.file.as_str()).unwrap_or(&empty);
+        let (line, column) = idx.line_col(d.start);
         println!(
             "{}:{line}:{column}: {}[{}]: {}",
             d.file,

@@ -25,7 +25,9 @@ pub enum RulesCommand {
     Test(TestArgs),
     /// Write the rule reference (one Markdown page per rule and an index) generated from the
     /// rule files' documentation.
-    #[command(after_help = "Examples:\n  cairn rules docs\n  cairn rules docs --out site/rules --check")]
+    #[command(
+        after_help = "Examples:\n  cairn rules docs\n  cairn rules docs --out site/rules --check"
+    )]
     Docs(DocsArgs),
 }
 

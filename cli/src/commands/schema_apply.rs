@@ -117,7 +117,14 @@ pub async fn run(args: ApplyArgs) -> Result<Outcome> {
             desired,
             &options,
         );
-        let findings = check_plan(&p, &d.possible_renames, &allow);
+        let mut findings = check_plan(&p, &d.possible_renames, &allow);
+        // The same lint `cairn lint` runs: the standard library's plan rules.
+        findings.extend(cairn_core::safety::rule_findings(
+            &crate::commands::rules::stdlib(),
+            current,
+            desired,
+            &p,
+        ));
         if p.is_empty() {
             if json {
                 println!(

@@ -159,6 +159,12 @@ fn align_schemas(current: &mut Realm, desired: &mut Realm) {
             }
         }
     }
+    // An empty desired state against one schema means that schema, emptied (never the schema,
+    // or in MySQL's case the database, dropped).
+    if desired.schemas.is_empty() && current.schemas.len() == 1 {
+        let name = current.schemas[0].name.clone();
+        desired.schemas.push(cairn_ir::Schema::new(&name));
+    }
     // An empty database in schema scope has its (empty) schema; a file source that declares no
     // schema lands in the same one.
     if current.schemas.is_empty()

@@ -13,7 +13,7 @@ pub enum FindingSeverity {
 /// One finding about a plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: String,
     pub severity: FindingSeverity,
     pub message: String,
     pub help: Option<String>,
@@ -74,7 +74,7 @@ pub fn check_plan(plan: &Plan, possible: &[PossibleRename], allow: &Allowances) 
         };
         let allowed = allow.destructive || allow.allows_drop(&name);
         out.push(Finding {
-            code,
+            code: code.to_string(),
             severity: if allowed {
                 FindingSeverity::Warning
             } else {
@@ -111,12 +111,59 @@ pub fn check_plan(plan: &Plan, possible: &[PossibleRename], allow: &Allowances) 
             ),
         };
         out.push(Finding {
-            code: "RN101",
+            code: "RN101".to_string(),
             severity: FindingSeverity::Error,
             message,
             help: Some(help),
             change: None,
         });
+    }
+    out
+}
+
+/// The findings of lint rules (the standard library and the project's rules) on a plan, as
+/// safety findings beside the built-in ones: the DS family and RN101 are left to
+/// [`check_plan`], which knows the allowances; every other rule keeps its severity (an error
+/// refuses the apply like a destructive change does).
+pub fn rule_findings(
+    rules: &[cairn_sema::rules::CompiledRules],
+    current: &cairn_ir::Realm,
+    desired: &cairn_ir::Realm,
+    plan: &Plan,
+) -> Vec<Finding> {
+    use cairn_sema::rules::{Anchor, LintTarget, evaluate};
+    let target = LintTarget::plan(current, desired, plan);
+    let params = std::collections::BTreeMap::new();
+    let mut out = Vec::new();
+    for set in rules {
+        if set.has_errors() {
+            continue;
+        }
+        for f in evaluate(set, &target, &params).findings {
+            let code = f.code.clone().unwrap_or_else(|| f.name.clone());
+            if code.starts_with("DS") || code == "RN101" {
+                continue;
+            }
+            let change = match f.anchor {
+                Anchor::Change(i) => Some(i),
+                Anchor::Statement(i) => plan
+                    .statements
+                    .get(i)
+                    .and_then(|s| s.changes.first().copied()),
+                _ => None,
+            };
+            out.push(Finding {
+                code,
+                severity: if f.severity == cairn_syntax::Severity::Error {
+                    FindingSeverity::Error
+                } else {
+                    FindingSeverity::Warning
+                },
+                message: f.message,
+                help: f.help,
+                change,
+            });
+        }
     }
     out
 }
@@ -149,7 +196,7 @@ mod tests {
         let f = check_plan(&drop_col_plan(), &[], &Allowances::default());
         assert_eq!(f.len(), 1);
         assert_eq!(
-            (f[0].code, f[0].severity),
+            (f[0].code.as_str(), f[0].severity),
             ("DS103", FindingSeverity::Error)
         );
         let f = check_plan(
