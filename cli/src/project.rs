@@ -3,8 +3,8 @@
 //! `url` -> `--url` (and `--from` on `schema diff`), `dev` -> `--dev-url`, `src` /
 //! `schema { src }` -> `--to`, `schemas` -> `--schema`, `exclude` -> `--exclude`,
 //! `migration { dir format baseline exec_order lock_timeout revisions_schema }` -> the migrate
-//! flags, `diff { concurrent_index }` -> `--concurrent-index`. `env://NAME` in a URL flag reads
-//! the environment's attribute NAME.
+//! flags (`migrate diff` takes `dev` and `src` too), `diff { concurrent_index }` ->
+//! `--concurrent-index`. `env://NAME` in a URL flag reads the environment's attribute NAME.
 
 use anyhow::{Result, anyhow, bail};
 use cairn_core::project::{self, Env, Inputs};
@@ -139,6 +139,22 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
                     }
                 }
                 MigrateCommand::Status(a) => fill_db(&mut a.db, m, e)?,
+                MigrateCommand::Diff(a) => {
+                    fill_dir(&mut a.dir, m, e);
+                    fill(&mut a.to, m, "to", e.map(single_src).transpose()?.flatten());
+                    fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
+                    fill_scope(&mut a.scope, m, e);
+                    if let Some(mig) = mig {
+                        fill(
+                            &mut a.lock_timeout,
+                            m,
+                            "lock_timeout",
+                            mig.lock_timeout.clone(),
+                        );
+                    }
+                    a.to = required(env_urls(&a.to, e)?, "--to", "src")?;
+                    a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
+                }
                 MigrateCommand::Set(a) => {
                     fill_db(&mut a.db, m, e)?;
                     if let Some(mig) = mig {

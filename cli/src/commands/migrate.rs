@@ -1,4 +1,5 @@
-//! `cairn migrate hash | validate | new | ls | apply | status | set`: the versioned workflow over
+//! `cairn migrate hash | validate | new | ls | apply | status | set` (`diff` is in
+//! `migrate_diff.rs`): the versioned workflow over
 //! an Atlas-format migration directory and Atlas's revisions table.
 
 use std::io::IsTerminal;
@@ -41,6 +42,10 @@ pub enum MigrateCommand {
     /// Show which files the database has applied and which are pending.
     #[command(after_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
+    /// Write the next migration file: the changes from the directory's state to the desired
+    /// state (--to), planned as `schema diff` plans; re-hashes atlas.sum.
+    #[command(after_help = crate::commands::migrate_diff::DIFF_EXAMPLES)]
+    Diff(crate::commands::migrate_diff::MigrateDiffArgs),
     /// Make the revisions table say the database is at VERSION (default: the last file),
     /// without running any SQL.
     #[command(
@@ -199,11 +204,12 @@ pub async fn run(cmd: MigrateCommand) -> Result<Outcome> {
         MigrateCommand::Apply(a) => apply(a).await,
         MigrateCommand::Status(a) => status(a).await,
         MigrateCommand::Set(a) => set(a).await,
+        MigrateCommand::Diff(a) => crate::commands::migrate_diff::run(a).await,
     }
 }
 
 /// Opens the directory a `--dir` URL names.
-fn open_dir(url: &str, create: bool) -> Result<LocalDir> {
+pub(crate) fn open_dir(url: &str, create: bool) -> Result<LocalDir> {
     let Some(rest) = url.strip_prefix("file://") else {
         bail!("--dir must be a file:// URL, e.g. file://migrations (got {url:?})");
     };
@@ -238,7 +244,7 @@ fn open_dir(url: &str, create: bool) -> Result<LocalDir> {
 }
 
 /// The directory's files, checked against atlas.sum; a mismatch names the file.
-fn validated(dir: &LocalDir) -> Result<Vec<MigrationFile>> {
+pub(crate) fn validated(dir: &LocalDir) -> Result<Vec<MigrationFile>> {
     match dir.validate() {
         Ok(files) => Ok(files),
         Err(DirError::Sum(e @ SumError::Mismatch { .. })) => {

@@ -143,7 +143,7 @@ fn files_dialect(explicit: Option<&str>, db: Option<Dialect>) -> Result<Option<S
 /// In schema scope (one schema on each side), the desired schema is the target's schema whatever
 /// its source called it: unqualified SQL lands in the dialect's default schema, and an HCL file
 /// written for `public` applies to a database scoped to `app`.
-fn align_schemas(current: &mut Realm, desired: &mut Realm) {
+pub(crate) fn align_schemas(current: &mut Realm, desired: &mut Realm) {
     if current.schemas.len() == 1
         && desired.schemas.len() == 1
         && current.schemas[0].name != desired.schemas[0].name

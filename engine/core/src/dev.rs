@@ -71,23 +71,7 @@ pub async fn normalize_on_dev(
     let inspected = dev.inspect(&scope).await;
     // Empty the dev database again whatever happened: plan the inspected state to nothing.
     if let Ok(now) = &inspected {
-        let mut empty = now.clone();
-        for s in &mut empty.schemas {
-            let name = s.name.clone();
-            *s = cairn_ir::Schema::new(&name);
-        }
-        empty.roles.clear();
-        empty.permissions.clear();
-        let d = diff(now, &empty, &DiffOptions::default());
-        let p = plan(planner, &d, now, &empty, &PlanOptions::default());
-        let sql: Vec<String> = p.statements.iter().map(|s| s.sql.clone()).collect();
-        if let Err(e) = dev.execute_batch(&sql, true).await {
-            return Err(EngineError::Other(format!(
-                "the desired state was read back from the dev database, but emptying it failed \
-                 ({}); empty it by hand before the next run",
-                e.error
-            )));
-        }
+        empty_dev(dev, now, planner, "the desired state").await?;
     }
     if let Err(e) = created {
         return Err(EngineError::Other(format!(
@@ -119,6 +103,92 @@ pub async fn normalize_on_dev(
     normalized.permissions = desired.permissions.clone();
     normalized.default_privileges = desired.default_privileges.clone();
     Ok(normalized)
+}
+
+/// Plans the dev database's inspected state `now` to nothing and runs it, leaving the dev
+/// database as clean as it was found.
+async fn empty_dev(
+    dev: &dyn Driver,
+    now: &Realm,
+    planner: &dyn Planner,
+    what: &str,
+) -> Result<(), EngineError> {
+    let mut empty = now.clone();
+    for s in &mut empty.schemas {
+        let name = s.name.clone();
+        *s = cairn_ir::Schema::new(&name);
+    }
+    empty.roles.clear();
+    empty.permissions.clear();
+    let d = diff(now, &empty, &DiffOptions::default());
+    let p = plan(planner, &d, now, &empty, &PlanOptions::default());
+    let sql: Vec<String> = p.statements.iter().map(|s| s.sql.clone()).collect();
+    if let Err(e) = dev.execute_batch(&sql, true).await {
+        return Err(EngineError::Other(format!(
+            "{what} was read back from the dev database, but emptying it failed ({}); empty it \
+             by hand before the next run",
+            e.error
+        )));
+    }
+    Ok(())
+}
+
+/// One migration file to replay: its version (for messages) and its statements.
+pub struct ReplayFile {
+    pub version: String,
+    pub statements: Vec<String>,
+}
+
+/// Replays migration files, in order, on the dev database, inspects the state they leave and
+/// empties the dev database again: the state a migration directory produces, as the server
+/// spells it. The dev database must be clean. A failing statement is reported as Atlas does:
+/// `executing statement "…" from version "…": <error>`.
+pub async fn replay_on_dev(
+    dev: &dyn Driver,
+    files: &[ReplayFile],
+    planner: &dyn Planner,
+) -> Result<Realm, EngineError> {
+    let scope = InspectOptions::default();
+    let before = dev.inspect(&scope).await?;
+    if let Some(found) = not_clean(&before) {
+        return Err(EngineError::Other(format!(
+            "the dev database is not clean ({found}): --dev-url must name an empty database or \
+             schema Cairn may fill and empty again"
+        )));
+    }
+    let mut failed = None;
+    for f in files {
+        // Outside a transaction, so a file that manages its own (or holds statements that
+        // cannot run in one) replays as it would apply.
+        if let Err(e) = dev.execute_batch(&f.statements, false).await {
+            let stmt = f
+                .statements
+                .get(e.applied)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default();
+            failed = Some(format!(
+                "executing statement {stmt:?} from version {:?}: {}",
+                f.version, e.error
+            ));
+            break;
+        }
+    }
+    let inspected = dev.inspect(&scope).await;
+    if let Ok(now) = &inspected {
+        empty_dev(dev, now, planner, "the migration directory's state").await?;
+    }
+    if let Some(msg) = failed {
+        return Err(EngineError::Other(format!(
+            "the migration directory does not replay on the dev database: {msg}"
+        )));
+    }
+    let mut realm = inspected?;
+    for s in &mut realm.schemas {
+        for t in &mut s.tables {
+            t.rows = None;
+        }
+    }
+    Ok(realm)
 }
 
 fn retarget_refs(realm: &mut Realm, from: &str, to: &str) {
