@@ -31,6 +31,9 @@ struct Case {
     current: String,
     desired: String,
     error: bool,
+    /// sqldef's `user:`: the case runs as a user whose default schema is `foo` (sqldef's
+    /// psqldef_test.go creates it), so unqualified names land in `foo`.
+    user: Option<String>,
     skip: Option<String>,
 }
 
@@ -108,12 +111,16 @@ fn load(tool: &str, server_version: &str, mariadb: bool) -> Vec<Case> {
                 current: s("current").unwrap_or_default(),
                 desired: s("desired").unwrap_or_default(),
                 error: s("error").is_some(),
+                user: s("user"),
                 skip,
             });
         }
     }
     cases
 }
+
+/// The default schema of sqldef's `user:` cases (see `Case::user`).
+const USER_SCHEMA: &str = "foo";
 
 /// Where a case runs: a fresh schema of a shared PostgreSQL database, a fresh PostgreSQL
 /// database (when it touches schemas, roles or extensions), a fresh MariaDB database, or an
@@ -163,12 +170,16 @@ impl Backend {
                     "extension",
                     "grant",
                     "revoke",
-                    "public.",
+                    // `"public"."t"` and `SET search_path = public` too: never the shared
+                    // database's own `public`.
+                    "public",
+                    "search_path",
                     "owner",
                     "user",
                 ]
                 .iter()
-                .any(|w| text.contains(w));
+                .any(|w| text.contains(w))
+                    || case.user.is_some();
                 let mut c = sqlx::PgConnection::connect(admin)
                     .await
                     .map_err(|e| e.to_string())?;
@@ -187,8 +198,19 @@ impl Backend {
                         .execute(&mut c)
                         .await
                         .map_err(|e| e.to_string())?;
+                    let mut url = with_database(admin, &name);
+                    if case.user.is_some() {
+                        let mut c = sqlx::PgConnection::connect(&url)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {USER_SCHEMA}")))
+                            .execute(&mut c)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        url = with_search_path(&url, USER_SCHEMA);
+                    }
                     Ok(Scratch {
-                        url: with_database(admin, &name),
+                        url,
                         database: None,
                         cleanup: Some(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
                         admin: admin.clone(),
@@ -429,6 +451,9 @@ async fn converge(b: &Backend, db: &dyn Driver, target: &Realm) -> Result<Option
         .map_err(|e| format!("inspect: {e}"))?;
     let d2 = diff(&after, &desired, &DiffOptions::default());
     if !d2.changes.is_empty() {
+        if std::env::var_os("CAIRN_SQLDEF_DEBUG").is_some() {
+            debug_views(&after, &desired);
+        }
         let kinds: Vec<String> = d2.changes.iter().take(3).map(|c| c.summary()).collect();
         return Err(format!(
             "does not converge: a second plan has {} change(s): {}",
@@ -439,16 +464,149 @@ async fn converge(b: &Backend, db: &dyn Driver, target: &Realm) -> Result<Option
     Ok(Some(after))
 }
 
-async fn reference(b: &Backend, case: &Case, sql: &str) -> Result<(Scratch, Realm), String> {
+/// Loads a case's SQL as a dump loader would: split into statements (Cairn's own splitter), each
+/// run on its own on one connection (so `CREATE INDEX CONCURRENTLY` runs outside a transaction),
+/// and the statements that fail retried in further passes while a pass makes progress (a foreign
+/// key or a view may name a table created further down). A statement that never applies fails
+/// the load with its error.
+async fn load_sql(
+    db: &dyn Driver,
+    d: Dialect,
+    prelude: &[String],
+    sql: &str,
+) -> Result<(), String> {
+    let split = cairn_syntax::sql::split(sql, cairn_core::migrate::executor::split_options(d));
+    let mut pending: Vec<String> = split
+        .statements
+        .iter()
+        .map(|s| s.text.clone())
+        .filter(|t| !t.trim().trim_end_matches(';').trim().is_empty())
+        .collect();
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let mut session = db.session().await.map_err(|e| e.to_string())?;
+    let mut result = Ok(());
+    for p in prelude {
+        if let Err(e) = session.execute(p).await {
+            result = Err(e.to_string());
+        }
+    }
+    while result.is_ok() && !pending.is_empty() {
+        let mut failed = Vec::new();
+        let mut first_error = None;
+        for stmt in &pending {
+            if let Err(e) = session.execute(stmt).await {
+                first_error.get_or_insert_with(|| e.to_string());
+                failed.push(stmt.clone());
+            }
+        }
+        if let Some(e) = first_error
+            && failed.len() == pending.len()
+        {
+            result = Err(e);
+        }
+        pending = failed;
+    }
+    session.close().await;
+    result
+}
+
+/// The schemas a fresh database for `desired` starts with: those `current` created and `desired`
+/// uses without creating them (sqldef never drops a schema, so they outlive `current`).
+fn inherited_schemas(case: &Case, d: Dialect) -> Vec<String> {
+    if d != Dialect::Postgres {
+        return Vec::new();
+    }
+    let (Ok(current), Ok(desired)) = (compile(&case.current, d), compile(&case.desired, d)) else {
+        return Vec::new();
+    };
+    let created: BTreeSet<String> = cairn_syntax::sql::split(
+        &case.desired,
+        cairn_core::migrate::executor::split_options(d),
+    )
+    .statements
+    .iter()
+    .filter_map(|s| {
+        let lower = s.text.to_lowercase();
+        let rest = lower.strip_prefix("create schema")?;
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix("if not exists").unwrap_or(rest);
+        let rest = rest.trim_start();
+        // The name as written (a quoted one keeps its case).
+        let at = s.text.len() - rest.len();
+        ident_at(&s.text[at..]).map(|n| {
+            if s.text[at..].starts_with('"') {
+                n
+            } else {
+                n.to_lowercase()
+            }
+        })
+    })
+    .collect();
+    desired
+        .schemas
+        .iter()
+        .map(|s| s.name.clone())
+        .filter(|n| n != "public" && !created.contains(n) && current.schema(n).is_some())
+        .collect()
+}
+
+/// Under CAIRN_SQLDEF_DEBUG: the normalised definitions of the views that differ.
+fn debug_views(got: &Realm, want: &Realm) {
+    let (got, want) = (normalize(got), normalize(want));
+    for s in &want.schemas {
+        let other = got
+            .schemas
+            .iter()
+            .find(|o| o.name == s.name)
+            .or(got.schemas.first());
+        let Some(other) = other else { continue };
+        for t in &s.tables {
+            if let Some(g) = other.tables.iter().find(|g| g.name == t.name)
+                && g != t
+            {
+                eprintln!("table {} differs:\n  got  {g:?}\n  want {t:?}", t.name);
+            }
+        }
+        for (a, b) in [
+            (&s.views, &other.views),
+            (&s.materialized_views, &other.materialized_views),
+        ] {
+            for v in a {
+                if let Some(g) = b.iter().find(|g| g.name == v.name)
+                    && g != v
+                {
+                    eprintln!("view {} differs:\n  got  {g:?}\n  want {v:?}", v.name);
+                }
+            }
+        }
+    }
+}
+
+async fn reference(
+    b: &Backend,
+    case: &Case,
+    sql: &str,
+    schemas: &[String],
+) -> Result<(Scratch, Realm), String> {
     let s = b.fresh(case).await?;
     let db = b.connect(&s.url).await?;
     if !sql.trim().is_empty() {
-        // As a dump loads: a foreign key may name a table created further down.
-        let sql = match s.database {
-            Some(_) => format!("SET FOREIGN_KEY_CHECKS = 0;\n{}", s.localize(sql)),
-            None => s.localize(sql),
-        };
-        db.execute(&sql)
+        // As a dump loads: MySQL's foreign keys are not checked while it runs.
+        let mut prelude: Vec<String> = schemas
+            .iter()
+            .map(|n| {
+                format!(
+                    "CREATE SCHEMA IF NOT EXISTS {}",
+                    Dialect::Postgres.quote_ident(n)
+                )
+            })
+            .collect();
+        if s.database.is_some() {
+            prelude.push("SET FOREIGN_KEY_CHECKS = 0".to_string());
+        }
+        load_sql(db.as_ref(), b.dialect(), &prelude, &s.localize(sql))
             .await
             .map_err(|e| format!("reference does not apply: {e}"))?;
     }
@@ -492,7 +650,7 @@ async fn run_case(b: &Backend, case: &Case) -> Result<(), String> {
     };
     let result = async {
         if !current_sql.trim().is_empty() {
-            db.execute(&current_sql)
+            load_sql(db.as_ref(), d, &[], &current_sql)
                 .await
                 .map_err(|e| format!("current does not apply: {e}"))?;
         }
@@ -505,7 +663,8 @@ async fn run_case(b: &Backend, case: &Case) -> Result<(), String> {
         if case.error {
             return Err("sqldef expects an error, and Cairn applied it".into());
         }
-        let (s2, want) = reference(b, case, &case.desired).await?;
+        let inherited = inherited_schemas(case, d);
+        let (s2, want) = reference(b, case, &case.desired, &inherited).await?;
         s2.drop().await;
         if !same_modulo_schema_names(&after, &want) {
             return Err("the database differs from `desired` applied to a fresh database".into());
@@ -513,7 +672,7 @@ async fn run_case(b: &Backend, case: &Case) -> Result<(), String> {
         // And back.
         match converge(b, db.as_ref(), &current_compiled).await {
             Ok(Some(back)) => {
-                let (s3, want) = reference(b, case, &case.current).await?;
+                let (s3, want) = reference(b, case, &case.current, &[]).await?;
                 s3.drop().await;
                 if !same_modulo_schema_names(&back, &want) {
                     return Err("planning back does not reach `current`".into());
@@ -669,6 +828,11 @@ async fn run_tool(tool: &str, b: Backend, server_version: &str) {
             Err(e) => {
                 failed.insert(id, e);
             }
+        }
+    }
+    if std::env::var_os("CAIRN_SQLDEF_DEBUG").is_some() {
+        for (id, e) in &failed {
+            println!("FAILED {id}\t{e}");
         }
     }
     let applicable = passed.len() + failed.len();

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cairn_ir::{
-    Change, Column, ColumnChanges, Dialect, Enum, Index, PossibleRename, Realm, Schema, Table,
-    TableRef,
+    Change, Column, ColumnChanges, Dialect, Enum, GrantObject, Index, Permission, PossibleRename,
+    Privilege, Realm, Schema, Table, TableRef,
 };
 
 use crate::normalize::{normalize_column, normalize_table_copy_in, normalize_view_copy_in};
@@ -285,6 +285,14 @@ fn diff_enums(schema: &str, current: &[Enum], desired: &[Enum], out: &mut Diff) 
             continue;
         };
         if cur.values == des.values {
+            if cur.comment != des.comment {
+                // Only the comment: the planner comments on the type in place.
+                out.changes.push(Change::ModifyEnum {
+                    schema: schema.into(),
+                    before: cur.clone(),
+                    after: des.clone(),
+                });
+            }
             continue;
         }
         // Values only added (existing ones keep their order): ALTER TYPE ... ADD VALUE in place.
@@ -435,6 +443,12 @@ fn diff_table(
     (cs, ds): (&Schema, &Schema),
     out: &mut Diff,
 ) {
+    // Equal as written, and inheriting the same defaults from their schemas: nothing changes.
+    // Most tables of a large schema are untouched between two versions, and this skips
+    // normalising their copies.
+    if cur == des && crate::normalize::same_table_context(d, cs, ds) {
+        return;
+    }
     let (nc, nd) = (
         normalize_table_copy_in(d, cur, cs),
         normalize_table_copy_in(d, des, ds),
@@ -743,10 +757,13 @@ fn diff_table(
             after: des.row_security,
         });
     }
+    // PostgreSQL keeps an index's comment apart from its definition: a new comment alone
+    // changes with the table (`COMMENT ON INDEX`), the index is not built again.
     if cur.comment != des.comment
         || nc.ext != nd.ext
         || nc.partition_by != nd.partition_by
         || nc.partition_of != nd.partition_of
+        || (d == Dialect::Postgres && index_comment_changed(tref, cur, des, &out.changes))
     {
         out.changes.push(Change::ModifyTable {
             table: tref.clone(),
@@ -754,6 +771,23 @@ fn diff_table(
             after: des.clone(),
         });
     }
+}
+
+/// Whether an index that stays (same name, or renamed) has a new comment; `changes` holds the
+/// renames planned so far.
+fn index_comment_changed(tref: &TableRef, cur: &Table, des: &Table, changes: &[Change]) -> bool {
+    let text = |c: &Option<String>| c.clone().filter(|c| !c.is_empty());
+    des.indexes.iter().any(|di| {
+        let renamed = changes.iter().find_map(|c| match c {
+            Change::RenameIndex { table, from, to } if table == tref && to == &di.name => {
+                cur.index(from)
+            }
+            _ => None,
+        });
+        renamed
+            .or_else(|| cur.index(&di.name))
+            .is_some_and(|ci| text(&ci.comment) != text(&di.comment))
+    })
 }
 
 /// Pairs constraints by key on their normalised forms; `drops` selects the drop pass (run before
@@ -772,12 +806,21 @@ fn diff_keyed<T: PartialEq + Clone>(
 ) {
     // `ncur` and `ndes` hold the normalised copies in the originals' order: the key is the
     // normalised one (an implicit name the inspector reports and a schema's missing name pair).
+    // Two alike (two unnamed checks of one expression) are two: the second is keyed apart.
     let index = |orig: &[T], norm: &[T]| -> BTreeMap<String, (T, T)> {
         debug_assert_eq!(orig.len(), norm.len());
-        orig.iter()
-            .zip(norm)
-            .map(|(o, n)| (key(n), (o.clone(), n.clone())))
-            .collect()
+        let mut out = BTreeMap::new();
+        for (o, n) in orig.iter().zip(norm) {
+            let base = key(n);
+            let mut k = base.clone();
+            let mut seen = 1;
+            while out.contains_key(&k) {
+                seen += 1;
+                k = format!("{base}\u{0}{seen}");
+            }
+            out.insert(k, (o.clone(), n.clone()));
+        }
+        out
     };
     let c = index(cur, ncur);
     let d = index(des, ndes);
@@ -955,26 +998,7 @@ fn diff_roles(current: &Realm, desired: &Realm, opts: &DiffOptions, out: &mut Di
             .map(|p| p.grantee.as_str())
             .chain(desired.roles.iter().map(|r| r.name.as_str()))
             .collect();
-        // Grants compare normalised (column lists in any order, routine signatures spelled
-        // alike).
-        let (ncur, ndes) = (
-            crate::normalize::normalize_permissions(current),
-            crate::normalize::normalize_permissions(desired),
-        );
-        for (p, n) in desired.permissions.iter().zip(&ndes) {
-            if !ncur.contains(n) {
-                out.changes.push(Change::Grant {
-                    permission: p.clone(),
-                });
-            }
-        }
-        for (p, n) in current.permissions.iter().zip(&ncur) {
-            if managed.contains(p.grantee.as_str()) && !ndes.contains(n) {
-                out.changes.push(Change::Revoke {
-                    permission: p.clone(),
-                });
-            }
-        }
+        diff_permissions(current, desired, &managed, out);
     }
     if !desired.default_privileges.is_empty() {
         for p in &desired.default_privileges {
@@ -990,6 +1014,212 @@ fn diff_roles(current: &Realm, desired: &Realm, opts: &DiffOptions, out: &mut Di
             }
         }
     }
+}
+
+/// One privilege of one grantee on one object (a column grant is one per column): what grants
+/// compare by, whatever statements granted them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct GrantAtom {
+    grantee: String,
+    /// The normalised object (`Columns` holds the one column).
+    object: String,
+    privilege: Privilege,
+}
+
+/// The grants of one side, atom by atom: whether each is held with the grant option, and the
+/// object as that side spells it (for the statements).
+#[derive(Default)]
+struct GrantAtoms {
+    held: BTreeMap<GrantAtom, bool>,
+    objects: BTreeMap<String, GrantObject>,
+    /// The (grantee, object) pairs granted `ALL`, whatever privileges the server has for it.
+    all: BTreeSet<(String, String)>,
+    /// The order atoms were first seen, so statements follow the source's order.
+    order: Vec<GrantAtom>,
+}
+
+impl GrantAtoms {
+    fn new(r: &Realm) -> GrantAtoms {
+        let d = r.dialect;
+        let mut out = GrantAtoms::default();
+        // Grants compare normalised (names qualified, column lists in any order, routine
+        // signatures spelled alike).
+        let normalized = crate::normalize::normalize_permissions(r);
+        for (p, n) in r.permissions.iter().zip(&normalized) {
+            let objects: Vec<(GrantObject, GrantObject)> = match (&p.object, &n.object) {
+                // Normalising sorts the columns, and keeps their names.
+                (GrantObject::Columns(t, _), GrantObject::Columns(nt, ncols)) => ncols
+                    .iter()
+                    .map(|c| {
+                        (
+                            GrantObject::Columns(t.clone(), vec![c.clone()]),
+                            GrantObject::Columns(nt.clone(), vec![c.clone()]),
+                        )
+                    })
+                    .collect(),
+                _ => vec![(p.object.clone(), n.object.clone())],
+            };
+            for (object, nobject) in objects {
+                let key = format!("{nobject:?}");
+                out.objects.entry(key.clone()).or_insert(object);
+                let expanded = nobject.all_privileges(d);
+                let mut privileges = Vec::new();
+                for x in &n.privileges {
+                    match (x, &expanded) {
+                        (Privilege::All, Some(all)) => {
+                            out.all.insert((n.grantee.clone(), key.clone()));
+                            privileges.extend(all.iter().cloned());
+                        }
+                        _ => privileges.push(x.clone()),
+                    }
+                }
+                for privilege in privileges {
+                    let atom = GrantAtom {
+                        grantee: n.grantee.clone(),
+                        object: key.clone(),
+                        privilege,
+                    };
+                    match out.held.get_mut(&atom) {
+                        Some(g) => *g |= n.grantable,
+                        None => {
+                            out.held.insert(atom.clone(), n.grantable);
+                            out.order.push(atom);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Grants and revokes privilege by privilege: a privilege is granted when the desired state holds
+/// it and the database does not (or holds it without the grant option the desired state adds),
+/// its grant option is revoked when only that differs, and it is revoked when a managed grantee
+/// holds it and the desired state does not. An object granted `ALL` keeps whatever the server
+/// counts in it. The statements group the privileges of one grantee on one object (and a column
+/// grant's columns) back together.
+fn diff_permissions(current: &Realm, desired: &Realm, managed: &BTreeSet<&str>, out: &mut Diff) {
+    let cur = GrantAtoms::new(current);
+    let des = GrantAtoms::new(desired);
+    // (grantee, object, grantable) -> privileges, in order of first appearance.
+    type Groups = Vec<((String, String, bool), Vec<Privilege>)>;
+    fn add(groups: &mut Groups, a: &GrantAtom, grantable: bool) {
+        let key = (a.grantee.clone(), a.object.clone(), grantable);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(a.privilege.clone()),
+            None => groups.push((key, vec![a.privilege.clone()])),
+        }
+    }
+    let mut grants: Groups = Vec::new();
+    for a in &des.order {
+        let want = des.held[a];
+        match cur.held.get(a) {
+            Some(&have) if have || !want => {}
+            _ => add(&mut grants, a, want),
+        }
+    }
+    let mut revokes: Groups = Vec::new();
+    let mut revoke_options: Groups = Vec::new();
+    for a in &cur.order {
+        let have = cur.held[a];
+        match des.held.get(a) {
+            Some(&want) => {
+                if have && !want {
+                    add(&mut revoke_options, a, true);
+                }
+            }
+            None if managed.contains(a.grantee.as_str())
+                && !des.all.contains(&(a.grantee.clone(), a.object.clone())) =>
+            {
+                add(&mut revokes, a, have)
+            }
+            None => {}
+        }
+    }
+    let permission = |side: &GrantAtoms,
+                      ((grantee, object, grantable), mut privileges): (
+        (String, String, bool),
+        Vec<Privilege>,
+    )|
+     -> Permission {
+        // A grant of everything `ALL` stands for is written `ALL`, as the desired state did.
+        if side.all.contains(&(grantee.clone(), object.clone())) {
+            let d = desired.dialect;
+            let all = side.objects[&object].all_privileges(d);
+            if all.is_some_and(|all| all.iter().all(|x| privileges.contains(x))) {
+                privileges = vec![Privilege::All];
+            }
+        }
+        Permission {
+            grantee,
+            privileges,
+            object: side.objects[&object].clone(),
+            grantable,
+        }
+    };
+    let grants: Vec<Permission> = merge_columns(grants.into_iter().map(|g| permission(&des, g)));
+    let revokes: Vec<Permission> = merge_columns(revokes.into_iter().map(|g| permission(&cur, g)));
+    let revoke_options: Vec<Permission> =
+        merge_columns(revoke_options.into_iter().map(|g| permission(&cur, g)));
+    out.changes.extend(
+        grants
+            .into_iter()
+            .map(|permission| Change::Grant { permission }),
+    );
+    out.changes
+        .extend(revoke_options.into_iter().map(|permission| Change::Revoke {
+            permission,
+            grant_option: true,
+        }));
+    out.changes
+        .extend(revokes.into_iter().map(|permission| Change::Revoke {
+            permission,
+            grant_option: false,
+        }));
+}
+
+/// Puts one-column grants back together: the columns of one grantee's privilege on one table in
+/// one statement, then the privileges that name the same columns.
+fn merge_columns(perms: impl Iterator<Item = Permission>) -> Vec<Permission> {
+    let mut out: Vec<Permission> = Vec::new();
+    let mut columns: Vec<Permission> = Vec::new();
+    for p in perms {
+        let GrantObject::Columns(t, cols) = &p.object else {
+            out.push(p);
+            continue;
+        };
+        for privilege in &p.privileges {
+            match columns.iter_mut().find(|c| {
+                c.grantee == p.grantee
+                    && c.grantable == p.grantable
+                    && c.privileges == [privilege.clone()]
+                    && matches!(&c.object, GrantObject::Columns(ct, _) if ct == t)
+            }) {
+                Some(c) => {
+                    if let GrantObject::Columns(_, cs) = &mut c.object {
+                        cs.extend(cols.iter().cloned());
+                    }
+                }
+                None => columns.push(Permission {
+                    grantee: p.grantee.clone(),
+                    privileges: vec![privilege.clone()],
+                    object: p.object.clone(),
+                    grantable: p.grantable,
+                }),
+            }
+        }
+    }
+    for c in columns {
+        match out
+            .iter_mut()
+            .find(|o| o.grantee == c.grantee && o.grantable == c.grantable && o.object == c.object)
+        {
+            Some(o) => o.privileges.extend(c.privileges),
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1119,5 +1349,223 @@ mod tests {
         assert!(
             matches!(&d.changes[1], Change::AddEnumValue { value, before: None, .. } if value == "ecstatic")
         );
+    }
+
+    fn grant(
+        grantee: &str,
+        object: GrantObject,
+        privileges: &[Privilege],
+        grantable: bool,
+    ) -> Permission {
+        Permission {
+            grantee: grantee.into(),
+            privileges: privileges.to_vec(),
+            object,
+            grantable,
+        }
+    }
+
+    fn users_table(schema: Option<&str>) -> GrantObject {
+        GrantObject::Table(cairn_ir::QualifiedName::new(schema, "users"))
+    }
+
+    fn users_columns(schema: Option<&str>, cols: &[&str]) -> GrantObject {
+        GrantObject::Columns(
+            cairn_ir::QualifiedName::new(schema, "users"),
+            cols.iter().map(|c| c.to_string()).collect(),
+        )
+    }
+
+    /// The grant changes between a database holding `current` and a schema declaring `desired`.
+    fn grant_changes(current: Vec<Permission>, desired: Vec<Permission>) -> Vec<String> {
+        let mut cur = realm(vec![users(vec![pg_col("id", PgType::BigInt, false)])]);
+        let mut des = cur.clone();
+        cur.permissions = current;
+        des.permissions = desired;
+        diff(&cur, &des, &DiffOptions::default())
+            .changes
+            .iter()
+            .map(|c| match c {
+                Change::Grant { permission: p } => format!(
+                    "grant {:?} on {:?} to {}{}",
+                    p.privileges,
+                    p.object,
+                    p.grantee,
+                    if p.grantable { " with grant option" } else { "" }
+                ),
+                Change::Revoke {
+                    permission: p,
+                    grant_option,
+                } => format!(
+                    "revoke {}{:?} on {:?} from {}",
+                    if *grant_option { "grant option for " } else { "" },
+                    p.privileges,
+                    p.object,
+                    p.grantee
+                ),
+                other => other.summary(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_unqualified_grant_is_the_inspected_qualified_one() {
+        use Privilege::*;
+        let changes = grant_changes(
+            vec![grant("ro", users_table(Some("public")), &[Select], false)],
+            vec![grant("ro", users_table(None), &[Select], false)],
+        );
+        assert!(changes.is_empty(), "{changes:?}");
+    }
+
+    #[test]
+    fn grants_differ_privilege_by_privilege() {
+        use Privilege::*;
+        let changes = grant_changes(
+            vec![grant(
+                "app",
+                users_table(Some("public")),
+                &[Select, Insert, Delete],
+                false,
+            )],
+            vec![grant("app", users_table(None), &[Select, Update], false)],
+        );
+        assert_eq!(
+            changes,
+            vec![
+                "grant [Update] on Table(QualifiedName { schema: None, name: \"users\" }) to app",
+                "revoke [Insert, Delete] on Table(QualifiedName { schema: Some(\"public\"), name: \"users\" }) from app",
+            ]
+        );
+    }
+
+    #[test]
+    fn all_privileges_is_every_privilege_of_the_object() {
+        use Privilege::*;
+        let every = [Select, Insert, Update, Delete, Truncate, References, Trigger];
+        // ALL is what the catalog lists.
+        let changes = grant_changes(
+            vec![grant("admin", users_table(Some("public")), &every, false)],
+            vec![grant("admin", users_table(None), &[All], false)],
+        );
+        assert!(changes.is_empty(), "{changes:?}");
+        // Narrowing ALL revokes the rest.
+        let changes = grant_changes(
+            vec![grant("admin", users_table(Some("public")), &every, false)],
+            vec![grant("admin", users_table(None), &[Select, Insert, Update], false)],
+        );
+        assert_eq!(
+            changes,
+            vec![
+                "revoke [Delete, Truncate, References, Trigger] on Table(QualifiedName { schema: Some(\"public\"), name: \"users\" }) from admin"
+            ]
+        );
+        // Granting ALL from nothing says ALL; a privilege the server adds to ALL (MAINTAIN on
+        // PostgreSQL 17) is never revoked from an ALL grant.
+        let changes = grant_changes(
+            vec![],
+            vec![grant("admin", users_table(None), &[All], false)],
+        );
+        assert_eq!(
+            changes,
+            vec!["grant [All] on Table(QualifiedName { schema: None, name: \"users\" }) to admin"]
+        );
+        let mut with_maintain = every.to_vec();
+        with_maintain.push(Other("MAINTAIN".into()));
+        let changes = grant_changes(
+            vec![grant("admin", users_table(Some("public")), &with_maintain, false)],
+            vec![grant("admin", users_table(None), &[All], false)],
+        );
+        assert!(changes.is_empty(), "{changes:?}");
+    }
+
+    #[test]
+    fn the_grant_option_is_added_and_revoked_on_its_own() {
+        use Privilege::*;
+        let plain = vec![grant("ro", users_table(Some("public")), &[Select], false)];
+        let option = vec![grant("ro", users_table(None), &[Select], true)];
+        assert_eq!(
+            grant_changes(plain.clone(), option.clone()),
+            vec![
+                "grant [Select] on Table(QualifiedName { schema: None, name: \"users\" }) to ro with grant option"
+            ]
+        );
+        let mut held = option.clone();
+        held[0].object = users_table(Some("public"));
+        let mut wanted = plain.clone();
+        wanted[0].object = users_table(None);
+        assert_eq!(
+            grant_changes(held.clone(), wanted),
+            vec![
+                "revoke grant option for [Select] on Table(QualifiedName { schema: Some(\"public\"), name: \"users\" }) from ro"
+            ]
+        );
+        assert!(grant_changes(held, option).is_empty());
+    }
+
+    #[test]
+    fn column_grants_differ_column_by_column() {
+        use Privilege::*;
+        let changes = grant_changes(
+            vec![grant(
+                "ro",
+                users_columns(Some("public"), &["id", "f_secret"]),
+                &[Select],
+                false,
+            )],
+            vec![
+                grant("ro", users_columns(None, &["id"]), &[Select], false),
+                grant("ro", users_columns(None, &["id", "f_public"]), &[Update], false),
+            ],
+        );
+        assert_eq!(
+            changes,
+            vec![
+                "grant [Update] on Columns(QualifiedName { schema: None, name: \"users\" }, [\"f_public\", \"id\"]) to ro",
+                "revoke [Select] on Columns(QualifiedName { schema: Some(\"public\"), name: \"users\" }, [\"f_secret\"]) from ro",
+            ]
+        );
+        // Listed in another order, the columns are the same grant.
+        let changes = grant_changes(
+            vec![grant(
+                "ro",
+                users_columns(Some("public"), &["f_secret", "id"]),
+                &[Select],
+                false,
+            )],
+            vec![grant("ro", users_columns(None, &["id", "f_secret"]), &[Select], false)],
+        );
+        assert!(changes.is_empty(), "{changes:?}");
+    }
+
+    #[test]
+    fn grants_of_grantees_the_desired_state_does_not_name_stay() {
+        use Privilege::*;
+        let changes = grant_changes(
+            vec![
+                grant("other", users_table(Some("public")), &[Insert], false),
+                grant("ro", users_table(Some("public")), &[Select, Insert], false),
+            ],
+            vec![grant("ro", users_table(None), &[Select], false)],
+        );
+        assert_eq!(
+            changes,
+            vec![
+                "revoke [Insert] on Table(QualifiedName { schema: Some(\"public\"), name: \"users\" }) from ro"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sequence_grant_resolves_to_the_only_schema() {
+        use Privilege::*;
+        let seq = |s: Option<&str>| {
+            GrantObject::Sequence(cairn_ir::QualifiedName::new(s, "counters_n_seq"))
+        };
+        let changes = grant_changes(
+            vec![grant("ro", seq(Some("public")), &[Select, Usage], false)],
+            vec![grant("ro", seq(None), &[Usage, Select], false)],
+        );
+        assert!(changes.is_empty(), "{changes:?}");
     }
 }

@@ -118,6 +118,11 @@ fn schema_parent(d: Dialect, s: &cairn_ir::Schema) -> Option<String> {
         .then(|| mysql::schema_collation(d, s.charset.as_deref(), s.collation.as_deref()))
 }
 
+/// Whether tables of `a` and of `b` normalise alike: same schema name, same inherited defaults.
+pub(crate) fn same_table_context(d: Dialect, a: &cairn_ir::Schema, b: &cairn_ir::Schema) -> bool {
+    a.name == b.name && schema_parent(d, a) == schema_parent(d, b)
+}
+
 fn normalize_table(d: Dialect, t: &mut Table) {
     normalize_table_in(d, t, None, None);
 }
@@ -415,7 +420,11 @@ pub fn canonical_query(d: Dialect, text: &str) -> String {
                 ControlFlow::<()>::Continue(())
             });
             let s = stmts.remove(0).to_string();
-            collapse_ws(&s)
+            match d {
+                // `4 AS "time"`, as PostgreSQL quotes a keyword alias, is `4 AS time`.
+                Dialect::Postgres => postgres::unquote_simple(&collapse_ws(&s)),
+                _ => collapse_ws(&s),
+            }
         }
         _ => collapse_ws(&text.to_ascii_lowercase()),
     }
@@ -509,8 +518,17 @@ fn simplify_node(d: Dialect, x: &mut sql::Expr) {
             }
             sql::Expr::Function(f) => {
                 for part in f.name.0.iter_mut() {
+                    // PostgreSQL quotes a function named by a keyword (`"current_schema"()`):
+                    // a quoted name that folding leaves alone is the same name.
+                    let same_unquoted = |v: &str| {
+                        d == Dialect::Postgres
+                            && v.chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    };
                     if let sql::ObjectNamePart::Identifier(id) = part
-                        && (id.quote_style.is_none() || d.is_mysql_family())
+                        && (id.quote_style.is_none()
+                            || d.is_mysql_family()
+                            || same_unquoted(&id.value))
                     {
                         id.value = id.value.to_ascii_lowercase();
                         id.quote_style = None;
@@ -540,10 +558,17 @@ fn simplify_node(d: Dialect, x: &mut sql::Expr) {
                         });
                     }
                 }
+                if d == Dialect::Postgres
+                    && let Some(row) = postgres::row_tuple(f)
+                {
+                    *x = row;
+                }
                 return;
             }
             _ => {
-                if !(d == Dialect::Postgres && postgres::rewrite_expr(x)) {
+                if !(d == Dialect::Postgres
+                    && (postgres::rewrite_expr(x) || postgres::rewrite_list_op(x)))
+                {
                     return;
                 }
             }
@@ -648,6 +673,7 @@ pub fn normalize_permissions(r: &Realm) -> Vec<cairn_ir::Permission> {
     }
     light.permissions = r.permissions.clone();
     if d == Dialect::Postgres {
+        postgres::qualify_grants(&mut light.permissions, &r.schemas);
         for s in &mut light.schemas {
             postgres::normalize_schema(s);
         }
@@ -691,6 +717,10 @@ mod tests {
             c(pg, "status IN ('a', 'b')")
         );
         assert_eq!(c(pg, "NOW()"), c(pg, "now()"));
+        assert_eq!(
+            c(pg, "((\"current_schema\"())::uuid = (current_database())::uuid)"),
+            c(pg, "current_schema()::uuid = current_database()::uuid")
+        );
         assert_eq!(c(pg, "nextval('s'::regclass)"), c(pg, "nextval('s')"));
         assert_ne!(c(pg, "price > 0"), c(pg, "price >= 0"));
     }
@@ -724,6 +754,78 @@ mod tests {
             Some(ColDefault::Literal(Literal::Bool(true))),
         );
         assert_eq!(t, Some(ColDefault::Literal(Literal::Number("1".into()))));
+    }
+
+    /// A column default as written in a schema and as PostgreSQL prints it compare equal.
+    fn pg_default_eq(ty: &str, declared: &str, printed: &str) -> bool {
+        let pg = Dialect::Postgres;
+        let col = |d: &str| {
+            let mut t = Table::new("t");
+            let mut c = cairn_ir::Column::new("c", cairn_ir::ColumnType::parse(pg, ty));
+            c.default = Some(ColDefault::Expr(Expr::new(d)));
+            t.columns.push(c);
+            normalize_table_copy(pg, &t).columns.remove(0).default
+        };
+        col(declared) == col(printed)
+    }
+
+    #[test]
+    fn postgres_typed_literal_defaults_meet_printed() {
+        for (ty, declared, printed) in [
+            ("date", "DATE '2024-01-01'", "'2024-01-01'::date"),
+            ("time", "TIME '12:00'", "'12:00:00'::time without time zone"),
+            (
+                "timestamp",
+                "TIMESTAMP '2024-01-01 12:00:00'",
+                "'2024-01-01 12:00:00'::timestamp without time zone",
+            ),
+            ("bit(8)", "x'1F'", "'00011111'::\"bit\""),
+            ("bit(4)", "X'A'", "'1010'::\"bit\""),
+            ("json", "json '{}'", "'{}'::json"),
+            (
+                "uuid",
+                "uuid '00000000-0000-0000-0000-000000000000'",
+                "'00000000-0000-0000-0000-000000000000'::uuid",
+            ),
+            ("numeric", "numeric '1.5'", "1.5"),
+            ("bigint", "bigint '2'", "'2'::bigint"),
+            ("boolean", "boolean 'true'", "true"),
+            ("boolean", "'yes'", "true"),
+            ("interval", "interval '1' year", "'1 year'::interval"),
+            ("interval", "interval '90' minute", "'01:30:00'::interval"),
+            ("interval", "interval '1.5' year", "'1 year'::interval"),
+            ("interval", "interval '1.5' hour", "'01:00:00'::interval"),
+            ("money", "'1.999'::money", "'$2.00'::money"),
+            ("money", "1.00::money", "(1.00)::money"),
+            ("int[]", "ARRAY[]::int[]", "ARRAY[]::integer[]"),
+            (
+                "text[]",
+                "ARRAY['a', 'b']::text[]",
+                "ARRAY['a'::text, 'b'::text]",
+            ),
+            (
+                "text[]",
+                "ARRAY[current_date::text]::text[]",
+                "ARRAY[(CURRENT_DATE)::text]",
+            ),
+            ("numeric[]", "ARRAY[numeric '1']", "ARRAY['1'::numeric]"),
+        ] {
+            assert!(
+                pg_default_eq(ty, declared, printed),
+                "{declared} vs {printed}"
+            );
+        }
+        assert!(!pg_default_eq(
+            "interval",
+            "interval '2' year",
+            "'1 year'::interval"
+        ));
+        assert!(!pg_default_eq("money", "'1.994'::money", "'$2.00'::money"));
+        assert!(!pg_default_eq(
+            "text[]",
+            "ARRAY['a']::text[]",
+            "ARRAY['b'::text]"
+        ));
     }
 
     #[test]

@@ -39,16 +39,19 @@ fn rank(c: &Change) -> u8 {
         AddView { .. } | ModifyView { .. } => 19,
         AddTrigger { .. } => 20,
         AddPolicy { .. } | ModifyPolicy { .. } => 21,
-        Grant { .. } | AddDefaultPrivilege { .. } => 22,
-        Revoke { .. } | DropDefaultPrivilege { .. } => 23,
-        DropColumn { .. } => 24,
-        DropTable { .. } => 25,
-        DropFunction { .. } => 26,
-        DropSequence { .. } => 27,
-        DropDomain { .. } | DropEnum { .. } => 28,
-        DropExtension { .. } => 29,
-        DropRole { .. } => 30,
-        DropSchema { .. } => 31,
+        // Revokes first: revoking a table's privilege also revokes it on the table's columns,
+        // which a column grant of the same plan then gives back.
+        Revoke { .. } => 22,
+        Grant { .. } | AddDefaultPrivilege { .. } => 23,
+        DropDefaultPrivilege { .. } => 24,
+        DropColumn { .. } => 25,
+        DropTable { .. } => 26,
+        DropFunction { .. } => 27,
+        DropSequence { .. } => 28,
+        DropDomain { .. } | DropEnum { .. } => 29,
+        DropExtension { .. } => 30,
+        DropRole { .. } => 31,
+        DropSchema { .. } => 32,
     }
 }
 
@@ -99,6 +102,65 @@ pub fn order_changes(mut changes: Vec<Change>) -> Vec<Change> {
         )),
         _ => None,
     });
+    // Added domains whose checks call a function this plan adds: after that function (unless
+    // the function's signature uses the domain).
+    let mut i = 0;
+    while i < changes.len() {
+        let Change::AddDomain { def, .. } = &changes[i] else {
+            i += 1;
+            continue;
+        };
+        let dom = def.name.clone();
+        let texts: Vec<String> = def.checks.iter().map(|c| c.expr.as_str().to_string()).collect();
+        let last_called = changes
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .filter(|(_, c)| match c {
+                Change::AddFunction { function, .. } => {
+                    texts.iter().any(|t| mentions(t, &function.name))
+                        && !function
+                            .args
+                            .iter()
+                            .any(|a| mentions(&a.ty, &dom))
+                        && !function.returns.as_deref().is_some_and(|r| mentions(r, &dom))
+                }
+                _ => false,
+            })
+            .map(|(j, _)| j)
+            .last();
+        match last_called {
+            Some(j) => {
+                let d = changes.remove(i);
+                changes.insert(j, d);
+            }
+            None => i += 1,
+        }
+    }
+    // Dropped views: a view is dropped before the views it names (which it depends on).
+    let dropped_views: Vec<(String, String, String)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropView { schema, view, .. } => Some((
+                format!("{schema}.{}", view.name),
+                view.name.clone(),
+                view.definition.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
+    sort_run(&mut changes, |c| match c {
+        Change::DropView { schema, view, .. } => {
+            let me = format!("{schema}.{}", view.name);
+            let dependents: Vec<String> = dropped_views
+                .iter()
+                .filter(|(k, _, def)| *k != me && mentions(def, &view.name))
+                .map(|(k, _, _)| k.clone())
+                .collect();
+            Some((me, dependents))
+        }
+        _ => None,
+    });
     // Dropped tables: a table referencing another is dropped first.
     sort_run(&mut changes, |c| match c {
         Change::DropTable { table, .. } => Some((table.display(), Vec::new())),
@@ -136,11 +198,39 @@ pub fn order_changes(mut changes: Vec<Change>) -> Vec<Change> {
         }
         _ => None,
     });
+    // Dropped types: a domain is dropped before the domain or enum it is based on.
+    let type_key = |schema: &str, name: &str| format!("{schema}.{name}");
+    let domain_bases: Vec<(String, String)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropDomain { schema, def } => match &def.base {
+                cairn_ir::ColumnType::Postgres(cairn_ir::PgType::Named(q)) => Some((
+                    type_key(schema, &def.name),
+                    type_key(q.schema.as_deref().unwrap_or(schema), &q.name),
+                )),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    sort_run(&mut changes, |c| {
+        let me = match c {
+            Change::DropDomain { schema, def } => type_key(schema, &def.name),
+            Change::DropEnum { schema, def } => type_key(schema, &def.name),
+            _ => return None,
+        };
+        let based_on_me: Vec<String> = domain_bases
+            .iter()
+            .filter(|(d, base)| *base == me && *d != me)
+            .map(|(d, _)| d.clone())
+            .collect();
+        Some((me, based_on_me))
+    });
     changes
 }
 
 /// Whether `sql` mentions the identifier `name` as a whole word (quoted or not).
-fn mentions(sql: &str, name: &str) -> bool {
+pub fn mentions(sql: &str, name: &str) -> bool {
     let lower = sql.to_lowercase();
     let name = name.to_lowercase();
     let bytes = lower.as_bytes();
@@ -226,6 +316,38 @@ mod tests {
     }
 
     #[test]
+    fn views_drop_before_the_views_they_name() {
+        let drop = |name: &str, def: &str| Change::DropView {
+            schema: "public".into(),
+            view: cairn_ir::View {
+                name: name.into(),
+                definition: def.into(),
+                columns: vec![],
+                comment: None,
+                check_option: None,
+                security_invoker: None,
+                options: vec![],
+                indexes: vec![],
+                with_data: true,
+            },
+            materialized: false,
+        };
+        let ordered = order_changes(vec![
+            drop("base", "SELECT id FROM t"),
+            drop("middle", "SELECT id FROM base"),
+            drop("top", "SELECT id FROM middle JOIN base USING (id)"),
+        ]);
+        let n: Vec<&str> = ordered
+            .iter()
+            .map(|c| match c {
+                Change::DropView { view, .. } => view.name.as_str(),
+                _ => "",
+            })
+            .collect();
+        assert_eq!(n, ["top", "middle", "base"]);
+    }
+
+    #[test]
     fn referenced_tables_come_first() {
         let ordered = order_changes(vec![
             add("order_lines", &["orders", "products"]),
@@ -255,8 +377,57 @@ mod tests {
     }
 
     #[test]
+    fn domains_drop_before_their_base() {
+        use cairn_ir::{ColumnType, Dialect, Domain};
+        let dom = |name: &str, base: &str| Change::DropDomain {
+            schema: "public".into(),
+            def: Domain {
+                name: name.into(),
+                base: ColumnType::parse(Dialect::Postgres, base),
+                nullable: true,
+                default: None,
+                collation: None,
+                checks: vec![],
+                comment: None,
+            },
+        };
+        let ordered = order_changes(vec![dom("base_text", "text"), dom("derived", "base_text")]);
+        let n: Vec<String> = ordered
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropDomain { def, .. } => Some(def.name.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(n, vec!["derived", "base_text"]);
+    }
+
+    #[test]
     fn mentions_whole_words() {
         assert!(mentions("SELECT * FROM \"active_users\" a", "active_users"));
         assert!(!mentions("SELECT * FROM active_users_2", "active_users"));
+    }
+
+    #[test]
+    fn revokes_run_before_grants() {
+        use cairn_ir::{GrantObject, Permission, Privilege};
+        let p = |object: GrantObject| Permission {
+            grantee: "ro".into(),
+            privileges: vec![Privilege::Select],
+            object,
+            grantable: false,
+        };
+        let users = QualifiedName::new(None, "users");
+        let changes = order_changes(vec![
+            Change::Grant {
+                permission: p(GrantObject::Columns(users.clone(), vec!["id".into()])),
+            },
+            Change::Revoke {
+                permission: p(GrantObject::Table(users)),
+                grant_option: false,
+            },
+        ]);
+        assert_eq!(changes[0].kind(), "revoke");
+        assert_eq!(changes[1].kind(), "grant");
     }
 }

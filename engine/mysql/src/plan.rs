@@ -1661,8 +1661,16 @@ fn standalone(
                 out.push(stmt(sql, vec![i], comment).reverse(grant_sql(ctx, permission, false)));
             }
         }
-        Change::Revoke { permission } => {
-            if let Some(sql) = grant_sql(ctx, permission, false) {
+        Change::Revoke {
+            permission,
+            grant_option,
+        } => {
+            let sql = if *grant_option {
+                revoke_grant_option_sql(ctx, permission)
+            } else {
+                grant_sql(ctx, permission, false)
+            };
+            if let Some(sql) = sql {
                 out.push(
                     stmt(sql, vec![i], comment)
                         .reverse(grant_sql(ctx, permission, true))
@@ -1741,6 +1749,15 @@ fn grant_sql(ctx: &Ctx<'_>, p: &Permission, grant: bool) -> Option<String> {
     let body = sql.strip_prefix("GRANT ")?;
     let (what, grantee) = body.rsplit_once(" TO ")?;
     Some(format!("REVOKE {what} FROM {grantee}"))
+}
+
+/// `REVOKE GRANT OPTION ON ... FROM ...`: MySQL's grant option is one privilege per object, the
+/// others stay.
+fn revoke_grant_option_sql(ctx: &Ctx<'_>, p: &Permission) -> Option<String> {
+    let sql = grant_sql(ctx, p, false)?;
+    let body = sql.strip_prefix("REVOKE ")?;
+    let (_, rest) = body.split_once(" ON ")?;
+    Some(format!("REVOKE GRANT OPTION ON {rest}"))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 mod access;
 mod objects;
+pub(crate) use objects::implicit_sequence_name;
 mod queries;
 mod tables;
 

@@ -5,10 +5,12 @@
 use std::collections::BTreeSet;
 
 use cairn_core::plan::{PlanInput, Planner};
+
+use crate::inspect::implicit_sequence_name;
 use cairn_ir::{
     Change, Column, ColumnType, Default as ColDefault, Deferrable, Dialect, ForeignKey, Hazards,
     IdentityKind, Index, IndexKey, IndexMethod, Literal, PgType, PlannedStatement, Realm, Schema,
-    Table, TableRef,
+    Table, TableRef, View,
 };
 
 pub struct PostgresPlanner;
@@ -69,7 +71,7 @@ pub(crate) fn default_sql(d: &ColDefault) -> String {
         ColDefault::Literal(Literal::Bool(b)) => if *b { "true" } else { "false" }.into(),
         ColDefault::Literal(Literal::Number(n)) => n.clone(),
         ColDefault::Literal(Literal::String(s)) => D.quote_string(s),
-        ColDefault::Expr(e) => e.as_str().to_string(),
+        ColDefault::Expr(e) => crate::print::ddl::default_expr_sql(e.as_str()),
     }
 }
 
@@ -109,10 +111,45 @@ fn identity_sql(id: &cairn_ir::Identity) -> String {
     if let Some(v) = id.increment {
         opts.push(format!("INCREMENT BY {v}"));
     }
+    if let Some(o) = &id.options {
+        opts.push(o.clone());
+    }
     if !opts.is_empty() {
         s.push_str(&format!(" ({})", opts.join(" ")));
     }
     s
+}
+
+/// The options of an identity's sequence besides start and increment, one by kind
+/// (`MINVALUE`, `MAXVALUE`, `CACHE`, `CYCLE`, `SEQUENCE NAME`), each with its text.
+fn identity_options(id: &cairn_ir::Identity) -> Vec<(&'static str, String)> {
+    let Some(text) = &id.options else {
+        return vec![];
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].to_ascii_uppercase();
+        let next = words.get(i + 1).map(|n| n.to_ascii_uppercase());
+        let (kind, n) = match (w.as_str(), next.as_deref()) {
+            ("MINVALUE", _) => ("MINVALUE", 2),
+            ("MAXVALUE", _) => ("MAXVALUE", 2),
+            ("CACHE", _) => ("CACHE", 2),
+            ("CYCLE", _) => ("CYCLE", 1),
+            ("NO", Some("MINVALUE")) => ("MINVALUE", 2),
+            ("NO", Some("MAXVALUE")) => ("MAXVALUE", 2),
+            ("NO", Some("CYCLE")) => ("CYCLE", 2),
+            ("SEQUENCE", Some("NAME")) => ("SEQUENCE NAME", 3),
+            _ => ("", 1),
+        };
+        let end = (i + n).min(words.len());
+        if !kind.is_empty() {
+            out.push((kind, words[i..end].join(" ")));
+        }
+        i = end;
+    }
+    out
 }
 
 fn index_parts_sql(i: &Index) -> String {
@@ -181,16 +218,7 @@ fn create_index_sql(t: &TableRef, i: &Index, concurrently: bool) -> String {
     if i.nulls_distinct == Some(false) {
         s.push_str(" NULLS NOT DISTINCT");
     }
-    if !i.storage_params.is_empty() {
-        s.push_str(&format!(
-            " WITH ({})",
-            i.storage_params
-                .iter()
-                .map(|(k, v)| format!("{k} = {v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+    s.push_str(&crate::print::ddl::storage_sql(&i.storage_params));
     if let Some(p) = &i.predicate {
         s.push_str(&format!(" WHERE {}", p.as_str()));
     }
@@ -206,19 +234,25 @@ fn fk_sql(t: &TableRef, fk: &ForeignKey) -> String {
     }
     let ref_schema = fk.ref_table.schema.as_deref().unwrap_or(&t.schema);
     s.push_str(&format!(
-        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        "FOREIGN KEY ({}) REFERENCES {}",
         fk.columns
             .iter()
             .map(|c| q(c))
             .collect::<Vec<_>>()
             .join(", "),
         qn(ref_schema, &fk.ref_table.name),
-        fk.ref_columns
-            .iter()
-            .map(|c| q(c))
-            .collect::<Vec<_>>()
-            .join(", ")
     ));
+    // No columns: the referenced table's primary key.
+    if !fk.ref_columns.is_empty() {
+        s.push_str(&format!(
+            " ({})",
+            fk.ref_columns
+                .iter()
+                .map(|c| q(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     if fk.on_update != Default::default() {
         s.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
     }
@@ -350,6 +384,24 @@ fn binary_coercible(a: &ColumnType, b: &ColumnType) -> bool {
     }
 }
 
+/// Whether a column type is `serial`, `bigserial` or `smallserial`.
+fn is_serial(t: &ColumnType) -> bool {
+    matches!(
+        t,
+        ColumnType::Postgres(PgType::Serial | PgType::BigSerial | PgType::SmallSerial)
+    )
+}
+
+/// The type a column is stored as: `serial` is `integer` with a sequence, and so on.
+fn storage_type(t: &ColumnType) -> ColumnType {
+    ColumnType::Postgres(match t {
+        ColumnType::Postgres(PgType::Serial) => PgType::Integer,
+        ColumnType::Postgres(PgType::BigSerial) => PgType::BigInt,
+        ColumnType::Postgres(PgType::SmallSerial) => PgType::SmallInt,
+        other => return other.clone(),
+    })
+}
+
 /// Whether a type change can lose or reject data (narrowing).
 fn narrowing(a: &ColumnType, b: &ColumnType) -> bool {
     use PgType::*;
@@ -411,6 +463,69 @@ fn printed(dialect: Dialect, build: impl FnOnce(&mut Schema), schema: &str) -> V
                 .starts_with("CREATE SCHEMA")
         })
         .collect()
+}
+
+/// The views (and materialized views) that read the view `schema.name`, directly or through
+/// one another, which exist now and stay in the desired state: each as `(schema, the desired
+/// view, materialized)`, a view after the views it reads.
+fn dependent_views(input: &PlanInput<'_>, schema: &str, name: &str) -> Vec<(String, View, bool)> {
+    let all: Vec<(&str, &View, bool)> = input
+        .current
+        .schemas
+        .iter()
+        .flat_map(|s| {
+            s.views
+                .iter()
+                .map(move |v| (s.name.as_str(), v, false))
+                .chain(s.materialized_views.iter().map(move |v| (s.name.as_str(), v, true)))
+        })
+        .collect();
+    let mut names: Vec<(String, String)> = vec![(schema.to_string(), name.to_string())];
+    let mut found: Vec<(String, View, bool)> = Vec::new();
+    loop {
+        let before = found.len();
+        for (s, v, m) in &all {
+            if names.iter().any(|(ns, nn)| ns == s && nn == &v.name) {
+                continue;
+            }
+            let reads = names
+                .iter()
+                .any(|(_, n)| cairn_core::order::mentions(&v.definition, n));
+            if !reads {
+                continue;
+            }
+            // Only views the desired state keeps (a dropped one is gone already).
+            let Some(want) = input.desired.schema(s).and_then(|ds| {
+                let list = if *m {
+                    &ds.materialized_views
+                } else {
+                    &ds.views
+                };
+                list.iter().find(|d| d.name == v.name)
+            }) else {
+                continue;
+            };
+            names.push((s.to_string(), v.name.clone()));
+            found.push((s.to_string(), want.clone(), *m));
+        }
+        if found.len() == before {
+            break;
+        }
+    }
+    // A view after the views it reads.
+    let mut ordered: Vec<(String, View, bool)> = Vec::with_capacity(found.len());
+    while !found.is_empty() {
+        let ready = found
+            .iter()
+            .position(|(_, v, _)| {
+                !found.iter().any(|(_, o, _)| {
+                    o.name != v.name && cairn_core::order::mentions(&v.definition, &o.name)
+                })
+            })
+            .unwrap_or(0);
+        ordered.push(found.remove(ready));
+    }
+    ordered
 }
 
 impl Planner for PostgresPlanner {
@@ -592,6 +707,41 @@ fn plan_change(
                     format!("Comment on table {}", table.display()),
                 ));
             }
+            // Comments of the indexes that stay (one built again gets its comment then).
+            let text = |c: &Option<String>| c.clone().filter(|c| !c.is_empty());
+            for ai in &after.indexes {
+                let renamed = input.changes.iter().find_map(|c| match c {
+                    Change::RenameIndex { table: t, from, to } if t == table && to == &ai.name => {
+                        before.index(from)
+                    }
+                    _ => None,
+                });
+                let Some(bi) = renamed.or_else(|| before.index(&ai.name)) else {
+                    continue;
+                };
+                let rebuilt = input.changes.iter().any(|c| {
+                    matches!(c, Change::AddIndex { table: t, index }
+                        if t == table && index.name == ai.name)
+                });
+                if text(&bi.comment) == text(&ai.comment) || rebuilt {
+                    continue;
+                }
+                let target = if ai.constraint {
+                    format!("CONSTRAINT {} ON {}", q(&ai.name), qt(table))
+                } else {
+                    format!("INDEX {}", qn(&table.schema, &ai.name))
+                };
+                out.push(stmt(
+                    format!(
+                        "COMMENT ON {target} IS {}",
+                        text(&ai.comment)
+                            .map(|c| D.quote_string(&c))
+                            .unwrap_or_else(|| "NULL".into())
+                    ),
+                    i,
+                    format!("Comment on index {}", ai.name),
+                ));
+            }
             if let (cairn_ir::TableExt::Postgres(b), cairn_ir::TableExt::Postgres(a)) =
                 (&before.ext, &after.ext)
                 && b.unlogged != a.unlogged
@@ -729,19 +879,47 @@ fn plan_change(
             let col = q(&after.name);
             let t = qt(table);
             let existing = !new_table(table);
-            if changed.ty || changed.collation {
-                let mut sql = format!("ALTER TABLE {t} ALTER COLUMN {col} TYPE {}", after.ty.sql());
+            // `serial` is no type: the column has the integer type, the sequence follows.
+            let (before_ty, after_ty) = (storage_type(&before.ty), storage_type(&after.ty));
+            let seq = qn(
+                &table.schema,
+                &implicit_sequence_name(&table.name, &after.name),
+            );
+            // A user type (an enum) on either side: the default cannot be cast along with the
+            // column, so it is dropped first and set again after.
+            let user_type = |c: &Column| matches!(&c.ty, ColumnType::Postgres(PgType::Named(_)));
+            let default_around = changed.ty
+                && before.default.is_some()
+                && (user_type(before) || user_type(after));
+            if default_around {
+                out.push(
+                    stmt(
+                        format!("ALTER TABLE {t} ALTER COLUMN {col} DROP DEFAULT"),
+                        i,
+                        comment.clone(),
+                    )
+                    .lock(ACCESS_EXCLUSIVE),
+                );
+            }
+            if changed.ty && before_ty != after_ty || changed.collation {
+                let mut sql = format!("ALTER TABLE {t} ALTER COLUMN {col} TYPE {}", after_ty.sql());
                 if let Some(coll) = &after.collation {
                     sql.push_str(&format!(" COLLATE {}", q(coll)));
                 }
-                if changed.ty && !binary_coercible(&before.ty, &after.ty) {
-                    sql.push_str(&format!(" USING {col}::{}", after.ty.sql()));
+                if changed.ty && !binary_coercible(&before_ty, &after_ty) {
+                    // An enum converts to another type through its text.
+                    let via = if user_type(before) && user_type(after) {
+                        "::text"
+                    } else {
+                        ""
+                    };
+                    sql.push_str(&format!(" USING {col}{via}::{}", after_ty.sql()));
                 }
-                let rewrites = changed.ty && !binary_coercible(&before.ty, &after.ty);
-                let narrow = changed.ty && narrowing(&before.ty, &after.ty);
+                let rewrites = changed.ty && !binary_coercible(&before_ty, &after_ty);
+                let narrow = changed.ty && narrowing(&before_ty, &after_ty);
                 let mut rev = format!(
                     "ALTER TABLE {t} ALTER COLUMN {col} TYPE {}",
-                    before.ty.sql()
+                    before_ty.sql()
                 );
                 if let Some(coll) = &before.collation {
                     rev.push_str(&format!(" COLLATE {}", q(coll)));
@@ -754,6 +932,68 @@ fn plan_change(
                             h.rewrites_table = existing && (rewrites || changed.collation);
                             h.data_dependent = existing && narrow;
                         }),
+                );
+            }
+            if changed.ty {
+                match (is_serial(&before.ty), is_serial(&after.ty)) {
+                    (true, true) if before_ty != after_ty => out.push(
+                        stmt(
+                            format!("ALTER SEQUENCE {seq} AS {}", after_ty.sql()),
+                            i,
+                            comment.clone(),
+                        )
+                        .reverse(Some(format!("ALTER SEQUENCE {seq} AS {}", before_ty.sql()))),
+                    ),
+                    (false, true) => {
+                        out.push(stmt(
+                            format!(
+                                "CREATE SEQUENCE {seq} AS {} OWNED BY {t}.{col}",
+                                after_ty.sql()
+                            ),
+                            i,
+                            comment.clone(),
+                        ));
+                        out.push(
+                            stmt(
+                                format!(
+                                    "ALTER TABLE {t} ALTER COLUMN {col} SET DEFAULT nextval({}::regclass)",
+                                    D.quote_string(&seq)
+                                ),
+                                i,
+                                comment.clone(),
+                            )
+                            .lock(ACCESS_EXCLUSIVE),
+                        );
+                    }
+                    (true, false) => {
+                        // The sequence goes once no default uses it (a new one is set below).
+                        out.push(
+                            stmt(
+                                format!("ALTER TABLE {t} ALTER COLUMN {col} DROP DEFAULT"),
+                                i,
+                                comment.clone(),
+                            )
+                            .lock(ACCESS_EXCLUSIVE),
+                        );
+                        out.push(
+                            stmt(format!("DROP SEQUENCE {seq}"), i, comment.clone())
+                                .hazards(|h| h.irreversible = true),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            if default_around && let Some(d) = &after.default {
+                out.push(
+                    stmt(
+                        format!(
+                            "ALTER TABLE {t} ALTER COLUMN {col} SET DEFAULT {}",
+                            default_sql(d)
+                        ),
+                        i,
+                        comment.clone(),
+                    )
+                    .lock(ACCESS_EXCLUSIVE),
                 );
             }
             if changed.generated {
@@ -778,7 +1018,7 @@ fn plan_change(
                     .hazards(|h| h.rewrites_table = existing),
                 );
             }
-            if changed.default && !changed.generated {
+            if changed.default && !changed.generated && !default_around {
                 let sql = match &after.default {
                     Some(d) => format!(
                         "ALTER TABLE {t} ALTER COLUMN {col} SET DEFAULT {}",
@@ -797,6 +1037,17 @@ fn plan_change(
                     stmt(sql, i, comment.clone())
                         .lock(ACCESS_EXCLUSIVE)
                         .reverse(Some(rev)),
+                );
+            }
+            // An identity column is NOT NULL until its identity goes.
+            if changed.identity && before.identity.is_some() && after.identity.is_none() {
+                out.push(
+                    stmt(
+                        format!("ALTER TABLE {t} ALTER COLUMN {col} DROP IDENTITY"),
+                        i,
+                        comment.clone(),
+                    )
+                    .lock(ACCESS_EXCLUSIVE),
                 );
             }
             if changed.nullable && !changed.generated {
@@ -840,15 +1091,8 @@ fn plan_change(
                             "ALTER TABLE {t} ALTER COLUMN {col} DROP IDENTITY"
                         ))),
                     ),
-                    (Some(_), None) => out.push(
-                        stmt(
-                            format!("ALTER TABLE {t} ALTER COLUMN {col} DROP IDENTITY"),
-                            i,
-                            comment.clone(),
-                        )
-                        .lock(ACCESS_EXCLUSIVE),
-                    ),
-                    (Some(_), Some(id)) => {
+                    (Some(_), None) => {} // dropped above, before NOT NULL can go
+                    (Some(old), Some(id)) => {
                         let mut parts = vec![format!(
                             "SET GENERATED {}",
                             if id.generated == IdentityKind::Always {
@@ -859,8 +1103,53 @@ fn plan_change(
                         )];
                         if let Some(v) = id.increment {
                             parts.push(format!("SET INCREMENT BY {v}"));
+                        } else if old.increment.is_some_and(|v| v != 1) {
+                            parts.push("SET INCREMENT BY 1".to_string());
+                        }
+                        // The range first: a new start must lie within it.
+                        let (was, now) = (identity_options(old), identity_options(id));
+                        for kind in ["MINVALUE", "MAXVALUE", "CACHE", "CYCLE"] {
+                            let find = |o: &[(&str, String)]| {
+                                o.iter().find(|(k, _)| *k == kind).map(|(_, t)| t.clone())
+                            };
+                            match (find(&was), find(&now)) {
+                                (_, Some(t)) => parts.push(format!("SET {t}")),
+                                (Some(_), None) => parts.push(match kind {
+                                    "CACHE" => "SET CACHE 1".to_string(),
+                                    k => format!("SET NO {k}"),
+                                }),
+                                (None, None) => {}
+                            }
+                        }
+                        // A sequence whose range no longer holds where it started restarts
+                        // at its new start (PostgreSQL rejects a current value out of range).
+                        let num = |o: &[(&str, String)], kind: &str| -> Option<i64> {
+                            o.iter()
+                                .find(|(k, _)| *k == kind)
+                                .and_then(|(_, t)| t.split_whitespace().nth(1)?.parse().ok())
+                        };
+                        let outside = old.start.is_some_and(|s| {
+                            num(&now, "MINVALUE").is_some_and(|m| s < m)
+                                || num(&now, "MAXVALUE").is_some_and(|m| s > m)
+                        });
+                        if outside {
+                            parts.push("RESTART".to_string());
                         }
                         if let Some(v) = id.start {
+                            parts.push(format!("SET START WITH {v}"));
+                        } else if old.start.is_some() {
+                            // The default start: the range's low end, or its high one when
+                            // counting down.
+                            let bound = |kind: &str| {
+                                now.iter()
+                                    .find(|(k, _)| *k == kind)
+                                    .and_then(|(_, t)| t.split_whitespace().nth(1)?.parse().ok())
+                            };
+                            let v: i64 = if id.increment.unwrap_or(1) > 0 {
+                                bound("MINVALUE").unwrap_or(1)
+                            } else {
+                                bound("MAXVALUE").unwrap_or(-1)
+                            };
                             parts.push(format!("SET START WITH {v}"));
                         }
                         out.push(
@@ -869,7 +1158,8 @@ fn plan_change(
                                 i,
                                 comment.clone(),
                             )
-                            .lock(ACCESS_EXCLUSIVE),
+                            .lock(ACCESS_EXCLUSIVE)
+                            .hazards(|h| h.data_dependent = existing && outside),
                         );
                     }
                     (None, None) => {}
@@ -895,21 +1185,9 @@ fn plan_change(
                 out.push(
                     stmt(
                         format!(
-                            "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE{} ({})",
+                            "ALTER TABLE {} ADD {}",
                             qt(table),
-                            q(&index.name),
-                            if index.nulls_distinct == Some(false) {
-                                " NULLS NOT DISTINCT"
-                            } else {
-                                ""
-                            },
-                            index
-                                .column_names()
-                                .unwrap_or_default()
-                                .iter()
-                                .map(|c| q(c))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            crate::print::ddl::unique_constraint_sql(index)
                         ),
                         i,
                         comment,
@@ -1088,6 +1366,22 @@ fn plan_change(
                 .lock(ACCESS_EXCLUSIVE)
                 .hazards(|h| h.data_dependent = !new_table(table)),
             );
+            if let Some(cm) = &check.comment {
+                let name = check
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| implicit_check_name(input, table, check));
+                out.push(stmt(
+                    format!(
+                        "COMMENT ON CONSTRAINT {} ON {} IS {}",
+                        q(&name),
+                        qt(table),
+                        D.quote_string(cm)
+                    ),
+                    i,
+                    format!("Comment on constraint {name}"),
+                ));
+            }
         }
         Change::DropCheck { table, check } => {
             // An inspected check always has its real name; one from a schema that never named
@@ -1262,29 +1556,40 @@ fn plan_change(
             ..
         } => {
             // Replaced by drop and create: CREATE OR REPLACE cannot drop or reorder columns.
-            out.push(stmt(
+            // The views that read this one (and the views that read those) are dropped first
+            // and created again afterwards, as the desired state has them.
+            let dependents = dependent_views(input, schema, &after.name);
+            let drop_sql = |schema: &str, name: &str, m: bool| {
                 format!(
                     "DROP {}VIEW {}",
-                    if *materialized { "MATERIALIZED " } else { "" },
-                    qn(schema, &after.name)
-                ),
+                    if m { "MATERIALIZED " } else { "" },
+                    qn(schema, name)
+                )
+            };
+            for (s, v, m) in dependents.iter().rev() {
+                out.push(stmt(drop_sql(s, &v.name, *m), i, comment.clone()));
+            }
+            out.push(stmt(
+                drop_sql(schema, &after.name, *materialized),
                 i,
                 comment.clone(),
             ));
-            let v = after.clone();
-            let m = *materialized;
-            for sql in printed(
-                input.desired.dialect,
-                |s| {
-                    if m {
-                        s.materialized_views.push(v)
-                    } else {
-                        s.views.push(v)
-                    }
-                },
-                schema,
-            ) {
-                out.push(stmt(sql, i, comment.clone()));
+            let recreate = std::iter::once((schema.to_string(), after.clone(), *materialized))
+                .chain(dependents);
+            for (s, v, m) in recreate {
+                for sql in printed(
+                    input.desired.dialect,
+                    |sc| {
+                        if m {
+                            sc.materialized_views.push(v)
+                        } else {
+                            sc.views.push(v)
+                        }
+                    },
+                    &s,
+                ) {
+                    out.push(stmt(sql, i, comment.clone()));
+                }
             }
         }
         Change::AddFunction {
@@ -1395,22 +1700,35 @@ fn plan_change(
                 comment,
             ));
         }
-        Change::AddEnum { schema, def } => out.push(
-            stmt(
-                format!(
-                    "CREATE TYPE {} AS ENUM ({})",
-                    qn(schema, &def.name),
-                    def.values
-                        .iter()
-                        .map(|v| D.quote_string(v))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                i,
-                comment,
-            )
-            .reverse(Some(format!("DROP TYPE {}", qn(schema, &def.name)))),
-        ),
+        Change::AddEnum { schema, def } => {
+            out.push(
+                stmt(
+                    format!(
+                        "CREATE TYPE {} AS ENUM ({})",
+                        qn(schema, &def.name),
+                        def.values
+                            .iter()
+                            .map(|v| D.quote_string(v))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    i,
+                    comment.clone(),
+                )
+                .reverse(Some(format!("DROP TYPE {}", qn(schema, &def.name)))),
+            );
+            if let Some(c) = &def.comment {
+                out.push(stmt(
+                    format!(
+                        "COMMENT ON TYPE {} IS {}",
+                        qn(schema, &def.name),
+                        D.quote_string(c)
+                    ),
+                    i,
+                    comment,
+                ));
+            }
+        }
         Change::DropEnum { schema, def } => out.push(stmt(
             format!("DROP TYPE {}", qn(schema, &def.name)),
             i,
@@ -1437,6 +1755,26 @@ fn plan_change(
             before,
             after,
         } => {
+            let comment_on = |out: &mut Vec<PlannedStatement>, comment: String| {
+                out.push(stmt(
+                    format!(
+                        "COMMENT ON TYPE {} IS {}",
+                        qn(schema, &after.name),
+                        after
+                            .comment
+                            .as_deref()
+                            .map(|c| D.quote_string(c))
+                            .unwrap_or_else(|| "NULL".into())
+                    ),
+                    i,
+                    comment,
+                ));
+            };
+            if before.values == after.values {
+                // Only the comment differs.
+                comment_on(out, comment);
+                return;
+            }
             // Values removed or reordered: recreate the type and convert the columns using it.
             let old = format!("{}_old", after.name);
             out.push(stmt(
@@ -1492,8 +1830,11 @@ fn plan_change(
             out.push(stmt(
                 format!("DROP TYPE {}.{}", q(schema), q(&old)),
                 i,
-                comment,
+                comment.clone(),
             ));
+            if after.comment.is_some() {
+                comment_on(out, comment);
+            }
         }
         Change::AddDomain { schema, def } => {
             let d2 = def.clone();
@@ -1538,11 +1879,22 @@ fn plan_change(
                     .hazards(|h| h.data_dependent = !after.nullable),
                 );
             }
+            // Checks compare as the normaliser does: implicit names (`d_check`, `d_check1`)
+            // are no names, expressions compare canonically.
+            let own_name = |c: &cairn_ir::Check| {
+                c.name.clone().filter(|n| {
+                    !n.strip_prefix(after.name.as_str())
+                        .and_then(|r| r.strip_prefix("_check"))
+                        .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()))
+                })
+            };
+            let same = |a: &cairn_ir::Check, b: &cairn_ir::Check| {
+                own_name(a) == own_name(b)
+                    && cairn_core::normalize::canonical(D, &a.expr)
+                        == cairn_core::normalize::canonical(D, &b.expr)
+            };
             for c in &before.checks {
-                if !after
-                    .checks
-                    .iter()
-                    .any(|x| x.name == c.name && x.expr == c.expr)
+                if !after.checks.iter().any(|x| same(x, c))
                     && let Some(n) = &c.name
                 {
                     out.push(stmt(
@@ -1553,11 +1905,7 @@ fn plan_change(
                 }
             }
             for c in &after.checks {
-                if !before
-                    .checks
-                    .iter()
-                    .any(|x| x.name == c.name && x.expr == c.expr)
-                {
+                if !before.checks.iter().any(|x| same(x, c)) {
                     let cname = c
                         .name
                         .as_ref()
@@ -1635,15 +1983,23 @@ fn plan_change(
                 .hazards(|h| h.backward_incompatible = true),
         ),
         Change::Grant { permission } => {
-            if let Some(sql) = grant_sql(permission, true) {
-                out.push(stmt(sql, i, comment).reverse(grant_sql(permission, false)));
+            if let Some(sql) = grant_sql(permission, GrantAction::Grant) {
+                out.push(stmt(sql, i, comment).reverse(grant_sql(permission, GrantAction::Revoke)));
             }
         }
-        Change::Revoke { permission } => {
-            if let Some(sql) = grant_sql(permission, false) {
+        Change::Revoke {
+            permission,
+            grant_option,
+        } => {
+            let action = if *grant_option {
+                GrantAction::RevokeGrantOption
+            } else {
+                GrantAction::Revoke
+            };
+            if let Some(sql) = grant_sql(permission, action) {
                 out.push(
                     stmt(sql, i, comment)
-                        .reverse(grant_sql(permission, true))
+                        .reverse(grant_sql(permission, GrantAction::Grant))
                         .hazards(|h| h.backward_incompatible = true),
                 );
             }
@@ -1757,7 +2113,17 @@ fn grant_target(p: &cairn_ir::Permission) -> Option<(String, String)> {
     })
 }
 
-fn grant_sql(p: &cairn_ir::Permission, grant: bool) -> Option<String> {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GrantAction {
+    /// `GRANT ... [WITH GRANT OPTION]`, as the permission says.
+    Grant,
+    /// `REVOKE ...`: the privileges, and with them their grant option.
+    Revoke,
+    /// `REVOKE GRANT OPTION FOR ...`: the privileges stay.
+    RevokeGrantOption,
+}
+
+fn grant_sql(p: &cairn_ir::Permission, action: GrantAction) -> Option<String> {
     let (kind, target) = grant_target(p)?;
     let cols = match &p.object {
         cairn_ir::GrantObject::Columns(_, cols) => format!(
@@ -1777,17 +2143,19 @@ fn grant_sql(p: &cairn_ir::Permission, grant: bool) -> Option<String> {
     } else {
         q(&p.grantee)
     };
-    Some(if grant {
-        format!(
+    Some(match action {
+        GrantAction::Grant => format!(
             "GRANT {privs} ON {kind} {target} TO {grantee}{}",
             if p.grantable {
                 " WITH GRANT OPTION"
             } else {
                 ""
             }
-        )
-    } else {
-        format!("REVOKE {privs} ON {kind} {target} FROM {grantee}")
+        ),
+        GrantAction::Revoke => format!("REVOKE {privs} ON {kind} {target} FROM {grantee}"),
+        GrantAction::RevokeGrantOption => {
+            format!("REVOKE GRANT OPTION FOR {privs} ON {kind} {target} FROM {grantee}")
+        }
     })
 }
 
@@ -1823,4 +2191,145 @@ fn default_privilege_sql(d: &cairn_ir::DefaultPrivilege, grant: bool) -> String 
         s.push_str(&format!(" REVOKE {privs} ON {kind} FROM {grantee}"));
     }
     s
+}
+
+#[cfg(test)]
+mod grant_tests {
+    use super::*;
+    use cairn_ir::{GrantObject, Permission, Privilege, QualifiedName};
+
+    fn select_on_users(grantable: bool) -> Permission {
+        Permission {
+            grantee: "user-with-dash".into(),
+            privileges: vec![Privilege::Select, Privilege::Insert],
+            object: GrantObject::Table(QualifiedName::new(Some("public"), "users")),
+            grantable,
+        }
+    }
+
+    #[test]
+    fn grants_revokes_and_grant_option_revokes_print() {
+        assert_eq!(
+            grant_sql(&select_on_users(true), GrantAction::Grant).unwrap(),
+            r#"GRANT SELECT, INSERT ON TABLE "public"."users" TO "user-with-dash" WITH GRANT OPTION"#
+        );
+        assert_eq!(
+            grant_sql(&select_on_users(true), GrantAction::Revoke).unwrap(),
+            r#"REVOKE SELECT, INSERT ON TABLE "public"."users" FROM "user-with-dash""#
+        );
+        assert_eq!(
+            grant_sql(&select_on_users(true), GrantAction::RevokeGrantOption).unwrap(),
+            r#"REVOKE GRANT OPTION FOR SELECT, INSERT ON TABLE "public"."users" FROM "user-with-dash""#
+        );
+        let mut cols = select_on_users(false);
+        cols.object = GrantObject::Columns(QualifiedName::new(None, "users"), vec!["id".into()]);
+        cols.privileges = vec![Privilege::Select];
+        assert_eq!(
+            grant_sql(&cols, GrantAction::Revoke).unwrap(),
+            r#"REVOKE SELECT ("id") ON TABLE "users" FROM "user-with-dash""#
+        );
+    }
+}
+
+#[cfg(test)]
+mod column_type_tests {
+    use super::*;
+    use cairn_core::diff::{DiffOptions, diff};
+    use cairn_core::plan::{PlanOptions, plan};
+    use cairn_ir::{Enum, Identity, QualifiedName};
+
+    /// The SQL planned to move a one-table realm from `before` to `after` (columns of `t`).
+    fn plan_sql(before: Vec<Column>, after: Vec<Column>, enums: Vec<Enum>) -> Vec<String> {
+        let realm = |cols: Vec<Column>, enums: Vec<Enum>| {
+            let mut r = Realm::new(D);
+            let mut s = Schema::new("public");
+            let mut t = Table::new("t");
+            t.columns = cols;
+            s.tables.push(t);
+            s.enums = enums;
+            r.schemas.push(s);
+            r
+        };
+        let (cur, des) = (realm(before, vec![]), realm(after, enums));
+        let d = diff(&cur, &des, &DiffOptions::default());
+        plan(&PostgresPlanner, &d, &cur, &des, &PlanOptions::default())
+            .statements
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
+    }
+
+    fn col(ty: PgType) -> Column {
+        let mut c = Column::new("c", ColumnType::Postgres(ty));
+        c.nullable = false;
+        c
+    }
+
+    #[test]
+    fn serial_changes_change_the_integer_type_and_its_sequence() {
+        let sql = plan_sql(vec![col(PgType::Serial)], vec![col(PgType::BigSerial)], vec![]);
+        assert_eq!(
+            sql,
+            vec![
+                r#"ALTER TABLE "public"."t" ALTER COLUMN "c" TYPE bigint USING "c"::bigint"#,
+                r#"ALTER SEQUENCE "public"."t_c_seq" AS bigint"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_becomes_an_enum_with_its_default_set_again() {
+        let mut before = col(PgType::Text);
+        before.default = Some(ColDefault::Literal(Literal::String("a".into())));
+        let mut after = col(PgType::Named(QualifiedName::new(None, "e")));
+        after.default = before.default.clone();
+        let e = Enum {
+            name: "e".into(),
+            values: vec!["a".into(), "b".into()],
+            comment: None,
+        };
+        let sql = plan_sql(vec![before], vec![after], vec![e]);
+        assert_eq!(
+            sql,
+            vec![
+                r#"CREATE TYPE "public"."e" AS ENUM ('a', 'b')"#,
+                r#"ALTER TABLE "public"."t" ALTER COLUMN "c" DROP DEFAULT"#,
+                r#"ALTER TABLE "public"."t" ALTER COLUMN "c" TYPE e USING "c"::e"#,
+                r#"ALTER TABLE "public"."t" ALTER COLUMN "c" SET DEFAULT 'a'"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn identity_options_are_planned() {
+        let mut after = col(PgType::Integer);
+        after.identity = Some(Identity {
+            generated: IdentityKind::ByDefault,
+            start: Some(-100),
+            increment: Some(5),
+            options: Some("MINVALUE -100 MAXVALUE 100".into()),
+        });
+        let sql = plan_sql(vec![col(PgType::Integer)], vec![after], vec![]);
+        assert_eq!(
+            sql,
+            vec![
+                r#"ALTER TABLE "public"."t" ALTER COLUMN "c" ADD GENERATED BY DEFAULT AS IDENTITY (START WITH -100 INCREMENT BY 5 MINVALUE -100 MAXVALUE 100)"#
+            ]
+        );
+    }
+
+    #[test]
+    fn defaults_outside_b_expr_are_parenthesised() {
+        use crate::print::ddl::default_expr_sql;
+        assert_eq!(
+            default_expr_sql("now() AT TIME ZONE 'utc'"),
+            "(now() AT TIME ZONE 'utc')"
+        );
+        assert_eq!(default_expr_sql("now()"), "now()");
+        assert_eq!(default_expr_sql("'AT AND'::text"), "'AT AND'::text");
+        assert_eq!(
+            default_expr_sql("(now() AT TIME ZONE 'utc')"),
+            "(now() AT TIME ZONE 'utc')"
+        );
+    }
 }

@@ -139,7 +139,7 @@ const PG_MAX_IDENT: usize = 63;
 
 /// Builds `name1_name2_label` the way PostgreSQL's `makeObjectName` does: when too long, the
 /// longer of the two names is shortened one character at a time until everything fits.
-fn pg_object_name(name1: &str, name2: &str, label: &str) -> String {
+pub fn pg_object_name(name1: &str, name2: &str, label: &str) -> String {
     let overhead = label.len() + 1 + usize::from(!name2.is_empty());
     let avail = PG_MAX_IDENT.saturating_sub(overhead);
     let (mut n1, mut n2) = (name1.len(), name2.len());

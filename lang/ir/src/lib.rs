@@ -15,7 +15,7 @@ mod plan;
 mod type_names;
 mod types;
 
-pub use dialect::{Dialect, Flavor};
+pub use dialect::{Dialect, Flavor, pg_object_name};
 pub use object::*;
 pub use plan::*;
 pub use types::*;

@@ -898,6 +898,31 @@ pub enum GrantObject {
     Global,
 }
 
+impl GrantObject {
+    /// The privileges `ALL` stands for on this object in dialect `d`, when the dialect spells
+    /// them out (PostgreSQL's catalog lists each privilege an `ALL` grant gave); `None` keeps
+    /// `ALL` as a privilege of its own. PostgreSQL 17's `MAINTAIN` on tables is not listed: an
+    /// `ALL` grant covers it where the server has it.
+    pub fn all_privileges(&self, d: crate::Dialect) -> Option<Vec<Privilege>> {
+        use Privilege::*;
+        if d != crate::Dialect::Postgres {
+            return None;
+        }
+        Some(match self {
+            GrantObject::Table(_) => vec![
+                Select, Insert, Update, Delete, Truncate, References, Trigger,
+            ],
+            GrantObject::Columns(..) => vec![Select, Insert, Update, References],
+            GrantObject::Sequence(_) => vec![Select, Update, Usage],
+            GrantObject::Database => vec![Create, Connect, Temporary],
+            GrantObject::Schema(_) => vec![Usage, Create],
+            GrantObject::Function(..) | GrantObject::Procedure(..) => vec![Execute],
+            GrantObject::Type(_) => vec![Usage],
+            GrantObject::Global => return None,
+        })
+    }
+}
+
 /// `ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT ... ON kind TO grantee`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct DefaultPrivilege {

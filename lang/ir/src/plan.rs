@@ -321,8 +321,11 @@ pub enum Change {
     Grant {
         permission: Permission,
     },
+    /// Revokes `permission`'s privileges (and with them their grant option), or with
+    /// `grant_option` only the right to grant them on (`REVOKE GRANT OPTION FOR`).
     Revoke {
         permission: Permission,
+        grant_option: bool,
     },
     AddDefaultPrivilege {
         def: DefaultPrivilege,
@@ -612,8 +615,16 @@ impl Change {
             Grant { permission } => {
                 format!("grant {} to {}", privileges(permission), permission.grantee)
             }
-            Revoke { permission } => format!(
-                "revoke {} from {}",
+            Revoke {
+                permission,
+                grant_option,
+            } => format!(
+                "revoke {}{} from {}",
+                if *grant_option {
+                    "grant option for "
+                } else {
+                    ""
+                },
                 privileges(permission),
                 permission.grantee
             ),

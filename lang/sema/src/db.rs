@@ -112,6 +112,12 @@ pub fn file_syntax(db: &dyn Db, file: SourceFile, dialect: Dialect) -> FileSynta
 /// Resolves every file of the project into one realm.
 #[salsa::tracked(returns(ref))]
 pub fn project_realm(db: &dyn Db, project: Project) -> Compiled {
+    resolve_project(db, project)
+}
+
+/// What [`project_realm`] computes, without keeping it in the database: a one-shot compile
+/// hands the result over instead of holding a second copy of the realm.
+fn resolve_project(db: &dyn Db, project: Project) -> Compiled {
     let dialect = *project.dialect(db);
     let mut hcl = Vec::new();
     let mut sql = Vec::new();
@@ -159,7 +165,9 @@ pub fn compile(files: &[(String, String)], dialect: Dialect) -> Compiled {
         }
     }
     let project = Project::new(&db, inputs, dialect);
-    let mut compiled = project_realm(&db, project).clone();
+    let mut compiled = resolve_project(&db, project);
+    // The parsed blocks are not needed any more: free them before the caller goes on.
+    drop(db);
     for path in unknown {
         compiled.diagnostics.push(Diagnostic::error(
             "E0001",

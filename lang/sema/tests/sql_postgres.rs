@@ -404,6 +404,49 @@ fn auth_roles_grants_and_policies() {
 }
 
 #[test]
+fn revokes_replay_privilege_by_privilege() {
+    let c = pg(r#"
+CREATE TABLE users (id bigint PRIMARY KEY, name text);
+GRANT ALL PRIVILEGES ON users TO admin_role;
+REVOKE DELETE, TRUNCATE ON users FROM admin_role;
+GRANT SELECT, INSERT ON users TO app_user WITH GRANT OPTION;
+REVOKE GRANT OPTION FOR INSERT ON users FROM app_user;
+"#);
+    no_errors(&c);
+    let users = GrantObject::Table(QualifiedName::new(None, "users"));
+    let of = |who: &str| -> Vec<(Vec<Privilege>, bool)> {
+        c.realm
+            .permissions
+            .iter()
+            .filter(|p| p.grantee == who && p.object == users)
+            .map(|p| (p.privileges.clone(), p.grantable))
+            .collect()
+    };
+    // What is left of ALL is what ALL stands for on a table, less what was revoked.
+    assert_eq!(
+        of("admin_role"),
+        vec![(
+            vec![
+                Privilege::Select,
+                Privilege::Insert,
+                Privilege::Update,
+                Privilege::References,
+                Privilege::Trigger
+            ],
+            false
+        )]
+    );
+    // Only INSERT loses its grant option.
+    assert_eq!(
+        of("app_user"),
+        vec![
+            (vec![Privilege::Select], true),
+            (vec![Privilege::Insert], false)
+        ]
+    );
+}
+
+#[test]
 fn functions_triggers_domains_and_partitions() {
     let sql = r#"
 CREATE DOMAIN positive_int AS integer NOT NULL DEFAULT 1 CHECK (VALUE > 0);

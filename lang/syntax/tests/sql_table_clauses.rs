@@ -389,3 +389,16 @@ fn broken_tables_are_still_errors() {
         );
     }
 }
+
+#[test]
+fn typed_literals_of_named_types_read_as_casts() {
+    let sql = "CREATE TABLE m (\n  id integer,\n  price money DEFAULT money '1.00',\n  addr inet CHECK (addr <> inet '0.0.0.0')\n);";
+    match parse_in(sql, SplitOptions::postgres(), SqlDialect::Postgres) {
+        ParsedStatement::Ast(stmt) => {
+            let text = stmt.to_string();
+            assert!(text.contains("DEFAULT '1.00'::money"), "{text}");
+            assert!(text.contains("addr <> '0.0.0.0'::inet"), "{text}");
+        }
+        other => panic!("expected a parsed table, got {other:?}"),
+    }
+}

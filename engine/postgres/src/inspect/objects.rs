@@ -82,7 +82,7 @@ impl SeqOptions {
 
 /// The name PostgreSQL gives the sequence of a serial or identity column: `table_column_seq`,
 /// shortened (the longer part first) to fit 63 bytes.
-pub(super) fn implicit_sequence_name(table: &str, column: &str) -> String {
+pub(crate) fn implicit_sequence_name(table: &str, column: &str) -> String {
     const MAX: usize = 63;
     let avail = MAX - "_seq".len() - 1;
     let (mut a, mut b) = (table.len(), column.len());
@@ -411,15 +411,13 @@ pub(super) async fn types(
                 }
                 let names: Vec<String> = get(&row, "check_names")?;
                 let defs: Vec<String> = get(&row, "check_defs")?;
-                let implicit = format!("{name}_check");
+                // Implicit names (`d_check`, `d_check1`) are kept: a plan drops a check by name.
+                // The normaliser leaves them out of comparisons.
                 let checks = names
                     .into_iter()
                     .zip(defs)
                     .map(|(n, def)| Check {
-                        name: (!(n == implicit
-                            || n.strip_prefix(implicit.as_str())
-                                .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()))))
-                        .then_some(n),
+                        name: Some(n),
                         expr: Expr(check_expr(&def)),
                         enforced: true,
                         no_inherit: false,

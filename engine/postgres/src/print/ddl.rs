@@ -37,22 +37,84 @@ fn deferrable_sql(d: Deferrable) -> &'static str {
     }
 }
 
-fn storage_sql(params: &[(String, String)]) -> String {
+/// `WITH (key=value, ...)`: a value that is not a plain word or number is quoted.
+pub(crate) fn storage_sql(params: &[(String, String)]) -> String {
     if params.is_empty() {
         return String::new();
     }
-    let list: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let list: Vec<String> = params
+        .iter()
+        .map(|(k, v)| {
+            let plain = !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+            if plain {
+                format!("{k}={v}")
+            } else {
+                format!("{k}={}", D.quote_string(v))
+            }
+        })
+        .collect();
     format!(" WITH ({})", list.join(", "))
 }
 
 pub(crate) fn default_sql(d: &ColDefault) -> String {
     match d {
-        ColDefault::Expr(e) => e.as_str().to_string(),
+        ColDefault::Expr(e) => default_expr_sql(e.as_str()),
         ColDefault::Literal(Literal::Null) => "NULL".to_string(),
         ColDefault::Literal(Literal::Bool(b)) => b.to_string(),
         ColDefault::Literal(Literal::Number(n)) => n.clone(),
         ColDefault::Literal(Literal::String(s)) => D.quote_string(s),
     }
+}
+
+/// A default expression as `DEFAULT` takes it. PostgreSQL reads only a restricted expression
+/// there (`b_expr`): one with a top-level `AT TIME ZONE`, `AND`, `IS NULL`, `LIKE`, `IN`,
+/// `BETWEEN`, `COLLATE` and the like is put in parentheses.
+pub(crate) fn default_expr_sql(text: &str) -> String {
+    const NEEDS_PARENS: &[&str] = &[
+        "AT", "AND", "OR", "NOT", "IS", "ISNULL", "NOTNULL", "LIKE", "ILIKE", "SIMILAR", "IN",
+        "BETWEEN", "COLLATE", "OVERLAPS",
+    ];
+    let t = text.trim();
+    let b = t.as_bytes();
+    let (mut depth, mut i) = (0i32, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'\'' | b'"' => {
+                let q = b[i];
+                i += 1;
+                while i < b.len() {
+                    if b[i] == q {
+                        if b.get(i + 1) == Some(&q) {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            c if depth == 0 && (c.is_ascii_alphabetic() || c == b'_') => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$')
+                {
+                    i += 1;
+                }
+                let word = t[start..i].to_ascii_uppercase();
+                let after_dot = start > 0 && b[start - 1] == b'.';
+                if !after_dot && NEEDS_PARENS.contains(&word.as_str()) {
+                    return format!("({t})");
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    t.to_string()
 }
 
 /// A column as it appears inside `CREATE TABLE (...)` or after `ADD COLUMN`.
@@ -157,11 +219,14 @@ pub(crate) fn foreign_key_sql(fk: &ForeignKey, schema: &str) -> String {
         s.push_str(&format!("CONSTRAINT {} ", q(n)));
     }
     s.push_str(&format!(
-        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        "FOREIGN KEY ({}) REFERENCES {}",
         idents(&fk.columns),
         qname(&fk.ref_table, schema),
-        idents(&fk.ref_columns)
     ));
+    // No columns: the referenced table's primary key.
+    if !fk.ref_columns.is_empty() {
+        s.push_str(&format!(" ({})", idents(&fk.ref_columns)));
+    }
     if fk.on_update != FkAction::NoAction {
         s.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
     }

@@ -298,21 +298,47 @@ impl Replay {
         privileges: &[Privilege],
         grant_option_only: bool,
     ) {
+        let revoke_all = privileges.contains(&Privilege::All);
+        let all = object.all_privileges(self.dialect);
+        // Privileges whose grant option goes, kept without it.
+        let mut demoted: Vec<Privilege> = Vec::new();
         for p in self
             .realm
             .permissions
             .iter_mut()
             .filter(|p| p.grantee == grantee && &p.object == object)
         {
+            // Revoking some privileges of an `ALL` grant leaves the others `ALL` stands for.
+            if !revoke_all
+                && p.privileges.contains(&Privilege::All)
+                && let Some(all) = &all
+            {
+                p.privileges.retain(|x| *x != Privilege::All);
+                for x in all {
+                    if !p.privileges.contains(x) {
+                        p.privileges.push(x.clone());
+                    }
+                }
+                p.privileges.sort();
+            }
+            let hit: Vec<Privilege> = p
+                .privileges
+                .iter()
+                .filter(|x| revoke_all || privileges.contains(x))
+                .cloned()
+                .collect();
+            if grant_option_only && !p.grantable {
+                continue;
+            }
+            p.privileges.retain(|x| !hit.contains(x));
             if grant_option_only {
-                p.grantable = false;
-            } else if privileges.contains(&Privilege::All) {
-                p.privileges.clear();
-            } else {
-                p.privileges.retain(|x| !privileges.contains(x));
+                demoted.extend(hit);
             }
         }
         self.realm.permissions.retain(|p| !p.privileges.is_empty());
+        if !demoted.is_empty() {
+            self.add_permission(grantee, object.clone(), demoted, false);
+        }
     }
 
     /// MySQL's `GRANT ... ON db.t TO 'u'@'h'` (sqlparser's shape).

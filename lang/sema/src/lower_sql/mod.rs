@@ -181,6 +181,9 @@ pub(crate) struct Replay {
     /// Roles that grants, memberships and policies name, in order of first mention.
     pub mentioned_roles: Vec<String>,
     pub created_roles: BTreeSet<String>,
+    /// Schemas a `CREATE SCHEMA` (or MySQL `CREATE DATABASE`) created, as opposed to schemas
+    /// only named by a qualified object so far.
+    pub created_schemas: BTreeSet<String>,
 }
 
 impl Replay {
@@ -197,12 +200,14 @@ impl Replay {
             directives: Vec::new(),
             mentioned_roles: Vec::new(),
             created_roles: BTreeSet::new(),
+            created_schemas: BTreeSet::new(),
         }
     }
 
     fn finish(mut self) -> Compiled {
         self.fold_serials();
-        if self.dialect == Dialect::Sqlite {
+        // `REFERENCES t` without columns names t's primary key (SQLite and PostgreSQL).
+        if matches!(self.dialect, Dialect::Sqlite | Dialect::Postgres) {
             self.sqlite_implicit_ref_columns();
         }
         self.check_foreign_keys();

@@ -30,7 +30,10 @@ impl Replay {
         let span = self.find_span(name);
         // The default schema exists before any statement runs.
         let predefined = self.dialect.default_schema() == Some(name);
-        if self.realm.schema(name).is_some() && !predefined && !if_not_exists {
+        // A schema only named so far (`CREATE TABLE foo.t` above `CREATE SCHEMA foo`, as a
+        // dump loader accepts it) is created here, not twice.
+        let created = !self.created_schemas.insert(name.to_string());
+        if created && !predefined && !if_not_exists {
             self.error(E_DUPLICATE, span, format!("schema {name} already exists"));
             return;
         }
@@ -252,9 +255,18 @@ impl Replay {
                 .iter()
                 .map(|p| {
                     let v = match &p.value {
+                        // The value, as the catalog keeps it: `SET timezone = 'UTC'` is
+                        // `UTC` (the printer quotes it again).
                         ast::FunctionSetValue::Values(vs) => vs
                             .iter()
-                            .map(|e| e.to_string())
+                            .map(|e| match e {
+                                ast::Expr::Value(v) => match &v.value {
+                                    ast::Value::SingleQuotedString(s)
+                                    | ast::Value::EscapedStringLiteral(s) => s.clone(),
+                                    other => other.to_string(),
+                                },
+                                other => other.to_string(),
+                            })
                             .collect::<Vec<_>>()
                             .join(", "),
                         ast::FunctionSetValue::Default => "DEFAULT".to_string(),

@@ -699,24 +699,36 @@ impl Replay {
         let mut parts = Vec::new();
         let mut ok = true;
         for c in cols {
-            // SQLite reads `column COLLATE name` as the column with that collation.
+            // SQLite and PostgreSQL read `column COLLATE name` as the column with that
+            // collation (none when it is the column's own).
             let mut collation = None;
             let mut expr = &c.column.expr;
-            if self.dialect == cairn_ir::Dialect::Sqlite
+            let collating = matches!(
+                self.dialect,
+                cairn_ir::Dialect::Sqlite | cairn_ir::Dialect::Postgres
+            );
+            if collating
                 && let ast::Expr::Collate {
                     expr: inner,
                     collation: coll,
-                } = expr
-                && let ast::Expr::Identifier(i) = inner.as_ref()
+                } = strip_nested(expr)
+                && let ast::Expr::Identifier(i) = strip_nested(inner)
                 && let Some(coll) = coll.0.last().and_then(|p| p.as_ident())
             {
                 let column = self.ident(i);
                 let own = table.column(&column).and_then(|c| c.collation.clone());
-                let default = own.unwrap_or_else(|| "BINARY".to_string());
-                if !coll.value.eq_ignore_ascii_case(&default) {
-                    collation = Some(coll.value.clone());
+                if self.dialect == cairn_ir::Dialect::Sqlite {
+                    let default = own.unwrap_or_else(|| "BINARY".to_string());
+                    if !coll.value.eq_ignore_ascii_case(&default) {
+                        collation = Some(coll.value.clone());
+                    }
+                } else {
+                    let name = self.ident(coll);
+                    if own.as_deref() != Some(name.as_str()) && name != "default" {
+                        collation = Some(name);
+                    }
                 }
-                expr = inner.as_ref();
+                expr = strip_nested(inner);
             }
             let (key, prefix, span) = match expr {
                 ast::Expr::Identifier(i) => (
@@ -1024,8 +1036,9 @@ impl Replay {
         ix.nulls_distinct = ci.nulls_distinct.filter(|d| !d);
         for w in &ci.with {
             if let ast::Expr::BinaryOp { left, right, .. } = w {
+                // As `reloptions` keeps it: `fillfactor='70'` is `fillfactor=70`.
                 ix.storage_params
-                    .push((left.to_string().to_ascii_lowercase(), right.to_string()));
+                    .push((left.to_string().to_ascii_lowercase(), option_value(right)));
             }
         }
         ix.renamed_from = self.leading_renamed_from();
@@ -1214,6 +1227,13 @@ fn sql_options(o: &ast::CreateTableOptions) -> &[ast::SqlOption] {
         | ast::CreateTableOptions::Options(v)
         | ast::CreateTableOptions::Plain(v)
         | ast::CreateTableOptions::TableProperties(v) => v,
+    }
+}
+
+fn strip_nested(e: &ast::Expr) -> &ast::Expr {
+    match e {
+        ast::Expr::Nested(inner) => strip_nested(inner),
+        other => other,
     }
 }
 

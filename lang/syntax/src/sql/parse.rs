@@ -136,6 +136,11 @@ pub fn parse_statement(stmt: &Statement, dialect: SqlDialect) -> ParsedStatement
             ),
         )),
         Err(e) => {
+            if dialect == SqlDialect::Postgres
+                && let Some(s) = typed_literals(text, &e.to_string())
+            {
+                return ParsedStatement::Ast(s);
+            }
             if let Some(s) = reparse_without_clauses(text, base, dialect) {
                 return ParsedStatement::Extra(s);
             }
@@ -366,6 +371,71 @@ fn sqlparser_error(stmt: &Statement, text: &str, message: &str) -> ParsedStateme
         None => stmt.span,
     };
     ParsedStatement::Error(Diagnostic::error(E_PARSE, "", span, clean.to_string()))
+}
+
+/// PostgreSQL's typed literal of a type sqlparser reads only as a name (`money '1.00'`,
+/// `inet '10.0.0.1'`), where sqlparser stopped at the string: the type name is blanked out (byte
+/// offsets kept), the statement parsed again, and each such string read back as a cast of the
+/// literal to that type (`'1.00'::money`, the same constant).
+fn typed_literals(text: &str, first_error: &str) -> Option<Box<sqlparser::ast::Statement>> {
+    use sqlparser::ast::{CastKind, DataType, Expr, Ident, ObjectName, visit_expressions_mut};
+    let toks = tokens(text);
+    let mut blanked = text.to_string();
+    let mut typed: Vec<(usize, String)> = Vec::new();
+    let mut error = first_error.to_string();
+    for _ in 0..32 {
+        let at = error_offset(&blanked, &error)?;
+        let i = toks.iter().position(|t| t.start == at && t.kind == Tok::Str)?;
+        let word = toks.get(i.checked_sub(1)?)?;
+        if word.kind != Tok::Word
+            || typed.iter().any(|(s, _)| *s == at)
+            || i >= 2 && &text[toks[i - 2].start..toks[i - 2].end] == "."
+        {
+            return None;
+        }
+        typed.push((at, text[word.start..word.end].to_string()));
+        // SAFETY of the slice: a word is ASCII or whole UTF-8 characters, replaced by spaces.
+        blanked.replace_range(word.start..word.end, &" ".repeat(word.end - word.start));
+        match Parser::parse_sql(&PostgreSqlDialect {}, &blanked) {
+            Ok(mut v) if v.len() == 1 => {
+                let mut stmt = v.remove(0);
+                let mut found = 0;
+                let _ = visit_expressions_mut(&mut stmt, |e: &mut Expr| {
+                    if let Expr::Value(v) = e {
+                        let start = v.span.start;
+                        let at = offset_of(text, start.line as usize, start.column as usize);
+                        if let Some((_, ty)) = typed.iter().find(|(s, _)| Some(*s) == at) {
+                            found += 1;
+                            *e = Expr::Cast {
+                                kind: CastKind::DoubleColon,
+                                expr: Box::new(Expr::Value(v.clone())),
+                                data_type: DataType::Custom(
+                                    ObjectName::from(vec![Ident::new(ty.to_ascii_lowercase())]),
+                                    vec![],
+                                ),
+                                format: None,
+                            };
+                        }
+                    }
+                    std::ops::ControlFlow::<()>::Continue(())
+                });
+                return (found == typed.len()).then(|| Box::new(stmt));
+            }
+            Ok(_) => return None,
+            Err(e) => error = e.to_string(),
+        }
+    }
+    None
+}
+
+/// The byte offset a sqlparser error message names (`… at Line: L, Column: C`).
+fn error_offset(text: &str, message: &str) -> Option<usize> {
+    let k = message.rfind(" at Line: ")?;
+    let pos = &message[k + " at Line: ".len()..];
+    let mut parts = pos.split(", Column: ");
+    let line = parts.next()?.trim().parse::<usize>().ok()?;
+    let col = parts.next()?.trim().parse::<usize>().ok()?;
+    offset_of(text, line, col)
 }
 
 /// The byte offset of 1-based `line` and character `col` in `text`.

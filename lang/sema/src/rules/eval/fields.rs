@@ -1011,7 +1011,7 @@ impl<'a> Ev<'a> {
                 pick(Some(Obj::Role(sd, before)), Some(Obj::Role(sd, a)))
             }
             Change::Grant { permission } => pick(None, Some(Obj::Permission(sd, permission))),
-            Change::Revoke { permission } => pick(Some(Obj::Permission(sd, permission)), None),
+            Change::Revoke { permission, .. } => pick(Some(Obj::Permission(sd, permission)), None),
             Change::AddDefaultPrivilege { .. } | Change::DropDefaultPrivilege { .. } => None,
         }
     }
@@ -1080,7 +1080,7 @@ fn change_name(c: &Change) -> Option<&str> {
         AddExtension { def, .. } | DropExtension { def, .. } => &def.name,
         AddRole { role } | DropRole { role } => &role.name,
         ModifyRole { after, .. } => &after.name,
-        Grant { permission } | Revoke { permission } => &permission.grantee,
+        Grant { permission } | Revoke { permission, .. } => &permission.grantee,
         AddDefaultPrivilege { def } | DropDefaultPrivilege { def } => &def.grantee,
     })
 }
