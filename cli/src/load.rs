@@ -106,6 +106,12 @@ fn is_project_file(name: &str) -> bool {
         || name.ends_with(".plan.hcl")
 }
 
+/// Compiles schema files (path, text) with every core this process may use.
+pub fn compile(inputs: &[(String, String)], dialect: Dialect) -> cairn_sema::Compiled {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    cairn_sema::compile_with_threads(inputs, dialect, threads)
+}
+
 /// Reads and compiles schema files.
 pub fn compile_files(
     path: &Path,
@@ -121,7 +127,7 @@ pub fn compile_files(
     }
     let names: Vec<String> = inputs.iter().map(|(p, _)| p.clone()).collect();
     let dialect = file_dialect(explicit_dialect, related_urls, &names)?;
-    let compiled = cairn_sema::compile(&inputs, dialect);
+    let compiled = compile(&inputs, dialect);
     Ok(Loaded {
         realm: compiled.realm,
         sources: Sources {

@@ -16,8 +16,8 @@ use crate::args::{Cli, Command, SchemaCommand};
 
 /// Compiling and diffing large schemas allocates millions of small objects; mimalloc halves
 /// the time glibc's allocator spends on them (measured in bench/run.sh).
-//HT#[global_allocator]
-//HTstatic GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// What a command reports back to `main`: an exit code. Errors travel as `anyhow::Error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -199,7 +199,7 @@ fn lint_schema(
     for (p, t) in &inputs {
         report.texts.insert(p.clone(), t.clone());
     }
-    let compiled = cairn_sema::compile(&inputs, dialect);
+    let compiled = crate::load::compile(&inputs, dialect);
     if compile_errors(&compiled, report) {
         return Ok(());
     }
@@ -283,9 +283,9 @@ fn lint_migration(
     if header.as_ref().is_some_and(|codes| codes.is_empty()) {
         return Ok(());
     }
-    let before = cairn_sema::compile(&inputs, dialect);
+    let before = crate::load::compile(&inputs, dialect);
     inputs.push((path.clone(), text.clone()));
-    let after = cairn_sema::compile(&inputs, dialect);
+    let after = crate::load::compile(&inputs, dialect);
     if compile_errors(&after, report) {
         return Ok(());
     }

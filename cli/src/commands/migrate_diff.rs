@@ -242,7 +242,7 @@ async fn compute(
                 .iter()
                 .map(|f| (f.name.clone(), f.text().into_owned()))
                 .collect();
-            let compiled = cairn_sema::compile(&inputs, dialect);
+            let compiled = crate::load::compile(&inputs, dialect);
             let loaded = Loaded {
                 realm: compiled.realm,
                 sources: load::Sources {

@@ -155,6 +155,16 @@ fn resolve_project(db: &dyn Db, project: Project) -> Compiled {
 
 /// Compiles `files` (path, text) in `dialect`, once: the CLI's entry point.
 pub fn compile(files: &[(String, String)], dialect: Dialect) -> Compiled {
+    compile_with_threads(files, dialect, 1)
+}
+
+/// [`compile`], parsing the blocks of large HCL files on `threads` threads (the caller knows
+/// how many cores it may use; `lang/` does not ask the machine).
+pub fn compile_with_threads(
+    files: &[(String, String)],
+    dialect: Dialect,
+    threads: usize,
+) -> Compiled {
     let db = Database::default();
     let mut inputs = Vec::new();
     let mut unknown = Vec::new();
@@ -164,6 +174,7 @@ pub fn compile(files: &[(String, String)], dialect: Dialect) -> Compiled {
             None => unknown.push(path.clone()),
         }
     }
+    lower_hcl::parse_ahead(&db, &inputs, threads);
     let project = Project::new(&db, inputs, dialect);
     let mut compiled = resolve_project(&db, project);
     // The parsed blocks are not needed any more: free them before the caller goes on.
