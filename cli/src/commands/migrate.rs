@@ -56,6 +56,13 @@ pub enum MigrateCommand {
     /// from the database's actual state to the directory's state at the target version.
     #[command(after_help = crate::commands::migrate_down::DOWN_EXAMPLES)]
     Down(crate::commands::migrate_down::MigrateDownArgs),
+    /// Write a checkpoint file: `-- atlas:checkpoint [NAME]` and the directory's whole state as
+    /// CREATE statements; new databases start from the latest checkpoint. Re-hashes atlas.sum.
+    #[command(after_help = crate::commands::migrate_files::CHECKPOINT_EXAMPLES)]
+    Checkpoint(crate::commands::migrate_files::CheckpointArgs),
+    /// Move the named files after the latest one (a new version each) and re-hash atlas.sum.
+    #[command(after_help = crate::commands::migrate_files::REBASE_EXAMPLES)]
+    Rebase(crate::commands::migrate_files::RebaseArgs),
 }
 
 const APPLY_EXAMPLES: &str = "Examples:
@@ -210,6 +217,8 @@ pub async fn run(cmd: MigrateCommand) -> Result<Outcome> {
         MigrateCommand::Set(a) => set(a).await,
         MigrateCommand::Diff(a) => crate::commands::migrate_diff::run(a).await,
         MigrateCommand::Down(a) => crate::commands::migrate_down::run(a).await,
+        MigrateCommand::Checkpoint(a) => crate::commands::migrate_files::checkpoint(a).await,
+        MigrateCommand::Rebase(a) => crate::commands::migrate_files::rebase(a),
     }
 }
 

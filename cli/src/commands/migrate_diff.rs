@@ -345,7 +345,7 @@ pub(crate) fn from_last_checkpoint(files: &[MigrationFile]) -> &[MigrationFile] 
 /// The version of the next file: the current UTC time as `yyyyMMddHHmmss`, as Atlas names files,
 /// moved on past the last file's version when that is the same or later. A directory numbered
 /// by plain integers (`1_init.sql`, `002_users.sql`) continues its numbering.
-fn next_version(files: &[MigrationFile], now: std::time::SystemTime) -> String {
+pub(crate) fn next_version(files: &[MigrationFile], now: std::time::SystemTime) -> String {
     let Some(last) = files.last().map(MigrationFile::version) else {
         return new_version(now);
     };
