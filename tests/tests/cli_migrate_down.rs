@@ -430,3 +430,69 @@ async fn mariadb_down_after_partial_failure() {
     let dir = tempdir();
     partial(&dir, &scratch.url, &Db::My(scratch.url.clone()), false).await;
 }
+
+/// A statement of the down plan fails (an object outside the URL's scope depends on the table):
+/// on PostgreSQL the statements before it roll back with it and the revisions stay; once the
+/// obstacle is gone, the same command reverts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_failed_down_rolls_back_with_its_revisions() {
+    let Some(scratch) = pg_scratch().await else {
+        return;
+    };
+    let dir = tempdir();
+    let url = with_search_path(&scratch.url, "public");
+    let db = Db::Pg(scratch.url.clone());
+    write(&dir, "1_users.sql", F1);
+    write(&dir, "2_posts.sql", F2);
+    write(&dir, "3_index.sql", F3);
+    hash(&dir);
+    ok(&cairn(&dir, &["migrate", "apply", "--url", &url]));
+    db.exec("CREATE SCHEMA other; CREATE VIEW other.v AS SELECT id FROM public.posts")
+        .await;
+    let failed = cairn(&dir, &["migrate", "down", "2", "--url", &url]);
+    assert_eq!(failed.status.code(), Some(1), "{}", stdout(&failed));
+    assert!(stderr(&failed).contains("failed"), "{}", stderr(&failed));
+    assert_eq!(db.revisions().await, ["1", "2", "3"]);
+    assert_eq!(
+        db.columns("users").await,
+        ["full_name", "id"],
+        "the rename rolled back"
+    );
+    db.exec("DROP VIEW other.v").await;
+    ok(&cairn(&dir, &["migrate", "down", "2", "--url", &url]));
+    assert_eq!(db.revisions().await, ["1"]);
+    assert_eq!(db.columns("users").await, ["id", "name"]);
+    assert_eq!(db.tables().await, ["atlas_schema_revisions", "users"]);
+}
+
+/// On MariaDB DDL commits as it runs: a failed down keeps what ran and the revisions, and the
+/// next run plans only what is left, from the database's actual state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_failed_down_resumes_from_the_actual_state() {
+    let (Some(scratch), Some(other)) = (mysql_scratch().await, mysql_scratch().await) else {
+        return;
+    };
+    let dir = tempdir();
+    let db = Db::My(scratch.url.clone());
+    write(&dir, "1_users.sql", F1);
+    write(&dir, "2_posts.sql", F2);
+    write(&dir, "3_index.sql", F3);
+    hash(&dir);
+    ok(&cairn(&dir, &["migrate", "apply", "--url", &scratch.url]));
+    // A table in another database references posts: DROP TABLE posts fails.
+    let child = format!(
+        "CREATE TABLE `{}`.child (id int PRIMARY KEY, post_id int, FOREIGN KEY (post_id) REFERENCES `{}`.posts (id))",
+        other.name, scratch.name
+    );
+    db.exec(&child).await;
+    let failed = cairn(&dir, &["migrate", "down", "2", "--url", &scratch.url]);
+    assert_eq!(failed.status.code(), Some(1), "{}", stdout(&failed));
+    assert_eq!(db.revisions().await, ["1", "2", "3"]);
+    assert_eq!(db.columns("users").await, ["id", "name"], "the rename ran");
+    db.exec(&format!("DROP TABLE `{}`.child", other.name)).await;
+    let again = cairn(&dir, &["migrate", "down", "2", "--url", &scratch.url]);
+    ok(&again);
+    assert!(!stdout(&again).contains("RENAME"), "{}", stdout(&again));
+    assert_eq!(db.revisions().await, ["1"]);
+    assert_eq!(db.tables().await, ["atlas_schema_revisions", "users"]);
+}
