@@ -496,3 +496,50 @@ async fn mariadb_failed_down_resumes_from_the_actual_state() {
     assert_eq!(db.revisions().await, ["1"]);
     assert_eq!(db.tables().await, ["atlas_schema_revisions", "users"]);
 }
+
+/// Reverting an added column: dropped when it holds only NULLs, refused when it holds values.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_down_checks_dropped_columns_for_data() {
+    let dir = tempdir();
+    let db = Db::Sqlite(dir.join("app.db"));
+    write(&dir, "1_users.sql", F1);
+    write(&dir, "2_age.sql", "ALTER TABLE users ADD COLUMN age int;\n");
+    hash(&dir);
+    ok(&cairn(
+        &dir,
+        &["migrate", "apply", "--url", "sqlite://app.db"],
+    ));
+    db.exec("INSERT INTO users (id, name) VALUES (1, 'a')")
+        .await;
+    ok(&cairn(
+        &dir,
+        &["migrate", "down", "--url", "sqlite://app.db"],
+    ));
+    assert_eq!(db.columns("users").await, ["id", "name"]);
+    ok(&cairn(
+        &dir,
+        &["migrate", "apply", "--url", "sqlite://app.db"],
+    ));
+    db.exec("UPDATE users SET age = 3").await;
+    let refused = cairn(&dir, &["migrate", "down", "--url", "sqlite://app.db"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("DS103"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("--allow-drop users.age"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(db.columns("users").await, ["age", "id", "name"]);
+    ok(&cairn(
+        &dir,
+        &[
+            "migrate",
+            "down",
+            "--url",
+            "sqlite://app.db",
+            "--allow-destructive",
+        ],
+    ));
+    assert_eq!(db.columns("users").await, ["id", "name"]);
+    assert_eq!(db.revisions().await, ["1"]);
+}

@@ -266,6 +266,35 @@ fn rebase_moves_files_after_the_latest() {
 }
 
 #[test]
+fn rebase_and_checkpoint_print_json() {
+    let dir = tempdir();
+    write(&dir, "1_a.sql", "CREATE TABLE a (id int);\n");
+    write(&dir, "2_b.sql", "CREATE TABLE b (id int);\n");
+    ok(&cairn(&dir, &["migrate", "hash"]));
+    let o = cairn(&dir, &["migrate", "rebase", "1", "--format", "json"]);
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON document");
+    assert_eq!(v["Moved"][0]["From"], "1_a.sql");
+    assert_eq!(v["Moved"][0]["To"], "3_a.sql");
+    let o = cairn(
+        &dir,
+        &[
+            "migrate",
+            "checkpoint",
+            "--dialect",
+            "sqlite",
+            "--format",
+            "json",
+        ],
+    );
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON document");
+    assert_eq!(v["File"], "4_checkpoint.sql");
+    assert_eq!(v["Version"], "4");
+    ok(&cairn(&dir, &["migrate", "validate"]));
+}
+
+#[test]
 fn rebase_continues_numbered_directories() {
     let dir = tempdir();
     write(&dir, "1_a.sql", "CREATE TABLE a (id int);\n");

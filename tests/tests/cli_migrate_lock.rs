@@ -168,6 +168,32 @@ async fn sqlite_lock_timeout_names_the_lock() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // migrate down takes the same lock.
+    holder.lock().unwrap();
+    let o = cairn(
+        &dir,
+        &[
+            "migrate",
+            "down",
+            "--url",
+            "sqlite://app.db",
+            "--lock-timeout",
+            "1s",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("atlas_migrate_execute"),
+        "{}",
+        stderr(&o)
+    );
+    holder.unlock().unwrap();
+    let st = cairn(&dir, &["migrate", "status", "--url", "sqlite://app.db"]);
+    assert!(
+        stdout(&st).contains("Migration Status: OK"),
+        "{}",
+        stdout(&st)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

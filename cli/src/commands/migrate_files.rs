@@ -48,6 +48,9 @@ pub struct CheckpointArgs {
     /// How long to wait for the dev database's lock (atlas_migrate_diff), e.g. 10s, 1m.
     #[arg(long = "lock-timeout", value_name = "DURATION", default_value = "10s")]
     pub lock_timeout: String,
+    /// Output: human (default: the new file's path) or json.
+    #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
+    pub format: String,
 }
 
 #[derive(Args, Debug)]
@@ -57,6 +60,17 @@ pub struct RebaseArgs {
     pub versions: Vec<String>,
     #[command(flatten)]
     pub dir: DirArgs,
+    /// Output: human (default: one `old -> new` line per file) or json.
+    #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
+    pub format: String,
+}
+
+fn json_format(format: &str, command: &str) -> Result<bool> {
+    match format.trim() {
+        "human" | "" => Ok(false),
+        "json" | "{{ json . }}" => Ok(true),
+        other => bail!("unknown --format {other:?} for {command}: expected human or json"),
+    }
 }
 
 fn checked_name(n: Option<&str>) -> Result<Option<String>> {
@@ -69,6 +83,7 @@ fn checked_name(n: Option<&str>) -> Result<Option<String>> {
 }
 
 pub async fn checkpoint(a: CheckpointArgs) -> Result<Outcome> {
+    let json = json_format(&a.format, "migrate checkpoint")?;
     let name = checked_name(a.name.as_deref())?;
     let dir = open_dir(&a.dir.dir, false)?;
     let files = validated(&dir)?;
@@ -131,8 +146,16 @@ pub async fn checkpoint(a: CheckpointArgs) -> Result<Outcome> {
         Some(n) => format!("-- atlas:checkpoint {n}\n\n"),
         None => "-- atlas:checkpoint\n\n".to_string(),
     };
-    let path = dir.add_file(&format!("{version}_{description}.sql"), &(header + &body))?;
-    println!("{}", path.display());
+    let file = format!("{version}_{description}.sql");
+    let path = dir.add_file(&file, &(header + &body))?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"Dir": a.dir.dir, "File": file, "Path": path.display().to_string(), "Version": version, "Tag": name})
+        );
+    } else {
+        println!("{}", path.display());
+    }
     Ok(Outcome::Success)
 }
 
@@ -163,6 +186,7 @@ fn checkpoint_sql(state: &Realm) -> Option<String> {
 }
 
 pub fn rebase(a: RebaseArgs) -> Result<Outcome> {
+    let json = json_format(&a.format, "migrate rebase")?;
     let dir = open_dir(&a.dir.dir, false)?;
     let mut files = dir.files()?;
     // The directory may hold a stale atlas.sum (a merge brought files in): rebase rewrites it.
@@ -191,7 +215,11 @@ pub fn rebase(a: RebaseArgs) -> Result<Outcome> {
             .any(|f| f.version().as_bytes() > file.version().as_bytes());
         if !others_after && a.versions.len() == 1 {
             files.insert(i, file);
-            println!("{v} is already the latest file; nothing to rebase");
+            if json {
+                println!("{}", serde_json::json!({"Dir": a.dir.dir, "Moved": []}));
+            } else {
+                println!("{v} is already the latest file; nothing to rebase");
+            }
             return Ok(Outcome::Success);
         }
         let version = next_version(&files, std::time::SystemTime::now());
@@ -213,6 +241,14 @@ pub fn rebase(a: RebaseArgs) -> Result<Outcome> {
         });
     }
     dir.write_sum()?;
+    if json {
+        let moved: Vec<_> = moved
+            .iter()
+            .map(|(from, to)| serde_json::json!({"From": from, "To": to}))
+            .collect();
+        println!("{}", serde_json::json!({"Dir": a.dir.dir, "Moved": moved}));
+        return Ok(Outcome::Success);
+    }
     for (from, to) in moved {
         println!("{from} -> {to}");
     }
