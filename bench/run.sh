@@ -112,3 +112,6 @@ if [ -x "$SQUAWK_VENV/bin/squawk" ]; then
   sq=$("$SQUAWK_VENV/bin/squawk" --reporter gcc "$OUT/big.sql" 2>/dev/null | grep -c ':' || true)
   echo "   squawk findings: $sq"
 fi
+
+echo "== migrate apply: a directory of 1,000 small migrations, beside sqlite3 and psql"
+CAIRN="$CAIRN" CAIRN_BENCH_POSTGRES_URL="$PG" bench/migrate_apply.sh 1000

@@ -155,6 +155,25 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
                     a.to = required(env_urls(&a.to, e)?, "--to", "src")?;
                     a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
                 }
+                MigrateCommand::Rebase(a) => fill_dir(&mut a.dir, m, e),
+                MigrateCommand::Checkpoint(a) => {
+                    fill_dir(&mut a.dir, m, e);
+                    fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
+                    a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
+                }
+                MigrateCommand::Down(a) => {
+                    fill_db(&mut a.db, m, e)?;
+                    fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
+                    a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
+                    if let Some(mig) = mig {
+                        fill(
+                            &mut a.lock_timeout,
+                            m,
+                            "lock_timeout",
+                            mig.lock_timeout.clone(),
+                        );
+                    }
+                }
                 MigrateCommand::Set(a) => {
                     fill_db(&mut a.db, m, e)?;
                     if let Some(mig) = mig {

@@ -52,6 +52,17 @@ pub enum MigrateCommand {
         after_help = "Examples:\n  cairn migrate set 20240101120000 --url sqlite://app.db\n  cairn migrate set --url 'postgres://localhost/shop?search_path=public'"
     )]
     Set(SetArgs),
+    /// Revert the last N applied files (default 1), or every file after --to-version: planned
+    /// from the database's actual state to the directory's state at the target version.
+    #[command(after_help = crate::commands::migrate_down::DOWN_EXAMPLES)]
+    Down(crate::commands::migrate_down::MigrateDownArgs),
+    /// Write a checkpoint file: `-- atlas:checkpoint [NAME]` and the directory's whole state as
+    /// CREATE statements; new databases start from the latest checkpoint. Re-hashes atlas.sum.
+    #[command(after_help = crate::commands::migrate_files::CHECKPOINT_EXAMPLES)]
+    Checkpoint(crate::commands::migrate_files::CheckpointArgs),
+    /// Move the named files after the latest one (a new version each) and re-hash atlas.sum.
+    #[command(after_help = crate::commands::migrate_files::REBASE_EXAMPLES)]
+    Rebase(crate::commands::migrate_files::RebaseArgs),
 }
 
 const APPLY_EXAMPLES: &str = "Examples:
@@ -205,6 +216,9 @@ pub async fn run(cmd: MigrateCommand) -> Result<Outcome> {
         MigrateCommand::Status(a) => status(a).await,
         MigrateCommand::Set(a) => set(a).await,
         MigrateCommand::Diff(a) => crate::commands::migrate_diff::run(a).await,
+        MigrateCommand::Down(a) => crate::commands::migrate_down::run(a).await,
+        MigrateCommand::Checkpoint(a) => crate::commands::migrate_files::checkpoint(a).await,
+        MigrateCommand::Rebase(a) => crate::commands::migrate_files::rebase(a),
     }
 }
 

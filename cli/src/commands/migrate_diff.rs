@@ -31,7 +31,7 @@ empty), or compiled by Cairn's SQL front end without one. A drop that looks like
 findings are printed on stderr; the file holds only SQL.";
 
 /// The dev database's lock while `migrate diff` uses it: Atlas's name.
-const DIFF_LOCK: &str = "atlas_migrate_diff";
+pub(crate) const DIFF_LOCK: &str = "atlas_migrate_diff";
 
 #[derive(Args, Debug)]
 pub struct MigrateDiffArgs {
@@ -215,46 +215,8 @@ async fn compute(
         );
     }
     let replay = from_last_checkpoint(files);
-    let mut current = match dev {
-        Some(dev) => {
-            let planner = crate::drivers::planner(dev.dialect());
-            let mut replays = Vec::new();
-            for f in replay {
-                let split = f.split(split_options(dev.dialect()));
-                if let Some(e) = split
-                    .diagnostics
-                    .iter()
-                    .find(|d| d.severity == cairn_syntax::Severity::Error)
-                {
-                    bail!("{}: {}", f.name, e.message);
-                }
-                replays.push(cairn_core::dev::ReplayFile {
-                    version: f.version().to_string(),
-                    statements: split.statements.into_iter().map(|s| s.text).collect(),
-                });
-            }
-            cairn_core::dev::replay_on_dev(dev, &replays, planner)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-        }
-        None => {
-            let inputs: Vec<(String, String)> = replay
-                .iter()
-                .map(|f| (f.name.clone(), f.text().into_owned()))
-                .collect();
-            let compiled = crate::load::compile(&inputs, dialect);
-            let loaded = Loaded {
-                realm: compiled.realm,
-                sources: load::Sources {
-                    files: inputs.into_iter().collect(),
-                },
-                diagnostics: compiled.diagnostics,
-            };
-            if report(&loaded) {
-                return Ok(None);
-            }
-            loaded.realm
-        }
+    let Some(mut current) = directory_state(replay, dialect, dev).await? else {
+        return Ok(None);
     };
     cairn_core::scope::filter_realm(&mut current, scope);
     if let Some(dev) = dev
@@ -288,6 +250,69 @@ async fn compute(
     Ok(Some((current, desired)))
 }
 
+/// The state `files` produce, in order: replayed on the dev database when there is one (which
+/// must be clean, and is emptied again), else compiled by Cairn's SQL front end in `dialect`.
+/// `None` after rendering the diagnostics of files that do not compile.
+pub(crate) async fn directory_state(
+    files: &[MigrationFile],
+    dialect: cairn_ir::Dialect,
+    dev: Option<&dyn Driver>,
+) -> Result<Option<Realm>> {
+    Ok(Some(match dev {
+        Some(dev) => {
+            let planner = crate::drivers::planner(dev.dialect());
+            let mut replays = Vec::new();
+            for f in files {
+                let split = f.split(split_options(dev.dialect()));
+                if let Some(e) = split
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.severity == cairn_syntax::Severity::Error)
+                {
+                    bail!("{}: {}", f.name, e.message);
+                }
+                replays.push(cairn_core::dev::ReplayFile {
+                    version: f.version().to_string(),
+                    statements: split.statements.into_iter().map(|s| s.text).collect(),
+                });
+            }
+            cairn_core::dev::replay_on_dev(dev, &replays, planner)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+        }
+        None => {
+            let inputs: Vec<(String, String)> = files
+                .iter()
+                .map(|f| (f.name.clone(), f.text().into_owned()))
+                .collect();
+            let compiled = crate::load::compile(&inputs, dialect);
+            let loaded = Loaded {
+                realm: compiled.realm,
+                sources: load::Sources {
+                    files: inputs.into_iter().collect(),
+                },
+                diagnostics: compiled.diagnostics,
+            };
+            if !loaded.diagnostics.is_empty() {
+                render::diagnostics::write_all(
+                    &mut std::io::stderr(),
+                    &loaded.diagnostics,
+                    &loaded.sources,
+                    render::style::color_stderr(),
+                );
+            }
+            if loaded.diagnostics.iter().any(|d| d.is_error()) {
+                eprintln!(
+                    "{} the migration directory's files have errors: its state cannot be computed",
+                    render::style::error_label()
+                );
+                return Ok(None);
+            }
+            loaded.realm
+        }
+    }))
+}
+
 /// Renders a side's diagnostics; true when one is an error.
 fn report(l: &Loaded) -> bool {
     if l.diagnostics.is_empty() {
@@ -310,7 +335,7 @@ fn report(l: &Loaded) -> bool {
 }
 
 /// The files a new database runs: from the latest checkpoint on, as Atlas replays.
-fn from_last_checkpoint(files: &[MigrationFile]) -> &[MigrationFile] {
+pub(crate) fn from_last_checkpoint(files: &[MigrationFile]) -> &[MigrationFile] {
     match files.iter().rposition(MigrationFile::is_checkpoint) {
         Some(i) => &files[i..],
         None => files,
@@ -320,7 +345,7 @@ fn from_last_checkpoint(files: &[MigrationFile]) -> &[MigrationFile] {
 /// The version of the next file: the current UTC time as `yyyyMMddHHmmss`, as Atlas names files,
 /// moved on past the last file's version when that is the same or later. A directory numbered
 /// by plain integers (`1_init.sql`, `002_users.sql`) continues its numbering.
-fn next_version(files: &[MigrationFile], now: std::time::SystemTime) -> String {
+pub(crate) fn next_version(files: &[MigrationFile], now: std::time::SystemTime) -> String {
     let Some(last) = files.last().map(MigrationFile::version) else {
         return new_version(now);
     };

@@ -4,6 +4,8 @@ pub mod lint;
 pub mod lsp;
 pub mod migrate;
 pub mod migrate_diff;
+pub mod migrate_down;
+pub mod migrate_files;
 pub mod rules;
 pub mod schema_apply;
 pub mod schema_diff;

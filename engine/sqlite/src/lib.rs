@@ -19,6 +19,9 @@ pub use print::create_statements;
 
 pub struct SqliteDriver {
     pool: SqlitePool,
+    /// The database file, when deployment locks are taken beside it (a file opened for writing;
+    /// not an in-memory database, not a dry run).
+    lock_base: Option<std::path::PathBuf>,
 }
 
 /// Opens the database a `sqlite://` URL names. A missing file is created unless `read_only`
@@ -28,6 +31,7 @@ pub async fn connect(url: &DbUrl, read_only: bool) -> Result<SqliteDriver, Engin
         url: url.redacted(),
         message: e.to_string(),
     };
+    let mut lock_base = None;
     let opts = match url.sqlite_target() {
         Some(SqliteTarget::Memory(name)) => {
             let name = if name.is_empty() { "cairn" } else { name };
@@ -38,6 +42,9 @@ pub async fn connect(url: &DbUrl, read_only: bool) -> Result<SqliteDriver, Engin
             if read_only && !path.exists() {
                 SqliteConnectOptions::from_str("sqlite::memory:").map_err(err)?
             } else {
+                if !read_only {
+                    lock_base = Some(path.to_path_buf());
+                }
                 SqliteConnectOptions::new()
                     .filename(path)
                     .create_if_missing(!read_only)
@@ -61,7 +68,7 @@ pub async fn connect(url: &DbUrl, read_only: bool) -> Result<SqliteDriver, Engin
         .connect_with(opts.foreign_keys(true))
         .await
         .map_err(err)?;
-    Ok(SqliteDriver { pool })
+    Ok(SqliteDriver { pool, lock_base })
 }
 
 impl SqliteDriver {
@@ -167,14 +174,51 @@ impl Driver for SqliteDriver {
         })
     }
 
-    /// SQLite serialises writers itself: every transactional group starts with
-    /// `BEGIN IMMEDIATE`, which is the deployment lock; there is no separate named lock.
+    /// A lock across processes: an exclusive OS lock on the file `<database>.<name>.lock` beside
+    /// the database (SQLite has no named locks; `BEGIN IMMEDIATE` alone would let two deployers
+    /// read the same pending files one after the other). The file is left in place (removing
+    /// it would race with a deployer that just opened it); the lock goes with the process. An
+    /// in-memory database, or one opened read-only for a dry run, cannot be shared and takes
+    /// no lock.
     fn lock<'a>(
         &'a self,
-        _name: &'a str,
-        _timeout: std::time::Duration,
+        name: &'a str,
+        timeout: std::time::Duration,
     ) -> BoxFuture<'a, Result<Box<dyn DeployLock>, EngineError>> {
-        Box::pin(async move { Ok(Box::new(NoLock) as Box<dyn DeployLock>) })
+        Box::pin(async move {
+            let Some(base) = &self.lock_base else {
+                return Ok(Box::new(NoLock) as Box<dyn DeployLock>);
+            };
+            let mut file_name = base.file_name().unwrap_or_default().to_os_string();
+            file_name.push(format!(".{name}.lock"));
+            let path = base.with_file_name(file_name);
+            let err = |e: std::io::Error| EngineError::Query {
+                context: format!("taking the lock {name} ({})", path.display()),
+                message: e.to_string(),
+            };
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(err)?;
+            let deadline = std::time::Instant::now() + timeout;
+            loop {
+                match file.try_lock() {
+                    Ok(()) => return Ok(Box::new(FileLock { file }) as Box<dyn DeployLock>),
+                    Err(std::fs::TryLockError::WouldBlock) => {}
+                    Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+                }
+                if std::time::Instant::now() >= deadline {
+                    return Err(EngineError::Other(format!(
+                        "another deployment holds the lock {name:?} ({}); gave up after {:?} (raise --lock-timeout to wait longer)",
+                        path.display(),
+                        timeout
+                    )));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        })
     }
 
     fn session(&self) -> BoxFuture<'_, Result<Box<dyn Session>, EngineError>> {
@@ -201,6 +245,19 @@ pub(crate) async fn restore_settings(conn: &mut sqlx::SqliteConnection) {
 }
 
 struct NoLock;
+
+/// An exclusive lock on a lock file, released when the file is closed.
+struct FileLock {
+    file: std::fs::File,
+}
+
+impl DeployLock for FileLock {
+    fn release(self: Box<Self>) -> BoxFuture<'static, ()> {
+        Box::pin(async move {
+            let _ = self.file.unlock();
+        })
+    }
+}
 
 impl DeployLock for NoLock {
     fn release(self: Box<Self>) -> BoxFuture<'static, ()> {

@@ -2,11 +2,13 @@
 //! the executor.
 
 pub mod dir;
+pub mod down;
 pub mod executor;
 pub mod revisions;
 pub mod sum;
 
 pub use dir::{DirError, DirFormat, LocalDir, MigrationFile, new_version};
+pub use down::{DownTarget, RenameHint, RevertReport, down_target, revert, rows_present};
 pub use executor::{
     AppliedFile, ApplyOptions, ApplyReport, ApplyReporter, ExecOrder, MigrateError, PendingFile,
     StatusReport, TxMode, apply, set_version, status,
