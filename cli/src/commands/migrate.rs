@@ -421,6 +421,9 @@ async fn apply(a: MigrateApplyArgs) -> Result<Outcome> {
             return Err(e.into());
         }
     };
+    if let (Some(note), false) = (&report.in_doubt, json) {
+        eprintln!("-- {note}");
+    }
     if json {
         println!("{}", apply_json(&report, &a.db.dir.dir, &target));
     } else {
@@ -530,6 +533,7 @@ fn apply_json(r: &ApplyReport, dir: &str, url: &DbUrl) -> Value {
         "Target": r.current.clone().unwrap_or_default(),
         "Baseline": r.baseline,
         "DryRun": r.dry_run,
+        "InDoubt": r.in_doubt,
         "Error": r.error.clone().unwrap_or_default(),
     })
 }

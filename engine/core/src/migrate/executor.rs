@@ -18,6 +18,7 @@ use cairn_syntax::sql::SplitOptions;
 use thiserror::Error;
 
 use super::dir::{DirError, MigrationFile};
+use super::in_doubt;
 use super::revisions::{
     Revision, RevisionTable, TYPE_BASELINE, TYPE_EXECUTE, TYPE_RESOLVED, statement_hashes,
 };
@@ -122,6 +123,16 @@ pub enum MigrateError {
     HistoryChanged { file: String, index: usize },
     #[error("{file}: {message}")]
     File { file: String, message: String },
+    #[error(
+        "{file}: statement {index} was interrupted while it ran (the revisions table records the statements before it, and no error), and whether it took effect cannot be told: {reason}\n  statement: {statement}\n  check the database: run the statement by hand if it did not take effect, then the statements after it, and record the file with `cairn migrate set {version}`"
+    )]
+    InDoubt {
+        file: String,
+        version: String,
+        index: usize,
+        statement: String,
+        reason: String,
+    },
     #[error("{0}")]
     Usage(String),
 }
@@ -160,6 +171,9 @@ pub struct Pending {
     pub out_of_order: Vec<String>,
     /// No revisions and no baseline/allow-dirty: the database must be checked for cleanliness.
     pub needs_clean_check: bool,
+    /// The resumed file's statement in doubt (the one the interrupted run had started) took
+    /// effect: the resume point is past it.
+    pub in_doubt_applied: bool,
 }
 
 /// The files pending on a database with these revisions (reference/atlas.md §4.4, steps 2-4).
@@ -407,6 +421,8 @@ pub struct ApplyReport {
     pub rolled_back: bool,
     /// `--tx-mode all` failed: the whole run was rolled back and nothing was recorded.
     pub run_rolled_back: bool,
+    /// An interrupted run's statement in doubt, and what the live schema said about it.
+    pub in_doubt: Option<String>,
 }
 
 /// Applies the pending files of `files` (already validated against `atlas.sum`).
@@ -468,6 +484,48 @@ async fn apply_locked(
         }
         session = driver.session().await?;
     }
+    // A partial last revision without an error is a run that was interrupted (a failure records
+    // its error): the statement it had started is in doubt.
+    let mut in_doubt = None;
+    if let (Some((version, n)), Some(last)) = (pending.resume.clone(), revisions.last())
+        && last.version == version
+        && last.error.is_none()
+        && (n as u64) < last.total
+        && let Some(fi) = files.iter().position(|f| f.version() == version)
+    {
+        close(session).await;
+        let live = driver.inspect(&InspectOptions::default()).await?;
+        let statement = prepare(&files[fi], dialect, opts.tx_mode, 0)?
+            .statements
+            .get(n)
+            .cloned()
+            .unwrap_or_default();
+        let note = |why: &str| {
+            format!(
+                "{}: statement {} was interrupted by an earlier run; {why}",
+                files[fi].name,
+                n + 1
+            )
+        };
+        match in_doubt::verdict(dialect, driver.bound_schema(), &live, files, fi, n) {
+            in_doubt::Verdict::Applied(why) => {
+                pending.resume = Some((version, n + 1));
+                pending.in_doubt_applied = true;
+                in_doubt = Some(note(&why));
+            }
+            in_doubt::Verdict::NotApplied(why) => in_doubt = Some(note(&why)),
+            in_doubt::Verdict::Unknown(reason) => {
+                return Err(MigrateError::InDoubt {
+                    file: files[fi].name.clone(),
+                    version,
+                    index: n + 1,
+                    statement,
+                    reason,
+                });
+            }
+        }
+        session = driver.session().await?;
+    }
     let result = run(
         session.as_mut(),
         &table,
@@ -480,7 +538,10 @@ async fn apply_locked(
     )
     .await;
     close(session).await;
-    result
+    result.map(|mut r| {
+        r.in_doubt = in_doubt;
+        r
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -515,7 +576,13 @@ async fn run(
             && !rev.partial_hashes.is_empty()
         {
             let now = statement_hashes(&p.statements[..p.from]);
-            if let Some(i) = (0..p.from).find(|i| rev.partial_hashes.get(*i) != now.get(*i)) {
+            // The statement in doubt that took effect was never recorded.
+            let checked = if pending.in_doubt_applied {
+                p.from - 1
+            } else {
+                p.from
+            };
+            if let Some(i) = (0..checked).find(|i| rev.partial_hashes.get(*i) != now.get(*i)) {
                 return Err(MigrateError::HistoryChanged {
                     file: p.name().to_string(),
                     index: i + 1,
@@ -587,6 +654,10 @@ async fn run(
         };
         rev.kind |= TYPE_EXECUTE;
         rev.total = p.statements.len() as u64;
+        if p.from > 0 {
+            rev.applied = p.from as u64;
+            rev.partial_hashes = hashes[..p.from].to_vec();
+        }
         rev.hash = hash_of(&p.file);
         rev.operator_version = super::revisions::operator_version();
         let in_tx = all || p.transactional;
