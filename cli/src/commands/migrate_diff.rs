@@ -240,7 +240,7 @@ async fn compute(
         None => {
             let inputs: Vec<(String, String)> = replay
                 .iter()
-                .map(|f| (f.name.clone(), f.text().into_owned()))
+                .map(|f| (f.name.clone(), f.migration_text().into_owned()))
                 .collect();
             let compiled = cairn_sema::compile(&inputs, dialect);
             let loaded = Loaded {

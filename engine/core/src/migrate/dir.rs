@@ -75,9 +75,68 @@ impl MigrationFile {
         String::from_utf8_lossy(&self.bytes)
     }
 
-    /// Splits the file into statements with the options of `split_opts`.
+    /// Splits the statements the file runs (for a txtar file, those of its `migration.sql`
+    /// member) with the options of `split_opts`. Spans are byte offsets in the whole file; a
+    /// txtar file's header directives (`-- atlas:txmode none` above the first member) count as
+    /// file directives.
     pub fn split(&self, split_opts: SplitOptions) -> SplitFile {
-        split(&self.text(), split_opts)
+        let text = self.text();
+        if !self.is_txtar() {
+            return split(&text, split_opts);
+        }
+        let archive = Txtar::parse(&text);
+        let Some(m) = archive.member(MIGRATION_MEMBER) else {
+            return SplitFile {
+                statements: Vec::new(),
+                file_directives: split(archive.header, split_opts).file_directives,
+                diagnostics: Vec::new(),
+            };
+        };
+        let mut out = split(m.text, split_opts);
+        out.shift(m.offset as u32);
+        let mut header = split(archive.header, split_opts).file_directives;
+        header.append(&mut out.file_directives);
+        out.file_directives = header;
+        out
+    }
+
+    /// The text of the statements the file runs: a txtar file's `migration.sql` member, or the
+    /// whole file.
+    pub fn migration_text(&self) -> std::borrow::Cow<'_, str> {
+        if !self.is_txtar() {
+            return self.text();
+        }
+        let text = self.text();
+        let archive = Txtar::parse(&text);
+        std::borrow::Cow::Owned(
+            archive
+                .member(MIGRATION_MEMBER)
+                .map_or(String::new(), |m| m.text.to_string()),
+        )
+    }
+
+    /// Whether the file is an Atlas txtar archive (`-- atlas:txtar` at its top): pre-migration
+    /// checks (`checks.sql`, `checks/*.sql`) beside the statements (`migration.sql`).
+    pub fn is_txtar(&self) -> bool {
+        self.file_directive("txtar").is_some()
+    }
+
+    /// A txtar file's check members (`checks.sql`, `checks/NAME.sql`), in file order: each with
+    /// its name, its text and the byte offset of the text in the file.
+    pub fn checks(&self) -> Vec<(String, String, usize)> {
+        if !self.is_txtar() {
+            return Vec::new();
+        }
+        let text = self.text();
+        Txtar::parse(&text)
+            .members
+            .iter()
+            .filter(|m| {
+                m.name == "checks.sql"
+                    || (m.name.starts_with("checks/") && m.name.ends_with(".sql"))
+            })
+            .map(|m| (m.name.to_string(), m.text.to_string(), m.offset))
+            .collect()
     }
 
     /// The file-level directives (the comment lines at the top, before a blank line) with this
@@ -105,6 +164,60 @@ impl MigrationFile {
     /// Whether the file is a checkpoint (`-- atlas:checkpoint [tag]` at its top).
     pub fn is_checkpoint(&self) -> bool {
         self.file_directive("checkpoint").is_some()
+    }
+}
+
+/// The member of a txtar migration file holding the statements that run.
+pub const MIGRATION_MEMBER: &str = "migration.sql";
+
+/// A txtar archive: a header, then members each introduced by a marker line `-- NAME --`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Txtar<'a> {
+    pub header: &'a str,
+    pub members: Vec<TxtarMember<'a>>,
+}
+
+/// One member of a txtar archive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxtarMember<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+    /// The byte offset of `text` in the archive.
+    pub offset: usize,
+}
+
+impl<'a> Txtar<'a> {
+    /// Splits an archive at its marker lines (`-- NAME --`, NAME not empty).
+    pub fn parse(text: &'a str) -> Txtar<'a> {
+        let mut markers = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let l = line.trim_end_matches(['\n', '\r']);
+            if let Some(name) = l.strip_prefix("-- ").and_then(|r| r.strip_suffix(" --"))
+                && !name.trim().is_empty()
+            {
+                markers.push((offset, offset + line.len(), name.trim()));
+            }
+            offset += line.len();
+        }
+        let header = &text[..markers.first().map_or(text.len(), |m| m.0)];
+        let members = markers
+            .iter()
+            .enumerate()
+            .map(|(i, &(_, body, name))| {
+                let end = markers.get(i + 1).map_or(text.len(), |m| m.0);
+                TxtarMember {
+                    name,
+                    text: &text[body..end],
+                    offset: body,
+                }
+            })
+            .collect();
+        Txtar { header, members }
+    }
+
+    pub fn member(&self, name: &str) -> Option<&TxtarMember<'a>> {
+        self.members.iter().find(|m| m.name == name)
     }
 }
 

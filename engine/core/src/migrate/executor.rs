@@ -380,6 +380,102 @@ pub fn prepare(
     })
 }
 
+/// One pre-migration check: a statement of a txtar file's `checks.sql` (or `checks/*.sql`)
+/// member that must return true.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    /// The member it is in (`checks.sql`).
+    pub member: String,
+    pub sql: String,
+    /// 1-based position in the file.
+    pub line: usize,
+    pub column: usize,
+    /// The member says `-- atlas:assert oneof`: one true check of the member is enough.
+    pub oneof: bool,
+    /// The other checks of a `oneof` member (this one included), in order.
+    pub group: Vec<String>,
+}
+
+/// The pre-migration checks of a file, in order (a `oneof` member is one entry).
+pub fn checks(f: &MigrationFile, dialect: Dialect) -> Result<Vec<Check>, MigrateError> {
+    let text = f.text();
+    let mut out = Vec::new();
+    for (member, body, offset) in f.checks() {
+        let mut split = cairn_syntax::sql::split(&body, split_options(dialect));
+        if let Some(d) = split
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == cairn_syntax::Severity::Error)
+        {
+            return Err(MigrateError::File {
+                file: f.name.clone(),
+                message: format!("{member}: {}", d.message),
+            });
+        }
+        split.shift(offset as u32);
+        let oneof = split
+            .file_directives
+            .iter()
+            .chain(split.statements.iter().flat_map(|s| s.directives.iter()))
+            .any(|d| d.name == "assert" && d.args.split_whitespace().any(|a| a == "oneof"));
+        let group: Vec<String> = split.statements.iter().map(|s| s.text.clone()).collect();
+        for s in &split.statements {
+            let before = &text[..(s.span.start as usize).min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            out.push(Check {
+                member: member.clone(),
+                sql: s.text.clone(),
+                line,
+                column,
+                oneof,
+                group: group.clone(),
+            });
+            if oneof {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a check's first value reads as true.
+fn truthy(rows: &[Vec<Option<String>>]) -> bool {
+    let v = rows.first().and_then(|r| r.first()).cloned().flatten();
+    matches!(
+        v.as_deref().map(|s| s.trim().to_ascii_lowercase()).as_deref(),
+        Some("true" | "t" | "1" | "yes" | "on")
+    )
+}
+
+/// Runs a check: `None` when it holds, else why it failed (the assertion was false, or the
+/// query failed).
+async fn run_check(session: &mut dyn Session, c: &Check) -> Result<Option<String>, String> {
+    let statements = if c.oneof {
+        c.group.clone()
+    } else {
+        vec![c.sql.clone()]
+    };
+    for sql in &statements {
+        let rows = session.query(sql).await.map_err(|e| match e {
+            EngineError::Statement { message, .. } => message,
+            other => other.to_string(),
+        })?;
+        if truthy(&rows) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(if c.oneof {
+        format!(
+            "none of the {} assertions of {} (atlas:assert oneof) is true",
+            statements.len(),
+            c.member
+        )
+    } else {
+        format!("the assertion of {} is false", c.member)
+    }))
+}
+
 /// Progress callbacks of `apply`.
 pub trait ApplyReporter: Send + Sync {
     /// The files about to run (after the pending computation).
@@ -667,7 +763,25 @@ async fn run(
         table.write(session, &rev).await?;
         let mut ran = Vec::new();
         let mut failure = None;
-        for (i, stmt) in p.statements.iter().enumerate().skip(p.from) {
+        // Pre-migration checks run before any statement of a file that has not started.
+        let mut failed_check = None;
+        if p.from == 0 {
+            for c in checks(&p.file, dialect)? {
+                let message = match run_check(session, &c).await {
+                    Ok(None) => continue,
+                    Ok(Some(m)) | Err(m) => m,
+                };
+                failed_check = Some(format!("{}:{}:{}", p.name(), c.line, c.column));
+                failure = Some((c.sql.clone(), message));
+                break;
+            }
+        }
+        let skip = if failure.is_some() {
+            p.statements.len()
+        } else {
+            p.from
+        };
+        for (i, stmt) in p.statements.iter().enumerate().skip(skip) {
             reporter.statement(p, i, stmt);
             match session.execute(stmt).await {
                 Ok(()) => {
@@ -728,11 +842,17 @@ async fn run(
                 elapsed,
                 error: Some((stmt.clone(), message.clone())),
             });
-            report.error = Some(format!(
-                "{}: statement {} failed: {message}\n  statement: {stmt}",
-                p.name(),
-                p.from + report.applied.last().map_or(0, |a| a.statements.len()) + 1
-            ));
+            report.error = Some(match &failed_check {
+                Some(at) => format!(
+                    "{at}: pre-migration check failed: {message}\n  check: {stmt}\n  no statement of {} ran",
+                    p.name()
+                ),
+                None => format!(
+                    "{}: statement {} failed: {message}\n  statement: {stmt}",
+                    p.name(),
+                    p.from + report.applied.last().map_or(0, |a| a.statements.len()) + 1
+                ),
+            });
             return Ok(report);
         }
         rev.partial_hashes.clear();

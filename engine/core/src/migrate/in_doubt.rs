@@ -47,17 +47,28 @@ fn sql_dialect(d: Dialect) -> SqlDialect {
 
 /// Whether a parsed statement is a plain query: it reads, so running it again changes nothing.
 fn is_plain_query(p: &ParsedStatement) -> bool {
-    let ParsedStatement::Ast(s) = p else {
-        return false;
-    };
-    let ast::Statement::Query(q) = s.as_ref() else {
-        return false;
-    };
-    if q.with.is_some() {
-        return false;
+    match p {
+        ParsedStatement::Ast(s) => match s.as_ref() {
+            ast::Statement::Query(q) => plain_query(q),
+            _ => false,
+        },
+        _ => false,
     }
-    match q.body.as_ref() {
+}
+
+/// A query without `SELECT ... INTO` or data-modifying common table expressions.
+fn plain_query(q: &ast::Query) -> bool {
+    q.with
+        .as_ref()
+        .is_none_or(|w| w.cte_tables.iter().all(|c| plain_query(&c.query)))
+        && plain_set(&q.body)
+}
+
+fn plain_set(s: &ast::SetExpr) -> bool {
+    match s {
         ast::SetExpr::Select(sel) => sel.into.is_none(),
+        ast::SetExpr::Query(q) => plain_query(q),
+        ast::SetExpr::SetOperation { left, right, .. } => plain_set(left) && plain_set(right),
         ast::SetExpr::Values(_) => true,
         _ => false,
     }
@@ -75,7 +86,8 @@ pub fn verdict(
     index: usize,
 ) -> Verdict {
     let file = &files[file_index];
-    let text = file.text();
+    // Spans of this split are offsets in the statements' text (a txtar file's migration.sql).
+    let text = file.migration_text();
     let split = cairn_syntax::sql::split(&text, split_options(dialect));
     let Some(stmt) = split.statements.get(index) else {
         return Verdict::Unknown(format!("the file has no statement {}", index + 1));
@@ -94,7 +106,7 @@ pub fn verdict(
         .unwrap_or(0);
     let mut inputs: Vec<(String, String)> = files[start..file_index]
         .iter()
-        .map(|f| (f.name.clone(), f.text().into_owned()))
+        .map(|f| (f.name.clone(), f.migration_text().into_owned()))
         .collect();
     let before_end = match index {
         0 => 0,
@@ -219,7 +231,7 @@ mod tests {
             file("1_a.sql", "CREATE TABLE a (id int);\n"),
             file(
                 "2_b.sql",
-                "CREATE TABLE b (id int);\nALTER TABLE a ADD COLUMN note text;\nINSERT INTO a VALUES (1, 'x');\nSELECT 1;\n",
+                "CREATE TABLE b (id int);\nALTER TABLE a ADD COLUMN note text;\nINSERT INTO a VALUES (1, 'x');\nWITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3) SELECT count(*) FROM n;\n",
             ),
         ];
         let before = compiled("CREATE TABLE a (id int); CREATE TABLE b (id int);");
