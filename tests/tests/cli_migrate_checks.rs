@@ -85,8 +85,15 @@ async fn sqlite_failing_check_stops_the_file_before_its_statements() {
     )
     .await;
     assert_eq!(rev[0][0].as_deref(), Some("0"));
-    assert_eq!(rev[0][1].as_deref(), Some("2"), "migration.sql's statements");
-    assert!(rev[0][2].as_deref().unwrap().contains("assertion"), "{rev:?}");
+    assert_eq!(
+        rev[0][1].as_deref(),
+        Some("2"),
+        "migration.sql's statements"
+    );
+    assert!(
+        rev[0][2].as_deref().unwrap().contains("assertion"),
+        "{rev:?}"
+    );
     let st = cairn(&dir, &["migrate", "status", "--url", &url]);
     assert!(
         stdout(&st).starts_with("Migration Status: PENDING"),
@@ -113,7 +120,11 @@ async fn sqlite_failing_check_stops_the_file_before_its_statements() {
     assert_eq!(rev[0][1], None);
 
     // Editing a check is an edit of the file: atlas.sum hashes the whole archive.
-    write(&dir, "2_drop_users.sql", &DROP_USERS.replace("1 = 1", "2 = 2"));
+    write(
+        &dir,
+        "2_drop_users.sql",
+        &DROP_USERS.replace("1 = 1", "2 = 2"),
+    );
     let o = cairn(&dir, &["migrate", "validate"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("2_drop_users.sql"), "{}", stderr(&o));
@@ -162,7 +173,10 @@ async fn postgres_failing_check_stops_the_file_before_its_statements() {
     )
     .await;
     assert_eq!(rev[0][0].as_deref(), Some("0"));
-    assert!(rev[0][2].as_deref().unwrap().contains("assertion"), "{rev:?}");
+    assert!(
+        rev[0][2].as_deref().unwrap().contains("assertion"),
+        "{rev:?}"
+    );
 
     pg_rows(&scratch.url, "DELETE FROM public.users").await;
     let o = cairn(&dir, &["migrate", "apply", "--url", &url]);
@@ -199,7 +213,10 @@ async fn mariadb_failing_check_stops_the_file_before_its_statements() {
     )
     .await;
     assert_eq!(rev[0][0].as_deref(), Some("0"));
-    assert!(rev[0][1].as_deref().unwrap().contains("assertion"), "{rev:?}");
+    assert!(
+        rev[0][1].as_deref().unwrap().contains("assertion"),
+        "{rev:?}"
+    );
 
     my_rows(&scratch.url, "DELETE FROM users").await;
     let o = cairn(&dir, &["migrate", "apply", "--url", &scratch.url]);

@@ -19,8 +19,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cairn_tests::{
-    cairn, cairn_bin, first_cell, my_rows, mysql_scratch, pg_rows, pg_scratch, sqlite_rows,
-    stderr, stdout, unique_name, with_search_path,
+    cairn, cairn_bin, first_cell, my_rows, mysql_scratch, pg_rows, pg_scratch, sqlite_rows, stderr,
+    stdout, unique_name, with_search_path,
 };
 use sqlx::Connection;
 
@@ -41,7 +41,11 @@ fn hash(dir: &Path) {
 
 /// The directory: file 1 creates `gate`; file 2's third statement needs a lock on it.
 fn files(dir: &Path, directive: &str, third: &str) {
-    write(dir, "1_gate.sql", "CREATE TABLE gate (id int PRIMARY KEY);\n");
+    write(
+        dir,
+        "1_gate.sql",
+        "CREATE TABLE gate (id int PRIMARY KEY);\n",
+    );
     write(
         dir,
         "2_work.sql",
@@ -176,8 +180,7 @@ async fn pg_kill_in_file(dir: &Path, db_url: &str, url: &str, recorded: bool, fa
     let mut child = spawn_apply(dir, url);
     wait_for("the third statement blocks", Some(&mut child), || async {
         pg_count(db_url, PG_WAITING).await == 1
-            && (!recorded
-                || pg_revision(db_url, "2").await.is_some_and(|r| r.0 == "2"))
+            && (!recorded || pg_revision(db_url, "2").await.is_some_and(|r| r.0 == "2"))
     })
     .await;
     kill(child);
@@ -215,15 +218,26 @@ async fn postgres_sigkill_in_txmode_file_leaves_nothing_and_reruns_the_file_whol
     pg_kill_in_file(&dir, &scratch.url, &url, false, Fate::Finished).await;
 
     // The file's transaction died with the process: no table, no revision of file 2.
-    assert_eq!(pg_tables(&scratch.url).await, ["atlas_schema_revisions", "gate"]);
+    assert_eq!(
+        pg_tables(&scratch.url).await,
+        ["atlas_schema_revisions", "gate"]
+    );
     assert!(!pg_has_column(&scratch.url, "gate", "note").await);
     assert_eq!(pg_revision(&scratch.url, "2").await, None);
     let st = cairn(&dir, &["migrate", "status", "--url", &url]);
-    assert!(stdout(&st).contains("Next Version:    2"), "{}", stdout(&st));
+    assert!(
+        stdout(&st).contains("Next Version:    2"),
+        "{}",
+        stdout(&st)
+    );
 
     let again = apply(&dir, &url);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    assert!(!stderr(&again).contains("interrupted"), "{}", stderr(&again));
+    assert!(
+        !stderr(&again).contains("interrupted"),
+        "{}",
+        stderr(&again)
+    );
     assert!(
         stdout(&again).contains("Migrated to version 2"),
         "{}",

@@ -86,7 +86,8 @@ pub async fn run(a: MigrateDiffArgs) -> Result<Outcome> {
         }
         n => n.map(str::to_string),
     };
-    let dir = open_dir(&a.dir.dir, true)?;
+    let dir = open_dir(&a.dir.url(), true)?;
+    crate::commands::migrate::atlas_only(&dir, "migrate diff")?;
     let files = validated(&dir)?;
     let scope = a.scope.options();
 

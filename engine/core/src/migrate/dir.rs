@@ -288,33 +288,22 @@ impl LocalDir {
         })
     }
 
-    /// The migration files in order. Only top-level `*.sql` files count (for golang-migrate,
-    /// only `*.up.sql`).
+    /// The migration files in order, as Atlas files: only top-level `*.sql` files count in an
+    /// Atlas directory; another tool's directory is converted (`formats`: the up statements of
+    /// each migration, named `VERSION_DESCRIPTION.sql`).
     pub fn files(&self) -> Result<Vec<MigrationFile>, DirError> {
-        let entries = self.io(&self.root, std::fs::read_dir(&self.root))?;
+        let raw = self.raw_files()?;
+        super::formats::to_atlas(self.format, &raw)
+    }
+
+    /// The directory's own files, as its format lists them (names relative to the root, in the
+    /// format's order): what `atlas.sum` hashes.
+    pub fn raw_files(&self) -> Result<Vec<MigrationFile>, DirError> {
         let mut names = Vec::new();
-        for e in entries {
-            let e = self.io(&self.root, e)?;
-            let path = e.path();
-            if !path.is_file() {
-                continue;
-            }
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-                continue;
-            };
-            let keep = match self.format {
-                DirFormat::GolangMigrate => name.ends_with(".up.sql"),
-                DirFormat::Flyway => {
-                    name.ends_with(".sql")
-                        && (name.starts_with('V') || name.starts_with('B') || name.starts_with('R'))
-                }
-                _ => name.ends_with(".sql"),
-            };
-            if keep {
-                names.push(name.to_string());
-            }
-        }
-        names.sort();
+        let recursive = self.format == DirFormat::Flyway;
+        self.list(&self.root, "", recursive, &mut names)?;
+        names.retain(|n| super::formats::keeps(self.format, n));
+        names.sort_by(|a, b| super::formats::raw_order(self.format, a, b));
         let mut files = Vec::with_capacity(names.len());
         for name in names {
             let path = self.root.join(&name);
@@ -322,6 +311,35 @@ impl LocalDir {
             files.push(MigrationFile { name, bytes });
         }
         Ok(files)
+    }
+
+    /// The files under `dir` (relative names with `/`), descending into non-hidden directories
+    /// when `recursive`.
+    fn list(
+        &self,
+        dir: &Path,
+        prefix: &str,
+        recursive: bool,
+        out: &mut Vec<String>,
+    ) -> Result<(), DirError> {
+        let entries = self.io(dir, std::fs::read_dir(dir))?;
+        for e in entries {
+            let e = self.io(dir, e)?;
+            let path = e.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if path.is_dir() {
+                if recursive && !name.starts_with('.') {
+                    self.list(&path, &format!("{prefix}{name}/"), true, out)?;
+                }
+                continue;
+            }
+            if path.is_file() {
+                out.push(format!("{prefix}{name}"));
+            }
+        }
+        Ok(())
     }
 
     /// The text of `atlas.sum`, when present.
@@ -336,7 +354,7 @@ impl LocalDir {
 
     /// Recomputes `atlas.sum` from the files and writes it.
     pub fn write_sum(&self) -> Result<HashFile, DirError> {
-        let files = self.files()?;
+        let files = self.raw_files()?;
         let sum = HashFile::compute(&files);
         let path = self.root.join(SUM_FILE);
         self.io(&path, std::fs::write(&path, sum.to_text()))?;
@@ -345,10 +363,10 @@ impl LocalDir {
 
     /// Checks the files against `atlas.sum`.
     pub fn validate(&self) -> Result<Vec<MigrationFile>, DirError> {
-        let files = self.files()?;
+        let raw = self.raw_files()?;
         let sum = self.read_sum()?;
-        validate(&files, sum.as_deref())?;
-        Ok(files)
+        validate(&raw, sum.as_deref())?;
+        super::formats::to_atlas(self.format, &raw)
     }
 
     /// Writes a new file (refusing to overwrite one) and re-hashes the directory.

@@ -443,7 +443,9 @@ pub fn checks(f: &MigrationFile, dialect: Dialect) -> Result<Vec<Check>, Migrate
 fn truthy(rows: &[Vec<Option<String>>]) -> bool {
     let v = rows.first().and_then(|r| r.first()).cloned().flatten();
     matches!(
-        v.as_deref().map(|s| s.trim().to_ascii_lowercase()).as_deref(),
+        v.as_deref()
+            .map(|s| s.trim().to_ascii_lowercase())
+            .as_deref(),
         Some("true" | "t" | "1" | "yes" | "on")
     )
 }

@@ -3,6 +3,7 @@
 
 pub mod dir;
 pub mod executor;
+pub mod formats;
 pub mod in_doubt;
 pub mod revisions;
 pub mod sum;

@@ -144,7 +144,9 @@ impl SplitFile {
             st.comments.iter_mut().for_each(mv);
             st.directives.iter_mut().for_each(|d| mv(&mut d.span));
         }
-        self.file_directives.iter_mut().for_each(|d| mv(&mut d.span));
+        self.file_directives
+            .iter_mut()
+            .for_each(|d| mv(&mut d.span));
         for d in &mut self.diagnostics {
             mv(&mut d.span);
             d.labels.iter_mut().for_each(|l| mv(&mut l.span));
