@@ -320,7 +320,8 @@ async fn postgres_sigkill_in_txmode_none_reruns_a_statement_that_never_finished(
     assert!(!pg_has_column(&scratch.url, "gate", "note").await);
     let st = cairn(&dir, &["migrate", "status", "--url", &url]);
     assert!(
-        stdout(&st).contains("2 statements applied"),
+        stdout(&st).contains("2 statements applied")
+            && stdout(&st).contains("statement 3 is in doubt"),
         "{}",
         stdout(&st)
     );

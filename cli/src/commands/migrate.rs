@@ -752,6 +752,13 @@ fn status_text(r: &StatusReport) -> String {
             out.push_str(&format!("  -- ERROR: {}\n", cairn_core::url::redact(msg)));
         }
     }
+    if let Some(p) = r.partial.as_ref().filter(|p| p.error.is_none()) {
+        out.push_str(&format!(
+            "\nThe last run stopped during version {}: statement {} is in doubt; `migrate apply` checks it against the schema before running it again\n",
+            p.version,
+            p.applied + 1
+        ));
+    }
     out
 }
 
