@@ -139,6 +139,8 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
                     }
                 }
                 MigrateCommand::Status(a) => fill_db(&mut a.db, m, e)?,
+                // Both directories are named on the command line.
+                MigrateCommand::Import(_) => {}
                 MigrateCommand::Diff(a) => {
                     fill_dir(&mut a.dir, m, e);
                     fill(&mut a.to, m, "to", e.map(single_src).transpose()?.flatten());

@@ -234,3 +234,64 @@ impl Drop for MyScratch {
         );
     }
 }
+
+/// Rows of a query, every column read as text (`None` for NULL), on a fresh connection.
+pub async fn pg_rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    use sqlx::{Connection, Row};
+    let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = c.close().await;
+    rows.iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| r.try_get::<Option<String>, _>(i).expect("a text column"))
+                .collect()
+        })
+        .collect()
+}
+
+/// As `pg_rows`, on MariaDB/MySQL.
+pub async fn my_rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    use sqlx::{Connection, Row};
+    let mut c = sqlx::MySqlConnection::connect(url).await.expect("connect");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = c.close().await;
+    rows.iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| r.try_get::<Option<String>, _>(i).expect("a text column"))
+                .collect()
+        })
+        .collect()
+}
+
+/// As `pg_rows`, on a SQLite file.
+pub async fn sqlite_rows(db: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
+    use sqlx::{Connection, Row};
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .expect("connect");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = c.close().await;
+    rows.iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| r.try_get::<Option<String>, _>(i).expect("a text column"))
+                .collect()
+        })
+        .collect()
+}
+
+/// The first column of the first row, if any.
+pub fn first_cell(rows: &[Vec<Option<String>>]) -> Option<String> {
+    rows.first().and_then(|r| r.first()).cloned().flatten()
+}

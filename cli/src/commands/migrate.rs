@@ -63,6 +63,35 @@ pub enum MigrateCommand {
     /// Move the named files after the latest one (a new version each) and re-hash atlas.sum.
     #[command(after_help = crate::commands::migrate_files::REBASE_EXAMPLES)]
     Rebase(crate::commands::migrate_files::RebaseArgs),
+    /// Convert another tool's migration directory (golang-migrate, goose, flyway, dbmate,
+    /// liquibase) into an Atlas directory with atlas.sum.
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
+}
+
+const IMPORT_EXAMPLES: &str = "Examples:
+  cairn migrate import --from 'file://db/goose?format=goose' --to file://migrations
+  cairn migrate import --from file://sql --dir-format flyway --to file://migrations
+
+Each migration becomes VERSION_NAME.sql holding its up statements only (down sections and files,
+flyway undo files and rollback lines are dropped); goose StatementBegin/End blocks stay whole
+statements (the file gets `-- atlas:delimiter -- end`), goose NO TRANSACTION, dbmate
+transaction:false and liquibase runInTransaction:false become `-- atlas:txmode none`; flyway
+baselines replace the versions they cover and repeatables run last. Integer versions of
+different widths are zero-padded so that the files sort in order. The target must hold no
+migration files.";
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The directory to convert: file://PATH?format=golang-migrate|goose|flyway|dbmate|liquibase.
+    #[arg(long = "from", value_name = "URL")]
+    pub from: String,
+    /// The Atlas directory to write (created when missing).
+    #[arg(long = "to", value_name = "URL", default_value = "file://migrations")]
+    pub to: String,
+    /// The format of --from, when it has no ?format=.
+    #[arg(long = "dir-format", value_name = "FORMAT")]
+    pub dir_format: Option<String>,
 }
 
 const APPLY_EXAMPLES: &str = "Examples:
@@ -84,9 +113,27 @@ const STATUS_EXAMPLES: &str = "Examples:
 
 #[derive(Args, Debug, Clone)]
 pub struct DirArgs {
-    /// The migration directory: file://PATH, optionally with ?format=atlas.
+    /// The migration directory: file://PATH, optionally with ?format=atlas|golang-migrate|goose|
+    /// flyway|dbmate|liquibase.
     #[arg(long = "dir", value_name = "URL", default_value = "file://migrations")]
     pub dir: String,
+    /// The directory's format, when --dir has no ?format=: atlas (default), golang-migrate,
+    /// goose, flyway, dbmate or liquibase.
+    #[arg(long = "dir-format", value_name = "FORMAT")]
+    pub dir_format: Option<String>,
+}
+
+impl DirArgs {
+    /// `--dir` with `--dir-format` folded in as `?format=`.
+    pub fn url(&self) -> String {
+        match self.dir_format.as_deref() {
+            Some(f) if !self.dir.contains("format=") => {
+                let sep = if self.dir.contains('?') { '&' } else { '?' };
+                format!("{}{sep}format={f}", self.dir)
+            }
+            _ => self.dir.clone(),
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -195,18 +242,18 @@ pub struct SetArgs {
 pub async fn run(cmd: MigrateCommand) -> Result<Outcome> {
     match cmd {
         MigrateCommand::Hash(a) => {
-            let dir = open_dir(&a.dir, false)?;
+            let dir = open_dir(&a.url(), false)?;
             dir.write_sum()?;
             Ok(Outcome::Success)
         }
         MigrateCommand::Validate(a) => {
-            let dir = open_dir(&a.dir, false)?;
+            let dir = open_dir(&a.url(), false)?;
             validated(&dir)?;
             Ok(Outcome::Success)
         }
         MigrateCommand::New(a) => new(a),
         MigrateCommand::Ls(a) => {
-            let dir = open_dir(&a.dir.dir, false)?;
+            let dir = open_dir(&a.dir.url(), false)?;
             for f in dir.files()? {
                 println!("{}", if a.short { f.version() } else { &f.name });
             }
@@ -219,7 +266,57 @@ pub async fn run(cmd: MigrateCommand) -> Result<Outcome> {
         MigrateCommand::Down(a) => crate::commands::migrate_down::run(a).await,
         MigrateCommand::Checkpoint(a) => crate::commands::migrate_files::checkpoint(a).await,
         MigrateCommand::Rebase(a) => crate::commands::migrate_files::rebase(a),
+        MigrateCommand::Import(a) => import(a),
     }
+}
+
+fn import(a: ImportArgs) -> Result<Outcome> {
+    let from_url = DirArgs {
+        dir: a.from.clone(),
+        dir_format: a.dir_format.clone(),
+    }
+    .url();
+    let from = open_dir(&from_url, false)?;
+    if from.format == DirFormat::Atlas {
+        bail!(
+            "--from names an Atlas directory: give its format, e.g. --from 'file://{}?format=goose' (golang-migrate, goose, flyway, dbmate or liquibase)",
+            from.root.display()
+        );
+    }
+    let raw = from.raw_files()?;
+    if raw.is_empty() {
+        bail!(
+            "{}: no {} migration files found",
+            from.root.display(),
+            from.format.as_str()
+        );
+    }
+    let files = match from.format {
+        DirFormat::Flyway => cairn_core::migrate::formats::flyway(&raw, true)?,
+        f => cairn_core::migrate::formats::padded(cairn_core::migrate::formats::to_atlas(f, &raw)?),
+    };
+    let to = open_dir(&a.to, true)?;
+    atlas_only(&to, "migrate import")?;
+    if !to.raw_files()?.is_empty() {
+        bail!(
+            "{}: the target directory already holds migration files; import into an empty directory",
+            to.root.display()
+        );
+    }
+    for f in &files {
+        let path = to.root.join(&f.name);
+        std::fs::write(&path, &f.bytes).with_context(|| format!("{}", path.display()))?;
+        println!("{}", path.display());
+    }
+    to.write_sum()?;
+    eprintln!(
+        "-- imported {} {} migration{} into {} (atlas.sum written)",
+        files.len(),
+        from.format.as_str(),
+        plural(files.len()),
+        to.root.display()
+    );
+    Ok(Outcome::Success)
 }
 
 /// Opens the directory a `--dir` URL names.
@@ -242,12 +339,6 @@ pub(crate) fn open_dir(url: &str, create: bool) -> Result<LocalDir> {
             _ => bail!("unknown --dir parameter {kv:?}: only format= is understood"),
         }
     }
-    if format != DirFormat::Atlas {
-        bail!(
-            "the {} directory format is read by `cairn migrate import` (not yet available); migrate commands work on Atlas-format directories",
-            format.as_str()
-        );
-    }
     LocalDir::open(path, format, create).map_err(|e| match e {
         DirError::NotADirectory(p) => anyhow::anyhow!(
             "{}: no such migration directory (create one with `cairn migrate new`)",
@@ -255,6 +346,20 @@ pub(crate) fn open_dir(url: &str, create: bool) -> Result<LocalDir> {
         ),
         other => other.into(),
     })
+}
+
+/// Refuses to write Atlas files into another tool's directory.
+pub(crate) fn atlas_only(dir: &LocalDir, command: &str) -> Result<()> {
+    if dir.format != DirFormat::Atlas {
+        bail!(
+            "{command} writes Atlas-format files and {} is a {} directory: convert it first with `cairn migrate import --from 'file://{}?format={}' --to file://migrations`",
+            dir.root.display(),
+            dir.format.as_str(),
+            dir.root.display(),
+            dir.format.as_str()
+        );
+    }
+    Ok(())
 }
 
 /// The directory's files, checked against atlas.sum; a mismatch names the file.
@@ -269,7 +374,8 @@ pub(crate) fn validated(dir: &LocalDir) -> Result<Vec<MigrationFile>> {
 }
 
 fn new(a: NewArgs) -> Result<Outcome> {
-    let dir = open_dir(&a.dir.dir, true)?;
+    let dir = open_dir(&a.dir.url(), true)?;
+    atlas_only(&dir, "migrate new")?;
     if !dir.files()?.is_empty() {
         validated(&dir)?;
     }
@@ -384,7 +490,7 @@ async fn apply(a: MigrateApplyArgs) -> Result<Outcome> {
     }
     let lock_timeout = parse_duration(&a.lock_timeout)?;
     let target = db_url(&a.db.url)?;
-    let dir = open_dir(&a.db.dir.dir, false)?;
+    let dir = open_dir(&a.db.dir.url(), false)?;
     let files = validated(&dir)?;
     let opts = ApplyOptions {
         tx_mode,
@@ -435,6 +541,9 @@ async fn apply(a: MigrateApplyArgs) -> Result<Outcome> {
             return Err(e.into());
         }
     };
+    if let (Some(note), false) = (&report.in_doubt, json) {
+        eprintln!("-- {note}");
+    }
     if json {
         println!("{}", apply_json(&report, &a.db.dir.dir, &target));
     } else {
@@ -544,6 +653,7 @@ fn apply_json(r: &ApplyReport, dir: &str, url: &DbUrl) -> Value {
         "Target": r.current.clone().unwrap_or_default(),
         "Baseline": r.baseline,
         "DryRun": r.dry_run,
+        "InDoubt": r.in_doubt,
         "Error": r.error.clone().unwrap_or_default(),
     })
 }
@@ -551,7 +661,7 @@ fn apply_json(r: &ApplyReport, dir: &str, url: &DbUrl) -> Value {
 async fn status(a: StatusArgs) -> Result<Outcome> {
     let json = json_format(&a.format, "migrate status")?;
     let target = db_url(&a.db.url)?;
-    let dir = open_dir(&a.db.dir.dir, false)?;
+    let dir = open_dir(&a.db.dir.url(), false)?;
     let files = validated(&dir)?;
     // Reading status never creates anything (a missing SQLite file counts as empty).
     let driver = crate::drivers::connect(&target, true).await?;
@@ -656,12 +766,19 @@ fn status_text(r: &StatusReport) -> String {
             out.push_str(&format!("  -- ERROR: {}\n", cairn_core::url::redact(msg)));
         }
     }
+    if let Some(p) = r.partial.as_ref().filter(|p| p.error.is_none()) {
+        out.push_str(&format!(
+            "\nThe last run stopped during version {}: statement {} is in doubt; `migrate apply` checks it against the schema before running it again\n",
+            p.version,
+            p.applied + 1
+        ));
+    }
     out
 }
 
 async fn set(a: SetArgs) -> Result<Outcome> {
     let target = db_url(&a.db.url)?;
-    let dir = open_dir(&a.db.dir.dir, false)?;
+    let dir = open_dir(&a.db.dir.url(), false)?;
     let files = validated(&dir)?;
     let lock_timeout = parse_duration(&a.lock_timeout)?;
     let driver = crate::drivers::connect(&target, false).await?;

@@ -86,7 +86,8 @@ pub async fn run(a: MigrateDiffArgs) -> Result<Outcome> {
         }
         n => n.map(str::to_string),
     };
-    let dir = open_dir(&a.dir.dir, true)?;
+    let dir = open_dir(&a.dir.url(), true)?;
+    crate::commands::migrate::atlas_only(&dir, "migrate diff")?;
     let files = validated(&dir)?;
     let scope = a.scope.options();
 
@@ -283,7 +284,7 @@ pub(crate) async fn directory_state(
         None => {
             let inputs: Vec<(String, String)> = files
                 .iter()
-                .map(|f| (f.name.clone(), f.text().into_owned()))
+                .map(|f| (f.name.clone(), f.migration_text().into_owned()))
                 .collect();
             let compiled = crate::load::compile(&inputs, dialect);
             let loaded = Loaded {

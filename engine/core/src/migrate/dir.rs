@@ -75,9 +75,68 @@ impl MigrationFile {
         String::from_utf8_lossy(&self.bytes)
     }
 
-    /// Splits the file into statements with the options of `split_opts`.
+    /// Splits the statements the file runs (for a txtar file, those of its `migration.sql`
+    /// member) with the options of `split_opts`. Spans are byte offsets in the whole file; a
+    /// txtar file's header directives (`-- atlas:txmode none` above the first member) count as
+    /// file directives.
     pub fn split(&self, split_opts: SplitOptions) -> SplitFile {
-        split(&self.text(), split_opts)
+        let text = self.text();
+        if !self.is_txtar() {
+            return split(&text, split_opts);
+        }
+        let archive = Txtar::parse(&text);
+        let Some(m) = archive.member(MIGRATION_MEMBER) else {
+            return SplitFile {
+                statements: Vec::new(),
+                file_directives: split(archive.header, split_opts).file_directives,
+                diagnostics: Vec::new(),
+            };
+        };
+        let mut out = split(m.text, split_opts);
+        out.shift(m.offset as u32);
+        let mut header = split(archive.header, split_opts).file_directives;
+        header.append(&mut out.file_directives);
+        out.file_directives = header;
+        out
+    }
+
+    /// The text of the statements the file runs: a txtar file's `migration.sql` member, or the
+    /// whole file.
+    pub fn migration_text(&self) -> std::borrow::Cow<'_, str> {
+        if !self.is_txtar() {
+            return self.text();
+        }
+        let text = self.text();
+        let archive = Txtar::parse(&text);
+        std::borrow::Cow::Owned(
+            archive
+                .member(MIGRATION_MEMBER)
+                .map_or(String::new(), |m| m.text.to_string()),
+        )
+    }
+
+    /// Whether the file is an Atlas txtar archive (`-- atlas:txtar` at its top): pre-migration
+    /// checks (`checks.sql`, `checks/*.sql`) beside the statements (`migration.sql`).
+    pub fn is_txtar(&self) -> bool {
+        self.file_directive("txtar").is_some()
+    }
+
+    /// A txtar file's check members (`checks.sql`, `checks/NAME.sql`), in file order: each with
+    /// its name, its text and the byte offset of the text in the file.
+    pub fn checks(&self) -> Vec<(String, String, usize)> {
+        if !self.is_txtar() {
+            return Vec::new();
+        }
+        let text = self.text();
+        Txtar::parse(&text)
+            .members
+            .iter()
+            .filter(|m| {
+                m.name == "checks.sql"
+                    || (m.name.starts_with("checks/") && m.name.ends_with(".sql"))
+            })
+            .map(|m| (m.name.to_string(), m.text.to_string(), m.offset))
+            .collect()
     }
 
     /// The file-level directives (the comment lines at the top, before a blank line) with this
@@ -105,6 +164,60 @@ impl MigrationFile {
     /// Whether the file is a checkpoint (`-- atlas:checkpoint [tag]` at its top).
     pub fn is_checkpoint(&self) -> bool {
         self.file_directive("checkpoint").is_some()
+    }
+}
+
+/// The member of a txtar migration file holding the statements that run.
+pub const MIGRATION_MEMBER: &str = "migration.sql";
+
+/// A txtar archive: a header, then members each introduced by a marker line `-- NAME --`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Txtar<'a> {
+    pub header: &'a str,
+    pub members: Vec<TxtarMember<'a>>,
+}
+
+/// One member of a txtar archive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxtarMember<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+    /// The byte offset of `text` in the archive.
+    pub offset: usize,
+}
+
+impl<'a> Txtar<'a> {
+    /// Splits an archive at its marker lines (`-- NAME --`, NAME not empty).
+    pub fn parse(text: &'a str) -> Txtar<'a> {
+        let mut markers = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let l = line.trim_end_matches(['\n', '\r']);
+            if let Some(name) = l.strip_prefix("-- ").and_then(|r| r.strip_suffix(" --"))
+                && !name.trim().is_empty()
+            {
+                markers.push((offset, offset + line.len(), name.trim()));
+            }
+            offset += line.len();
+        }
+        let header = &text[..markers.first().map_or(text.len(), |m| m.0)];
+        let members = markers
+            .iter()
+            .enumerate()
+            .map(|(i, &(_, body, name))| {
+                let end = markers.get(i + 1).map_or(text.len(), |m| m.0);
+                TxtarMember {
+                    name,
+                    text: &text[body..end],
+                    offset: body,
+                }
+            })
+            .collect();
+        Txtar { header, members }
+    }
+
+    pub fn member(&self, name: &str) -> Option<&TxtarMember<'a>> {
+        self.members.iter().find(|m| m.name == name)
     }
 }
 
@@ -175,33 +288,22 @@ impl LocalDir {
         })
     }
 
-    /// The migration files in order. Only top-level `*.sql` files count (for golang-migrate,
-    /// only `*.up.sql`).
+    /// The migration files in order, as Atlas files: only top-level `*.sql` files count in an
+    /// Atlas directory; another tool's directory is converted (`formats`: the up statements of
+    /// each migration, named `VERSION_DESCRIPTION.sql`).
     pub fn files(&self) -> Result<Vec<MigrationFile>, DirError> {
-        let entries = self.io(&self.root, std::fs::read_dir(&self.root))?;
+        let raw = self.raw_files()?;
+        super::formats::to_atlas(self.format, &raw)
+    }
+
+    /// The directory's own files, as its format lists them (names relative to the root, in the
+    /// format's order): what `atlas.sum` hashes.
+    pub fn raw_files(&self) -> Result<Vec<MigrationFile>, DirError> {
         let mut names = Vec::new();
-        for e in entries {
-            let e = self.io(&self.root, e)?;
-            let path = e.path();
-            if !path.is_file() {
-                continue;
-            }
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-                continue;
-            };
-            let keep = match self.format {
-                DirFormat::GolangMigrate => name.ends_with(".up.sql"),
-                DirFormat::Flyway => {
-                    name.ends_with(".sql")
-                        && (name.starts_with('V') || name.starts_with('B') || name.starts_with('R'))
-                }
-                _ => name.ends_with(".sql"),
-            };
-            if keep {
-                names.push(name.to_string());
-            }
-        }
-        names.sort();
+        let recursive = self.format == DirFormat::Flyway;
+        self.list(&self.root, "", recursive, &mut names)?;
+        names.retain(|n| super::formats::keeps(self.format, n));
+        names.sort_by(|a, b| super::formats::raw_order(self.format, a, b));
         let mut files = Vec::with_capacity(names.len());
         for name in names {
             let path = self.root.join(&name);
@@ -209,6 +311,35 @@ impl LocalDir {
             files.push(MigrationFile { name, bytes });
         }
         Ok(files)
+    }
+
+    /// The files under `dir` (relative names with `/`), descending into non-hidden directories
+    /// when `recursive`.
+    fn list(
+        &self,
+        dir: &Path,
+        prefix: &str,
+        recursive: bool,
+        out: &mut Vec<String>,
+    ) -> Result<(), DirError> {
+        let entries = self.io(dir, std::fs::read_dir(dir))?;
+        for e in entries {
+            let e = self.io(dir, e)?;
+            let path = e.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if path.is_dir() {
+                if recursive && !name.starts_with('.') {
+                    self.list(&path, &format!("{prefix}{name}/"), true, out)?;
+                }
+                continue;
+            }
+            if path.is_file() {
+                out.push(format!("{prefix}{name}"));
+            }
+        }
+        Ok(())
     }
 
     /// The text of `atlas.sum`, when present.
@@ -223,7 +354,7 @@ impl LocalDir {
 
     /// Recomputes `atlas.sum` from the files and writes it.
     pub fn write_sum(&self) -> Result<HashFile, DirError> {
-        let files = self.files()?;
+        let files = self.raw_files()?;
         let sum = HashFile::compute(&files);
         let path = self.root.join(SUM_FILE);
         self.io(&path, std::fs::write(&path, sum.to_text()))?;
@@ -232,10 +363,10 @@ impl LocalDir {
 
     /// Checks the files against `atlas.sum`.
     pub fn validate(&self) -> Result<Vec<MigrationFile>, DirError> {
-        let files = self.files()?;
+        let raw = self.raw_files()?;
         let sum = self.read_sum()?;
-        validate(&files, sum.as_deref())?;
-        Ok(files)
+        validate(&raw, sum.as_deref())?;
+        super::formats::to_atlas(self.format, &raw)
     }
 
     /// Writes a new file (refusing to overwrite one) and re-hashes the directory.

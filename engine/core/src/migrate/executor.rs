@@ -18,6 +18,7 @@ use cairn_syntax::sql::SplitOptions;
 use thiserror::Error;
 
 use super::dir::{DirError, MigrationFile};
+use super::in_doubt;
 use super::revisions::{
     Revision, RevisionTable, TYPE_BASELINE, TYPE_EXECUTE, TYPE_RESOLVED, statement_hashes,
 };
@@ -122,6 +123,16 @@ pub enum MigrateError {
     HistoryChanged { file: String, index: usize },
     #[error("{file}: {message}")]
     File { file: String, message: String },
+    #[error(
+        "{file}: statement {index} was interrupted while it ran (the revisions table records the statements before it, and no error), and whether it took effect cannot be told: {reason}\n  statement: {statement}\n  check the database: run the statement by hand if it did not take effect, then the statements after it, and record the file with `cairn migrate set {version}`"
+    )]
+    InDoubt {
+        file: String,
+        version: String,
+        index: usize,
+        statement: String,
+        reason: String,
+    },
     #[error("{0}")]
     Usage(String),
 }
@@ -160,6 +171,9 @@ pub struct Pending {
     pub out_of_order: Vec<String>,
     /// No revisions and no baseline/allow-dirty: the database must be checked for cleanliness.
     pub needs_clean_check: bool,
+    /// The resumed file's statement in doubt (the one the interrupted run had started) took
+    /// effect: the resume point is past it.
+    pub in_doubt_applied: bool,
 }
 
 /// The files pending on a database with these revisions (reference/atlas.md §4.4, steps 2-4).
@@ -366,6 +380,104 @@ pub fn prepare(
     })
 }
 
+/// One pre-migration check: a statement of a txtar file's `checks.sql` (or `checks/*.sql`)
+/// member that must return true.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    /// The member it is in (`checks.sql`).
+    pub member: String,
+    pub sql: String,
+    /// 1-based position in the file.
+    pub line: usize,
+    pub column: usize,
+    /// The member says `-- atlas:assert oneof`: one true check of the member is enough.
+    pub oneof: bool,
+    /// The other checks of a `oneof` member (this one included), in order.
+    pub group: Vec<String>,
+}
+
+/// The pre-migration checks of a file, in order (a `oneof` member is one entry).
+pub fn checks(f: &MigrationFile, dialect: Dialect) -> Result<Vec<Check>, MigrateError> {
+    let text = f.text();
+    let mut out = Vec::new();
+    for (member, body, offset) in f.checks() {
+        let mut split = cairn_syntax::sql::split(&body, split_options(dialect));
+        if let Some(d) = split
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == cairn_syntax::Severity::Error)
+        {
+            return Err(MigrateError::File {
+                file: f.name.clone(),
+                message: format!("{member}: {}", d.message),
+            });
+        }
+        split.shift(offset as u32);
+        let oneof = split
+            .file_directives
+            .iter()
+            .chain(split.statements.iter().flat_map(|s| s.directives.iter()))
+            .any(|d| d.name == "assert" && d.args.split_whitespace().any(|a| a == "oneof"));
+        let group: Vec<String> = split.statements.iter().map(|s| s.text.clone()).collect();
+        for s in &split.statements {
+            let before = &text[..(s.span.start as usize).min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            out.push(Check {
+                member: member.clone(),
+                sql: s.text.clone(),
+                line,
+                column,
+                oneof,
+                group: group.clone(),
+            });
+            if oneof {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a check's first value reads as true.
+fn truthy(rows: &[Vec<Option<String>>]) -> bool {
+    let v = rows.first().and_then(|r| r.first()).cloned().flatten();
+    matches!(
+        v.as_deref()
+            .map(|s| s.trim().to_ascii_lowercase())
+            .as_deref(),
+        Some("true" | "t" | "1" | "yes" | "on")
+    )
+}
+
+/// Runs a check: `None` when it holds, else why it failed (the assertion was false, or the
+/// query failed).
+async fn run_check(session: &mut dyn Session, c: &Check) -> Result<Option<String>, String> {
+    let statements = if c.oneof {
+        c.group.clone()
+    } else {
+        vec![c.sql.clone()]
+    };
+    for sql in &statements {
+        let rows = session.query(sql).await.map_err(|e| match e {
+            EngineError::Statement { message, .. } => message,
+            other => other.to_string(),
+        })?;
+        if truthy(&rows) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(if c.oneof {
+        format!(
+            "none of the {} assertions of {} (atlas:assert oneof) is true",
+            statements.len(),
+            c.member
+        )
+    } else {
+        format!("the assertion of {} is false", c.member)
+    }))
+}
+
 /// Progress callbacks of `apply`.
 pub trait ApplyReporter: Send + Sync {
     /// The files about to run (after the pending computation).
@@ -407,6 +519,8 @@ pub struct ApplyReport {
     pub rolled_back: bool,
     /// `--tx-mode all` failed: the whole run was rolled back and nothing was recorded.
     pub run_rolled_back: bool,
+    /// An interrupted run's statement in doubt, and what the live schema said about it.
+    pub in_doubt: Option<String>,
 }
 
 /// Applies the pending files of `files` (already validated against `atlas.sum`).
@@ -468,6 +582,48 @@ async fn apply_locked(
         }
         session = driver.session().await?;
     }
+    // A partial last revision without an error is a run that was interrupted (a failure records
+    // its error): the statement it had started is in doubt.
+    let mut in_doubt = None;
+    if let (Some((version, n)), Some(last)) = (pending.resume.clone(), revisions.last())
+        && last.version == version
+        && last.error.is_none()
+        && (n as u64) < last.total
+        && let Some(fi) = files.iter().position(|f| f.version() == version)
+    {
+        close(session).await;
+        let live = driver.inspect(&InspectOptions::default()).await?;
+        let statement = prepare(&files[fi], dialect, opts.tx_mode, 0)?
+            .statements
+            .get(n)
+            .cloned()
+            .unwrap_or_default();
+        let note = |why: &str| {
+            format!(
+                "{}: statement {} was interrupted by an earlier run; {why}",
+                files[fi].name,
+                n + 1
+            )
+        };
+        match in_doubt::verdict(dialect, driver.bound_schema(), &live, files, fi, n) {
+            in_doubt::Verdict::Applied(why) => {
+                pending.resume = Some((version, n + 1));
+                pending.in_doubt_applied = true;
+                in_doubt = Some(note(&why));
+            }
+            in_doubt::Verdict::NotApplied(why) => in_doubt = Some(note(&why)),
+            in_doubt::Verdict::Unknown(reason) => {
+                return Err(MigrateError::InDoubt {
+                    file: files[fi].name.clone(),
+                    version,
+                    index: n + 1,
+                    statement,
+                    reason,
+                });
+            }
+        }
+        session = driver.session().await?;
+    }
     let result = run(
         session.as_mut(),
         &table,
@@ -480,7 +636,10 @@ async fn apply_locked(
     )
     .await;
     close(session).await;
-    result
+    result.map(|mut r| {
+        r.in_doubt = in_doubt;
+        r
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -515,7 +674,13 @@ async fn run(
             && !rev.partial_hashes.is_empty()
         {
             let now = statement_hashes(&p.statements[..p.from]);
-            if let Some(i) = (0..p.from).find(|i| rev.partial_hashes.get(*i) != now.get(*i)) {
+            // The statement in doubt that took effect was never recorded.
+            let checked = if pending.in_doubt_applied {
+                p.from - 1
+            } else {
+                p.from
+            };
+            if let Some(i) = (0..checked).find(|i| rev.partial_hashes.get(*i) != now.get(*i)) {
                 return Err(MigrateError::HistoryChanged {
                     file: p.name().to_string(),
                     index: i + 1,
@@ -587,6 +752,10 @@ async fn run(
         };
         rev.kind |= TYPE_EXECUTE;
         rev.total = p.statements.len() as u64;
+        if p.from > 0 {
+            rev.applied = p.from as u64;
+            rev.partial_hashes = hashes[..p.from].to_vec();
+        }
         rev.hash = hash_of(&p.file);
         rev.operator_version = super::revisions::operator_version();
         let in_tx = all || p.transactional;
@@ -596,7 +765,25 @@ async fn run(
         table.write(session, &rev).await?;
         let mut ran = Vec::new();
         let mut failure = None;
-        for (i, stmt) in p.statements.iter().enumerate().skip(p.from) {
+        // Pre-migration checks run before any statement of a file that has not started.
+        let mut failed_check = None;
+        if p.from == 0 {
+            for c in checks(&p.file, dialect)? {
+                let message = match run_check(session, &c).await {
+                    Ok(None) => continue,
+                    Ok(Some(m)) | Err(m) => m,
+                };
+                failed_check = Some(format!("{}:{}:{}", p.name(), c.line, c.column));
+                failure = Some((c.sql.clone(), message));
+                break;
+            }
+        }
+        let skip = if failure.is_some() {
+            p.statements.len()
+        } else {
+            p.from
+        };
+        for (i, stmt) in p.statements.iter().enumerate().skip(skip) {
             reporter.statement(p, i, stmt);
             match session.execute(stmt).await {
                 Ok(()) => {
@@ -657,11 +844,17 @@ async fn run(
                 elapsed,
                 error: Some((stmt.clone(), message.clone())),
             });
-            report.error = Some(format!(
-                "{}: statement {} failed: {message}\n  statement: {stmt}",
-                p.name(),
-                p.from + report.applied.last().map_or(0, |a| a.statements.len()) + 1
-            ));
+            report.error = Some(match &failed_check {
+                Some(at) => format!(
+                    "{at}: pre-migration check failed: {message}\n  check: {stmt}\n  no statement of {} ran",
+                    p.name()
+                ),
+                None => format!(
+                    "{}: statement {} failed: {message}\n  statement: {stmt}",
+                    p.name(),
+                    p.from + report.applied.last().map_or(0, |a| a.statements.len()) + 1
+                ),
+            });
             return Ok(report);
         }
         rev.partial_hashes.clear();

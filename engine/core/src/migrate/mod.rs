@@ -4,6 +4,8 @@
 pub mod dir;
 pub mod down;
 pub mod executor;
+pub mod formats;
+pub mod in_doubt;
 pub mod revisions;
 pub mod sum;
 

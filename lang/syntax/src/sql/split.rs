@@ -131,6 +131,32 @@ pub struct SplitFile {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl SplitFile {
+    /// Moves every span by `by` bytes: the split text was a part of a larger file (a member of
+    /// a txtar archive) that starts at that offset.
+    pub fn shift(&mut self, by: u32) {
+        let mv = |s: &mut Span| {
+            s.start += by;
+            s.end += by;
+        };
+        for st in &mut self.statements {
+            mv(&mut st.span);
+            st.comments.iter_mut().for_each(mv);
+            st.directives.iter_mut().for_each(|d| mv(&mut d.span));
+        }
+        self.file_directives
+            .iter_mut()
+            .for_each(|d| mv(&mut d.span));
+        for d in &mut self.diagnostics {
+            mv(&mut d.span);
+            d.labels.iter_mut().for_each(|l| mv(&mut l.span));
+            if let Some(s) = &mut d.suggestion {
+                mv(&mut s.span);
+            }
+        }
+    }
+}
+
 /// Diagnostic codes of the splitter.
 const E_UNCLOSED: &str = "E3001";
 const E_UNBALANCED: &str = "E3002";
