@@ -28,6 +28,7 @@ use clap::Args;
 
 use crate::Outcome;
 use crate::commands::rules::{load_rule_paths, report_rule_diagnostics, stdlib};
+use crate::render::lint::{LintFormat, LintItem, LintReport, RuleInfo, render};
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
@@ -44,7 +45,8 @@ pub struct LintArgs {
     /// Read `.sql` paths as schema files (the desired state), not as migration files.
     #[arg(long = "schema-file")]
     pub schema_file: bool,
-    /// Output: human (default) or json.
+    /// Output: human (default), json, sarif (SARIF 2.1.0), github (Actions annotations) or
+    /// junit (JUnit XML).
     #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
     pub format: String,
 }
@@ -52,6 +54,8 @@ pub struct LintArgs {
 pub const LINT_EXAMPLES: &str = "Examples:
   cairn lint schema.pg.hcl
   cairn lint migrations/ --dialect postgres --format json
+  cairn lint migrations/ --dialect postgres --format sarif > cairn.sarif
+  cairn lint migrations/ --dialect postgres --format github   # annotations in GitHub Actions
   cairn lint migrations/20240102_add_index.sql --dialect postgres --rules policies/
   cairn lint schema.sql --schema-file --dialect mysql
 
@@ -77,11 +81,7 @@ struct Report {
 }
 
 pub fn run(args: LintArgs) -> Result<Outcome> {
-    let json = match args.format.as_str() {
-        "human" => false,
-        "json" => true,
-        other => bail!("unknown --format {other:?} for lint: expected human or json"),
-    };
+    let format = LintFormat::parse(&args.format)?;
     let mut rules = stdlib();
     rules.extend(load_rule_paths(&args.rules)?);
     if report_rule_diagnostics(&rules) {
@@ -137,11 +137,7 @@ pub fn run(args: LintArgs) -> Result<Outcome> {
         .diags
         .sort_by(|a, b| (&a.file, a.start).cmp(&(&b.file, b.start)));
     let failed = report.diags.iter().any(|d| d.severity == Severity::Error);
-    if json {
-        print_json(&report);
-    } else {
-        print_human(&report);
-    }
+    print!("{}", render(&located(&report, &rules), format));
     Ok(if failed {
         Outcome::Failed
     } else {
@@ -747,59 +743,57 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text).line_col(offset)
 }
 
-fn print_json(report: &Report) {
+/// The report as the renderers take it: positions as 1-based lines and columns, the linted
+/// files, and the rules that reported.
+fn located(report: &Report, rules: &[CompiledRules]) -> LintReport {
     let lines = line_indexes(report);
     let empty = LineIndex::new("");
-    let diags: Vec<serde_json::Value> = report
+    let items: Vec<LintItem> = report
         .diags
         .iter()
         .map(|d| {
             let idx = lines.get(d.file.as_str()).unwrap_or(&empty);
             let (line, column) = idx.line_col(d.start);
             let (end_line, end_column) = idx.line_col(d.end.max(d.start));
-            serde_json::json!({
-                "code": d.code,
-                "severity": d.severity.name(),
-                "message": d.message,
-                "help": d.help,
-                "file": d.file,
-                "line": line,
-                "column": column,
-                "end_line": end_line,
-                "end_column": end_column,
-            })
+            LintItem {
+                code: d.code.clone(),
+                severity: d.severity,
+                message: d.message.clone(),
+                help: d.help.clone(),
+                file: d.file.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+            }
         })
         .collect();
-    println!("{}", serde_json::json!({ "diagnostics": diags }));
-}
-
-fn print_human(report: &Report) {
-    let lines = line_indexes(report);
-    let empty = LineIndex::new("");
-    for d in &report.diags {
-        let idx = lines.get(d.file.as_str()).unwrap_or(&empty);
-        let (line, column) = idx.line_col(d.start);
-        println!(
-            "{}:{line}:{column}: {}[{}]: {}",
-            d.file,
-            d.severity.name(),
-            d.code,
-            d.message
-        );
-        if let Some(h) = &d.help {
-            println!("  help: {h}");
+    let mut infos: Vec<RuleInfo> = Vec::new();
+    for d in &items {
+        if infos.iter().any(|r| r.id == d.code) {
+            continue;
         }
+        let rule = rules.iter().find_map(|set| set.rule(&d.code));
+        infos.push(match rule {
+            Some(r) => RuleInfo {
+                id: d.code.clone(),
+                name: r.name.clone(),
+                summary: r.doc.as_ref().map(|doc| doc.summary.clone()),
+                severity: r.severity,
+            },
+            // A compiler diagnostic (a statement that does not parse) or a built-in check.
+            None => RuleInfo {
+                id: d.code.clone(),
+                name: d.code.clone(),
+                summary: None,
+                severity: d.severity,
+            },
+        });
     }
-    let errors = report
-        .diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let others = report.diags.len() - errors;
-    if report.diags.is_empty() {
-        println!("No issues found.");
-    } else {
-        println!("{errors} error(s), {others} other finding(s)");
+    LintReport {
+        files: report.texts.keys().cloned().collect(),
+        items,
+        rules: infos,
     }
 }
 
