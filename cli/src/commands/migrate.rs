@@ -52,6 +52,10 @@ pub enum MigrateCommand {
         after_help = "Examples:\n  cairn migrate set 20240101120000 --url sqlite://app.db\n  cairn migrate set --url 'postgres://localhost/shop?search_path=public'"
     )]
     Set(SetArgs),
+    /// Lint the migration directory: atlas.sum checked, then every reported file (all, the
+    /// --latest N, or those new against --git-base) from the state before it.
+    #[command(after_help = crate::commands::lint::MIGRATE_LINT_EXAMPLES)]
+    Lint(crate::commands::lint::MigrateLintArgs),
 }
 
 const APPLY_EXAMPLES: &str = "Examples:
@@ -205,6 +209,7 @@ pub async fn run(cmd: MigrateCommand) -> Result<Outcome> {
         MigrateCommand::Status(a) => status(a).await,
         MigrateCommand::Set(a) => set(a).await,
         MigrateCommand::Diff(a) => crate::commands::migrate_diff::run(a).await,
+        MigrateCommand::Lint(a) => crate::commands::lint::run_migrate(a).await,
     }
 }
 
