@@ -169,7 +169,11 @@ fn env_lint_params_rules_and_errors() {
         "postgres",
     ];
     let (code, d) = lint(&dir, &args);
-    assert_eq!((code, d.len()), (Some(0), 0), "the global block alone: {d:?}");
+    assert_eq!(
+        (code, d.len()),
+        (Some(0), 0),
+        "the global block alone: {d:?}"
+    );
     let (code, d) = lint(&dir, &[&args[..], &["--env", "ci"]].concat());
     assert_eq!(code, Some(1), "{d:?}");
     assert_eq!(
