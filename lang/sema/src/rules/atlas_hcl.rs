@@ -300,10 +300,10 @@ fn q(s: &str) -> String {
     o
 }
 
-/// A regex as a string literal: braces stay as written (quantifiers), only quotes and
-/// backslashes are escaped.
+/// A regex as a string literal: the rules language keeps a regex's backslashes and braces as
+/// written, so only quotes are escaped.
 fn q_regex(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!("\"{}\"", s.replace('"', "\\\""))
 }
 
 /// An identifier from an Atlas name: `-` and other separators become `_`.
