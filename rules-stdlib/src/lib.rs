@@ -52,6 +52,14 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/incompatible/BC102-rename-column.cairn"),
     ),
     (
+        "locking/LK101-rewrite-large-table.cairn",
+        include_str!("../rules/locking/LK101-rewrite-large-table.cairn"),
+    ),
+    (
+        "locking/LK102-lock-large-table.cairn",
+        include_str!("../rules/locking/LK102-lock-large-table.cairn"),
+    ),
+    (
         "mysql/MY101-add-not-null-column-without-default.cairn",
         include_str!("../rules/mysql/MY101-add-not-null-column-without-default.cairn"),
     ),

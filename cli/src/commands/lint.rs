@@ -63,6 +63,10 @@ pub struct LintArgs {
     /// Cairn's SQL interpreter; a statement that fails there is an error.
     #[arg(long = "dev-url", value_name = "URL")]
     pub dev_url: Option<String>,
+    /// A live database whose row estimates are attached to the linted tables, so the
+    /// row-count-aware rules (LK) can say how big a locked or rewritten table is. Read only.
+    #[arg(long = "url", value_name = "URL")]
+    pub url: Option<String>,
     /// The project's lint policy (filled from the project file, not a flag).
     #[arg(skip)]
     pub policy: Option<LintPolicy>,
@@ -128,6 +132,7 @@ pub async fn run_migrate(a: MigrateLintArgs) -> Result<Outcome> {
         dialect: a.dialect,
         rules: a.rules,
         schema_file: false,
+        url: None,
         latest: a.latest,
         git_base: a.git_base,
         dev_url: a.dev_url,
@@ -154,6 +159,8 @@ struct Report {
     texts: BTreeMap<String, String>,
     diags: Vec<Diag>,
     policy: LintPolicy,
+    /// `--url`: the live database's row estimates, by (schema, table).
+    rows: BTreeMap<(String, String), u64>,
 }
 
 impl Report {
@@ -162,6 +169,30 @@ impl Report {
     fn level(&self, f: &Finding) -> Option<Severity> {
         self.policy
             .severity(f.code.as_deref(), &f.name, &f.tags, f.severity)
+    }
+
+    /// Attaches the live row estimates to a state's tables (a schema-scoped database's single
+    /// schema matches any schema name).
+    fn attach_rows(&self, realm: &mut Realm) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let one_schema = self
+            .rows
+            .keys()
+            .map(|(s, _)| s)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            == 1;
+        cairn_core::rules_test::set_row_estimates(realm, |s, t| {
+            self.rows.get(&(s.to_string(), t.to_string())).copied().or_else(|| {
+                if one_schema {
+                    self.rows.iter().find(|((_, n), _)| n == t).map(|(_, r)| *r)
+                } else {
+                    None
+                }
+            })
+        });
     }
 
     /// Evaluates one rule set with the policy's params.
@@ -210,7 +241,11 @@ pub async fn run(args: LintArgs) -> Result<Outcome> {
         texts: BTreeMap::new(),
         diags: Vec::new(),
         policy,
+        rows: BTreeMap::new(),
     };
+    if let Some(u) = args.url.as_deref() {
+        report.rows = live_rows(u).await?;
+    }
     // The dev database, connected once: migration directories replay on it.
     let dev = match args.dev_url.as_deref() {
         None => None,
@@ -221,7 +256,15 @@ pub async fn run(args: LintArgs) -> Result<Outcome> {
             ),
         },
     };
-    let dev_dialect = dev.as_ref().map(|d| d.dialect().name().to_string());
+    // The dialect: --dialect, else the dev database's, else the --url database's.
+    let url_dialect = match args.url.as_deref().map(SourceUrl::parse).transpose()? {
+        Some(SourceUrl::Database(db)) => Some(db.dialect().name().to_string()),
+        _ => None,
+    };
+    let dev_dialect = dev
+        .as_ref()
+        .map(|d| d.dialect().name().to_string())
+        .or(url_dialect);
     let explicit = args.dialect.as_deref().or(dev_dialect.as_deref());
     let result = lint_paths(
         &paths,
@@ -363,6 +406,28 @@ async fn lint_directory(
     Ok(())
 }
 
+/// The row estimates of a live database's tables (read only; nothing is changed).
+async fn live_rows(url: &str) -> Result<BTreeMap<(String, String), u64>> {
+    let SourceUrl::Database(db) = SourceUrl::parse(url)? else {
+        bail!("--url must name a database (sqlite://, postgres://, mysql://, maria://)");
+    };
+    let driver = crate::drivers::connect(&db, true).await?;
+    let realm = driver
+        .inspect(&cairn_core::InspectOptions::default())
+        .await;
+    driver.close().await;
+    let realm = realm?;
+    let mut out = BTreeMap::new();
+    for s in &realm.schemas {
+        for t in &s.tables {
+            if let Some(r) = t.rows {
+                out.insert((s.name.clone(), t.name.clone()), r);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A migration file's version: the part of its name before the first `_` (or `.sql`).
 fn version_of(name: &str) -> &str {
     let stem = name.strip_suffix(".sql").unwrap_or(name);
@@ -423,7 +488,9 @@ fn lint_schema(
     if compile_errors(&compiled, report) {
         return Ok(());
     }
-    let target = LintTarget::schema(&compiled.realm);
+    let mut realm = compiled.realm.clone();
+    report.attach_rows(&mut realm);
+    let target = LintTarget::schema(&realm);
     let first = inputs.first().map(|(p, _)| p.clone()).unwrap_or_default();
     let split: BTreeMap<&str, Vec<Stmt>> = inputs
         .iter()
@@ -548,6 +615,8 @@ async fn lint_migration(
         None => (before.realm.clone(), after.realm.clone()),
     };
     keep_default_schema(&mut before_realm, &mut after_realm);
+    report.attach_rows(&mut before_realm);
+    report.attach_rows(&mut after_realm);
     let whole = plan_between(&before_realm, &after_realm)?;
     let target = LintTarget {
         dialect,
