@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use cairn_tests::{cairn, mysql_scratch, pg_scratch, stderr, stdout, unique_name, with_search_path};
+use cairn_tests::{
+    cairn, mysql_scratch, pg_scratch, stderr, stdout, unique_name, with_search_path,
+};
 use sqlx::Connection;
 
 fn project(files: &[(&str, &str)]) -> PathBuf {
@@ -55,7 +57,10 @@ async fn postgres_row_estimates_feed_lk_rules() {
     .unwrap();
     c.close().await.unwrap();
     let dir = project(&[
-        ("1_init.sql", "CREATE TABLE events (id int, n int, kind text);\nCREATE TABLE small (id int, n int);\n"),
+        (
+            "1_init.sql",
+            "CREATE TABLE events (id int, n int, kind text);\nCREATE TABLE small (id int, n int);\n",
+        ),
         (
             "2_change.sql",
             "ALTER TABLE events ALTER COLUMN n TYPE bigint;\nALTER TABLE small ALTER COLUMN n TYPE bigint;\nCREATE INDEX events_kind ON events (kind);\n",
@@ -68,7 +73,8 @@ async fn postgres_row_estimates_feed_lk_rules() {
     assert_eq!(lk.len(), 2, "{d:?}");
     assert_eq!(lk[0].0, "LK101");
     assert!(
-        lk[0].1.starts_with("rewrites events, about ") && lk[0].1.ends_with(" rows, under ACCESS EXCLUSIVE"),
+        lk[0].1.starts_with("rewrites events, about ")
+            && lk[0].1.ends_with(" rows, under ACCESS EXCLUSIVE"),
         "{d:?}"
     );
     let rows: u64 = lk[0].1["rewrites events, about ".len()..]
@@ -82,16 +88,22 @@ async fn postgres_row_estimates_feed_lk_rules() {
     assert!(lk[1].1.contains("holds SHARE on events"), "{d:?}");
     // The small table's rewrite is PG301 only; without --url no LK finding at all.
     assert_eq!(d.iter().filter(|x| x.0 == "PG301").count(), 2, "{d:?}");
-    let o = cairn(&dir, &["lint", "m", "--dialect", "postgres", "--format", "json"]);
+    let o = cairn(
+        &dir,
+        &["lint", "m", "--dialect", "postgres", "--format", "json"],
+    );
     assert!(!stdout(&o).contains("LK10"), "{}", stdout(&o));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mariadb_row_estimates_feed_lk_rules() {
-    let Some(db) = mysql_scratch().await else { return };
+    let Some(db) = mysql_scratch().await else {
+        return;
+    };
     let mut c = sqlx::MySqlConnection::connect(&db.url).await.unwrap();
     sqlx::raw_sql(
-        "CREATE TABLE events (id int, n int);
+        "SET SESSION max_recursive_iterations = 100000;
+         CREATE TABLE events (id int, n int);
          INSERT INTO events WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < 20000) SELECT g, g FROM s;
          ANALYZE TABLE events;",
     )

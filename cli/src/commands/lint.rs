@@ -185,13 +185,16 @@ impl Report {
             .len()
             == 1;
         cairn_core::rules_test::set_row_estimates(realm, |s, t| {
-            self.rows.get(&(s.to_string(), t.to_string())).copied().or_else(|| {
-                if one_schema {
-                    self.rows.iter().find(|((_, n), _)| n == t).map(|(_, r)| *r)
-                } else {
-                    None
-                }
-            })
+            self.rows
+                .get(&(s.to_string(), t.to_string()))
+                .copied()
+                .or_else(|| {
+                    if one_schema {
+                        self.rows.iter().find(|((_, n), _)| n == t).map(|(_, r)| *r)
+                    } else {
+                        None
+                    }
+                })
         });
     }
 
@@ -412,9 +415,7 @@ async fn live_rows(url: &str) -> Result<BTreeMap<(String, String), u64>> {
         bail!("--url must name a database (sqlite://, postgres://, mysql://, maria://)");
     };
     let driver = crate::drivers::connect(&db, true).await?;
-    let realm = driver
-        .inspect(&cairn_core::InspectOptions::default())
-        .await;
+    let realm = driver.inspect(&cairn_core::InspectOptions::default()).await;
     driver.close().await;
     let realm = realm?;
     let mut out = BTreeMap::new();
