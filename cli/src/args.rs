@@ -220,5 +220,5 @@ pub struct ApplyArgs {
     pub format: String,
     /// The project's lint policy (from the project file's `lint` block, not a flag).
     #[arg(skip)]
-    pub policy: Option<cairn_core::policy::LintPolicy>,
+    pub policy: Option<Box<cairn_core::policy::LintPolicy>>,
 }

@@ -126,7 +126,7 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
             a.url = required(env_urls(&a.url, e)?, "--url", "url")?;
             a.to = required(env_urls(&a.to, e)?, "--to", "src")?;
             a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
-            a.policy = policy;
+            a.policy = policy.map(Box::new);
         }
         Command::Migrate(cmd) => {
             let mig = e.and_then(|e| e.migration.as_ref());
@@ -172,7 +172,7 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
                     fill_dir(&mut a.dir, m, e);
                     fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
                     a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
-                    a.policy = policy;
+                    a.policy = policy.map(Box::new);
                 }
                 MigrateCommand::Set(a) => {
                     fill_db(&mut a.db, m, e)?;
@@ -190,7 +190,7 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
         Command::Lint(a) => {
             fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
             a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
-            a.policy = policy;
+            a.policy = policy.map(Box::new);
         }
         // Commands without URLs (fmt, rules, ...) take nothing from the environment yet.
         _ => {}

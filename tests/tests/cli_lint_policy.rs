@@ -31,8 +31,11 @@ fn migrations(dir: &Path, files: &[(&str, &str)]) {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
-/// `(exit code, [(code, severity, file name, line)])` of `args` with `--format json`.
-fn lint(dir: &Path, args: &[&str]) -> (Option<i32>, Vec<(String, String, String, u64)>) {
+/// Findings as `(code, severity, file name, line)`.
+type Diags = Vec<(String, String, String, u64)>;
+
+/// `(exit code, findings)` of `args` with `--format json`.
+fn lint(dir: &Path, args: &[&str]) -> (Option<i32>, Diags) {
     let mut all: Vec<&str> = args.to_vec();
     all.extend_from_slice(&["--format", "json"]);
     let o = cairn(dir, &all);

@@ -110,7 +110,10 @@ test "new-columns-required" "fires on an added nullable column" {
 }
 "#;
 
-fn json(dir: &Path, args: &[&str]) -> (Option<i32>, Vec<(String, String, String, u64)>, String) {
+/// Findings as `(code, severity, message, line)`.
+type Diags = Vec<(String, String, String, u64)>;
+
+fn json(dir: &Path, args: &[&str]) -> (Option<i32>, Diags, String) {
     let mut all = args.to_vec();
     all.extend_from_slice(&["--format", "json"]);
     let o = cairn(dir, &all);

@@ -69,7 +69,7 @@ pub struct LintArgs {
     pub url: Option<String>,
     /// The project's lint policy (filled from the project file, not a flag).
     #[arg(skip)]
-    pub policy: Option<LintPolicy>,
+    pub policy: Option<Box<LintPolicy>>,
     /// Output: human (default), json, sarif (SARIF 2.1.0), github (Actions annotations) or
     /// junit (JUnit XML).
     #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
@@ -112,7 +112,7 @@ pub struct MigrateLintArgs {
     #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
     pub format: String,
     #[arg(skip)]
-    pub policy: Option<LintPolicy>,
+    pub policy: Option<Box<LintPolicy>>,
 }
 
 pub const MIGRATE_LINT_EXAMPLES: &str = "Examples:
@@ -215,7 +215,7 @@ pub struct Selection {
 
 pub async fn run(args: LintArgs) -> Result<Outcome> {
     let format = LintFormat::parse(&args.format)?;
-    let policy = args.policy.clone().unwrap_or_default();
+    let policy = args.policy.as_deref().cloned().unwrap_or_default();
     let mut rules = stdlib();
     let mut rule_paths: Vec<String> = policy
         .rules

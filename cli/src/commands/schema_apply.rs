@@ -94,7 +94,7 @@ pub async fn run(args: ApplyArgs) -> Result<Outcome> {
         destructive: args.allow_destructive,
         drops: args.allow_drop.clone(),
     };
-    let policy = args.policy.clone().unwrap_or_default();
+    let policy = args.policy.as_deref().cloned().unwrap_or_default();
     let mut rules = crate::commands::rules::stdlib();
     let rule_paths: Vec<String> = policy
         .rules

@@ -192,10 +192,10 @@ impl LintPolicy {
         tags: &[String],
         default: Severity,
     ) -> Level {
-        if let Some(code) = code {
-            if let Some(l) = self.overrides.get(code).or(self.atlas_codes.get(code)) {
-                return *l;
-            }
+        if let Some(code) = code
+            && let Some(l) = self.overrides.get(code).or(self.atlas_codes.get(code))
+        {
+            return *l;
         }
         if let Some(l) = self.overrides.get(name) {
             return *l;

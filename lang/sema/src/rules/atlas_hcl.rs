@@ -520,9 +520,7 @@ impl<'a> Tr<'a> {
                 Step::Attr(a, span) => {
                     cur = match cur.kind {
                         Some(k) => {
-                            if (a == "table" || a == "schema") && k.atlas != "table"
-                                || (a == "schema" && k.atlas == "table")
-                            {
+                            if a == "schema" || (a == "table" && k.atlas != "table") {
                                 // The parent object (`self.table.name`); as a condition block
                                 // (`table { eq = "t" }`), the attribute is its name.
                                 Bound {
@@ -998,7 +996,7 @@ impl<'a> Tr<'a> {
     /// `<attr> { eq = v  match = "re"  condition = ... }` over the attribute's value.
     fn attr_ops(&mut self, x: &BlockAst, value: &str, env: &Env) -> Option<String> {
         let mut parts = Vec::new();
-        for b in &x.blocks {
+        if let Some(b) = x.blocks.first() {
             self.err(
                 b.ident_span,
                 format!(
