@@ -218,4 +218,7 @@ pub struct ApplyArgs {
     /// Output: human (default) or json.
     #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
     pub format: String,
+    /// The project's lint policy (from the project file's `lint` block, not a flag).
+    #[arg(skip)]
+    pub policy: Option<Box<cairn_core::policy::LintPolicy>>,
 }

@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod drivers;
+mod git;
 mod load;
 mod project;
 mod render;
@@ -59,7 +60,7 @@ fn main() -> ExitCode {
             Command::Schema(SchemaCommand::Diff(a)) => commands::schema_diff::run(a).await,
             Command::Schema(SchemaCommand::Apply(a)) => commands::schema_apply::run(a).await,
             Command::Migrate(m) => commands::migrate::run(m).await,
-            Command::Lint(a) => commands::lint::run(a),
+            Command::Lint(a) => commands::lint::run(a).await,
             Command::Rules(r) => commands::rules::run(r),
             Command::Lsp(a) => commands::lsp::run(a),
         }

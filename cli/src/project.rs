@@ -7,6 +7,7 @@
 //! `--concurrent-index`. `env://NAME` in a URL flag reads the environment's attribute NAME.
 
 use anyhow::{Result, anyhow, bail};
+use cairn_core::policy::LintPolicy;
 use cairn_core::project::{self, Env, Inputs};
 use clap::ArgMatches;
 use clap::parser::ValueSource;
@@ -55,7 +56,15 @@ fn leaf(m: &ArgMatches) -> &ArgMatches {
 /// there (they are optional on the command line, since an environment may supply them).
 pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
     let p = cli.project.clone();
-    let env = if p.env.is_some() || p.config.is_some() || !p.vars.is_empty() {
+    // Commands that lint read the project's `lint { }` policy even without `--env` or `-c`:
+    // `cairn.hcl`, else `atlas.hcl`, in the working directory.
+    let lints = matches!(
+        &cli.command,
+        Command::Lint(_)
+            | Command::Schema(SchemaCommand::Apply(_))
+            | Command::Migrate(MigrateCommand::Lint(_))
+    );
+    let project = if p.env.is_some() || p.config.is_some() || !p.vars.is_empty() || lints {
         let cwd = std::env::current_dir()?;
         let file = project::find(p.config.as_deref(), &cwd)?;
         match file {
@@ -66,21 +75,24 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
                 };
                 // Errors name the file as the user would: relative to the working directory.
                 let shown = path.strip_prefix(&cwd).unwrap_or(&path);
-                project::load(shown, &inputs)?.env
+                Some(project::load(shown, &inputs)?)
             }
             None if p.env.is_some() => bail!(
                 "--env {}: no project file: neither cairn.hcl nor atlas.hcl is in {} (name one with -c file://PATH)",
                 p.env.as_deref().unwrap_or_default(),
                 cwd.display()
             ),
-            None => bail!(
+            None if !p.vars.is_empty() => bail!(
                 "--var needs a project file: neither cairn.hcl nor atlas.hcl is in {}",
                 cwd.display()
             ),
+            None => None,
         }
     } else {
         None
     };
+    let policy = project.as_ref().and_then(lint_policy);
+    let env = project.and_then(|p| p.env);
     let m = leaf(matches);
     let e = env.as_ref();
     match &mut cli.command {
@@ -114,6 +126,7 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
             a.url = required(env_urls(&a.url, e)?, "--url", "url")?;
             a.to = required(env_urls(&a.to, e)?, "--to", "src")?;
             a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
+            a.policy = policy.map(Box::new);
         }
         Command::Migrate(cmd) => {
             let mig = e.and_then(|e| e.migration.as_ref());
@@ -176,6 +189,12 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
                         );
                     }
                 }
+                MigrateCommand::Lint(a) => {
+                    fill_dir(&mut a.dir, m, e);
+                    fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
+                    a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
+                    a.policy = policy.map(Box::new);
+                }
                 MigrateCommand::Set(a) => {
                     fill_db(&mut a.db, m, e)?;
                     if let Some(mig) = mig {
@@ -189,10 +208,35 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
                 }
             }
         }
-        // Commands without URLs (fmt, lint, rules, ...) take nothing from the environment yet.
+        Command::Lint(a) => {
+            fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
+            a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
+            a.policy = policy.map(Box::new);
+        }
+        // Commands without URLs (fmt, rules, ...) take nothing from the environment yet.
         _ => {}
     }
     Ok(())
+}
+
+/// The lint policy of a loaded project: the selected environment's `lint` block (already
+/// merged with the global one), else the global block; rule paths relative to the project
+/// file's directory. Its warnings (blocks Cairn does not know) are printed here.
+fn lint_policy(p: &project::Project) -> Option<LintPolicy> {
+    let lint = p
+        .env
+        .as_ref()
+        .and_then(|e| e.lint.as_ref())
+        .or(p.lint.as_ref())?;
+    let base = match p.file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let policy = LintPolicy::new(lint, &base);
+    for w in &policy.warnings {
+        eprintln!("warning: {}: {w}", p.file.display());
+    }
+    Some(policy)
 }
 
 /// Sets `slot` from the environment when the flag was not given.

@@ -16,6 +16,12 @@ pub const SQUAWK_PARITY: &[(&str, &str)] = &[
     ("PG101", "require-concurrent-index-creation"),
     ("PG102", "require-concurrent-index-deletion"),
     ("PG301", "changing-column-type"),
+    ("PG104", "adding-serial-primary-key-field"),
+    ("PG302", "adding-field-with-default"),
+    ("TA101", "prefer-bigint-over-int"),
+    ("TA102", "prefer-text-field"),
+    ("TA103", "prefer-timestamptz"),
+    ("TA104", "ban-char-field"),
 ];
 
 fn squawk_for(code: &str) -> Option<&'static str> {

@@ -52,8 +52,40 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/incompatible/BC102-rename-column.cairn"),
     ),
     (
+        "locking/LK101-rewrite-large-table.cairn",
+        include_str!("../rules/locking/LK101-rewrite-large-table.cairn"),
+    ),
+    (
+        "locking/LK102-lock-large-table.cairn",
+        include_str!("../rules/locking/LK102-lock-large-table.cairn"),
+    ),
+    (
         "mysql/MY101-add-not-null-column-without-default.cairn",
         include_str!("../rules/mysql/MY101-add-not-null-column-without-default.cairn"),
+    ),
+    (
+        "mysql/MY130-column-type-copy.cairn",
+        include_str!("../rules/mysql/MY130-column-type-copy.cairn"),
+    ),
+    (
+        "mysql/MY131-foreign-key-blocks-writes.cairn",
+        include_str!("../rules/mysql/MY131-foreign-key-blocks-writes.cairn"),
+    ),
+    (
+        "mysql/MY132-add-primary-key.cairn",
+        include_str!("../rules/mysql/MY132-add-primary-key.cairn"),
+    ),
+    (
+        "mysql/MY133-drop-primary-key.cairn",
+        include_str!("../rules/mysql/MY133-drop-primary-key.cairn"),
+    ),
+    (
+        "mysql/MY147-nullability-rebuild.cairn",
+        include_str!("../rules/mysql/MY147-nullability-rebuild.cairn"),
+    ),
+    (
+        "naming/NM101-schema-name.cairn",
+        include_str!("../rules/naming/NM101-schema-name.cairn"),
     ),
     (
         "naming/NM102-table-name.cairn",
@@ -64,6 +96,18 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/naming/NM103-column-name.cairn"),
     ),
     (
+        "naming/NM104-index-name.cairn",
+        include_str!("../rules/naming/NM104-index-name.cairn"),
+    ),
+    (
+        "naming/NM105-foreign-key-name.cairn",
+        include_str!("../rules/naming/NM105-foreign-key-name.cairn"),
+    ),
+    (
+        "naming/NM106-check-name.cairn",
+        include_str!("../rules/naming/NM106-check-name.cairn"),
+    ),
+    (
         "postgres/PG101-create-index-not-concurrently.cairn",
         include_str!("../rules/postgres/PG101-create-index-not-concurrently.cairn"),
     ),
@@ -72,8 +116,28 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/postgres/PG102-drop-index-not-concurrently.cairn"),
     ),
     (
+        "postgres/PG104-add-primary-key.cairn",
+        include_str!("../rules/postgres/PG104-add-primary-key.cairn"),
+    ),
+    (
         "postgres/PG301-column-type-rewrite.cairn",
         include_str!("../rules/postgres/PG301-column-type-rewrite.cairn"),
+    ),
+    (
+        "postgres/PG302-volatile-default.cairn",
+        include_str!("../rules/postgres/PG302-volatile-default.cairn"),
+    ),
+    (
+        "postgres/PG303-set-not-null-scan.cairn",
+        include_str!("../rules/postgres/PG303-set-not-null-scan.cairn"),
+    ),
+    (
+        "postgres/PG309-stored-generated-column.cairn",
+        include_str!("../rules/postgres/PG309-stored-generated-column.cairn"),
+    ),
+    (
+        "postgres/PG310-identity-column.cairn",
+        include_str!("../rules/postgres/PG310-identity-column.cairn"),
     ),
     (
         "security/SEC101-superuser-role.cairn",
@@ -98,6 +162,22 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "sqlite/LT101-set-not-null-without-default.cairn",
         include_str!("../rules/sqlite/LT101-set-not-null-without-default.cairn"),
+    ),
+    (
+        "types/TA101-prefer-bigint-over-int.cairn",
+        include_str!("../rules/types/TA101-prefer-bigint-over-int.cairn"),
+    ),
+    (
+        "types/TA102-prefer-text-over-varchar.cairn",
+        include_str!("../rules/types/TA102-prefer-text-over-varchar.cairn"),
+    ),
+    (
+        "types/TA103-prefer-timestamptz.cairn",
+        include_str!("../rules/types/TA103-prefer-timestamptz.cairn"),
+    ),
+    (
+        "types/TA104-ban-char-field.cairn",
+        include_str!("../rules/types/TA104-ban-char-field.cairn"),
     ),
     // END RULES
 ];

@@ -194,3 +194,126 @@ fn rules_list_and_test() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("FAIL"), "{}", stdout(&o));
 }
+
+/// The structure SARIF 2.1.0 requires of what Cairn writes (the fields code-scanning uploads
+/// read): version, one run with a named driver, rules with ids, results with a known level, a
+/// message, a located region (1-based) and a `ruleIndex` that points at the result's rule.
+fn check_sarif_shape(v: &serde_json::Value) {
+    assert_eq!(v["version"], "2.1.0", "{v}");
+    assert!(
+        v["$schema"].as_str().unwrap().contains("sarif-2.1.0"),
+        "{v}"
+    );
+    let runs = v["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1, "{v}");
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "cairn");
+    let rules = driver["rules"].as_array().expect("rules");
+    for r in rules {
+        assert!(r["id"].is_string(), "{r}");
+        assert!(
+            ["error", "warning", "note"]
+                .contains(&r["defaultConfiguration"]["level"].as_str().unwrap()),
+            "{r}"
+        );
+    }
+    for res in runs[0]["results"].as_array().expect("results") {
+        assert!(
+            ["error", "warning", "note"].contains(&res["level"].as_str().unwrap()),
+            "{res}"
+        );
+        assert!(
+            !res["message"]["text"].as_str().unwrap().is_empty(),
+            "{res}"
+        );
+        let i = res["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[i]["id"], res["ruleId"], "{res}");
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert!(loc["artifactLocation"]["uri"].is_string(), "{res}");
+        let region = &loc["region"];
+        for k in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(region[k].as_u64().unwrap() >= 1, "{res}");
+        }
+    }
+}
+
+#[test]
+fn ci_output_formats() {
+    let dir = migration_dir(&[
+        ("1_init.sql", INIT),
+        (
+            "2_change.sql",
+            "CREATE INDEX users_email ON users (email);\n\nDROP TABLE posts;\n",
+        ),
+    ]);
+    let run = |format: &str| {
+        let o = cairn(
+            &dir,
+            &[
+                "lint",
+                "migrations",
+                "--dialect",
+                "postgres",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1), "{}\n{}", stdout(&o), stderr(&o));
+        stdout(&o)
+    };
+
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    check_sarif_shape(&sarif);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let ids: Vec<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["PG101", "DS102"], "{sarif}");
+    assert_eq!(results[1]["level"], "error");
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "migrations/2_change.sql"
+    );
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules[1]["name"], "drop-table", "{sarif}");
+
+    let github = run("github");
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(lines.len(), 2, "{github}");
+    assert!(
+        lines[0].starts_with("::warning file=migrations/2_change.sql,line=1,col=1,"),
+        "{github}"
+    );
+    assert!(
+        lines[1].starts_with(
+            "::error file=migrations/2_change.sql,line=3,col=1,endLine=3,endColumn=18,title=DS102::"
+        ),
+        "{github}"
+    );
+
+    let junit = run("junit");
+    assert!(junit.starts_with("<?xml"), "{junit}");
+    assert!(
+        junit.contains("<testsuites name=\"cairn lint\" tests=\"3\" failures=\"1\""),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("<testsuite name=\"migrations/1_init.sql\" tests=\"1\" failures=\"0\""),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("<failure message=\"dropping table"),
+        "{junit}"
+    );
+
+    let o = cairn(&dir, &["lint", "migrations", "--format", "yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("expected human, json, sarif, github or junit"));
+}

@@ -19,15 +19,22 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use cairn_core::dev::{ReplayFile, replay_on_dev};
 use cairn_core::diff::{DiffOptions, diff};
+use cairn_core::migrate::executor::split_options;
 use cairn_core::plan::{PlanOptions, plan};
+use cairn_core::policy::LintPolicy;
+use cairn_core::{Driver, SourceUrl};
 use cairn_ir::{Dialect, Plan, Realm};
-use cairn_sema::rules::{Anchor, CompiledRules, Finding, LintTarget, evaluate};
+use cairn_sema::rules::{
+    Anchor, CompiledRules, Finding, LintTarget, check_param_overrides, evaluate,
+};
 use cairn_syntax::Severity;
 use clap::Args;
 
 use crate::Outcome;
 use crate::commands::rules::{load_rule_paths, report_rule_diagnostics, stdlib};
+use crate::render::lint::{LintFormat, LintItem, LintReport, RuleInfo, render};
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
@@ -44,7 +51,27 @@ pub struct LintArgs {
     /// Read `.sql` paths as schema files (the desired state), not as migration files.
     #[arg(long = "schema-file")]
     pub schema_file: bool,
-    /// Output: human (default) or json.
+    /// Report only the last N files of a migration directory (the earlier ones are still
+    /// replayed for the state).
+    #[arg(long = "latest", value_name = "N")]
+    pub latest: Option<u64>,
+    /// Report only the migration files added or changed against this git branch (or commit),
+    /// and flag files that sort before the branch's latest migration (non-linear history).
+    #[arg(long = "git-base", value_name = "BRANCH")]
+    pub git_base: Option<String>,
+    /// A clean dev database: migration files are replayed on it (and inspected) instead of on
+    /// Cairn's SQL interpreter; a statement that fails there is an error.
+    #[arg(long = "dev-url", value_name = "URL")]
+    pub dev_url: Option<String>,
+    /// A live database whose row estimates are attached to the linted tables, so the
+    /// row-count-aware rules (LK) can say how big a locked or rewritten table is. Read only.
+    #[arg(long = "url", value_name = "URL")]
+    pub url: Option<String>,
+    /// The project's lint policy (filled from the project file, not a flag).
+    #[arg(skip)]
+    pub policy: Option<Box<LintPolicy>>,
+    /// Output: human (default), json, sarif (SARIF 2.1.0), github (Actions annotations) or
+    /// junit (JUnit XML).
     #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
     pub format: String,
 }
@@ -52,11 +79,68 @@ pub struct LintArgs {
 pub const LINT_EXAMPLES: &str = "Examples:
   cairn lint schema.pg.hcl
   cairn lint migrations/ --dialect postgres --format json
+  cairn lint migrations/ --dialect postgres --format sarif > cairn.sarif
+  cairn lint migrations/ --dialect postgres --format github   # annotations in GitHub Actions
   cairn lint migrations/20240102_add_index.sql --dialect postgres --rules policies/
   cairn lint schema.sql --schema-file --dialect mysql
 
 In migration files, `-- atlas:nolint DS103` (or `-- cairn:nolint`) above a statement silences
 those codes for it; at the top of the file, followed by a blank line, for the whole file.";
+
+/// `cairn migrate lint`: Atlas's command, on the same runner as `cairn lint DIR`.
+#[derive(Args, Debug)]
+pub struct MigrateLintArgs {
+    #[command(flatten)]
+    pub dir: crate::commands::migrate::DirArgs,
+    /// A clean dev database to replay the directory on (else Cairn's SQL interpreter); its
+    /// scheme also names the dialect.
+    #[arg(long = "dev-url", value_name = "URL")]
+    pub dev_url: Option<String>,
+    /// Report only the last N files.
+    #[arg(long = "latest", value_name = "N")]
+    pub latest: Option<u64>,
+    /// Report only the files added or changed against this git branch, and non-linear history.
+    #[arg(long = "git-base", value_name = "BRANCH")]
+    pub git_base: Option<String>,
+    /// postgres, mysql, mariadb or sqlite (else from --dev-url, the project or the files).
+    #[arg(long = "dialect", value_name = "DIALECT")]
+    pub dialect: Option<String>,
+    /// More rule files or directories (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<String>,
+    /// human (default), json, sarif, github or junit.
+    #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
+    pub format: String,
+    #[arg(skip)]
+    pub policy: Option<Box<LintPolicy>>,
+}
+
+pub const MIGRATE_LINT_EXAMPLES: &str = "Examples:
+  cairn migrate lint --dir file://migrations --dev-url 'postgres://localhost/dev?search_path=public' --latest 1
+  cairn migrate lint --dir file://migrations --dialect postgres --git-base origin/main --format github
+  cairn migrate lint --env ci          # dir, dev and the lint policy from the project file
+
+The directory is first checked against atlas.sum; then each reported file is linted from the
+state its earlier files leave. Exit 1 when an error-severity finding remains.";
+
+/// `cairn migrate lint`: the integrity check (atlas.sum), then `cairn lint` on the directory.
+pub async fn run_migrate(a: MigrateLintArgs) -> Result<Outcome> {
+    let dir = crate::commands::migrate::open_dir(&a.dir.dir, false)?;
+    crate::commands::migrate::validated(&dir)?;
+    run(LintArgs {
+        paths: vec![dir.root.display().to_string()],
+        dialect: a.dialect,
+        rules: a.rules,
+        schema_file: false,
+        url: None,
+        latest: a.latest,
+        git_base: a.git_base,
+        dev_url: a.dev_url,
+        policy: a.policy,
+        format: a.format,
+    })
+    .await
+}
 
 /// One reported problem, located in a file by byte offsets.
 #[derive(Clone, Debug)]
@@ -70,23 +154,87 @@ struct Diag {
     end: usize,
 }
 
-/// Everything lint knows about a file it reports into.
+/// Everything lint knows about a file it reports into, and the policy it reports under.
 struct Report {
     texts: BTreeMap<String, String>,
     diags: Vec<Diag>,
+    policy: LintPolicy,
+    /// `--url`: the live database's row estimates, by (schema, table).
+    rows: BTreeMap<(String, String), u64>,
 }
 
-pub fn run(args: LintArgs) -> Result<Outcome> {
-    let json = match args.format.as_str() {
-        "human" => false,
-        "json" => true,
-        other => bail!("unknown --format {other:?} for lint: expected human or json"),
-    };
+impl Report {
+    /// A rule finding as the policy has it: its severity, or `None` when the policy turns it
+    /// off.
+    fn level(&self, f: &Finding) -> Option<Severity> {
+        self.policy
+            .severity(f.code.as_deref(), &f.name, &f.tags, f.severity)
+    }
+
+    /// Attaches the live row estimates to a state's tables (a schema-scoped database's single
+    /// schema matches any schema name).
+    fn attach_rows(&self, realm: &mut Realm) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let one_schema = self
+            .rows
+            .keys()
+            .map(|(s, _)| s)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            == 1;
+        cairn_core::rules_test::set_row_estimates(realm, |s, t| {
+            self.rows
+                .get(&(s.to_string(), t.to_string()))
+                .copied()
+                .or_else(|| {
+                    if one_schema {
+                        self.rows.iter().find(|((_, n), _)| n == t).map(|(_, r)| *r)
+                    } else {
+                        None
+                    }
+                })
+        });
+    }
+
+    /// Evaluates one rule set with the policy's params.
+    fn evaluate(&self, set: &CompiledRules, target: &LintTarget<'_>) -> Vec<Finding> {
+        evaluate(set, target, &self.policy.params).findings
+    }
+}
+
+/// Which files of a migration directory are reported.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// `--latest N`: the last N files.
+    pub latest: Option<u64>,
+    /// `--git-base BRANCH`: the files added or changed against BRANCH.
+    pub git_base: Option<String>,
+}
+
+pub async fn run(args: LintArgs) -> Result<Outcome> {
+    let format = LintFormat::parse(&args.format)?;
+    let policy = args.policy.as_deref().cloned().unwrap_or_default();
     let mut rules = stdlib();
-    rules.extend(load_rule_paths(&args.rules)?);
+    let mut rule_paths: Vec<String> = policy
+        .rules
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    rule_paths.extend(args.rules.iter().cloned());
+    rules.extend(load_rule_paths(&rule_paths)?);
     if report_rule_diagnostics(&rules) {
         bail!("the rule files have errors");
     }
+    let problems = check_param_overrides(&rules.iter().collect::<Vec<_>>(), &policy.params);
+    if !problems.is_empty() {
+        bail!("lint.params in the project file: {}", problems.join("; "));
+    }
+    let selection = Selection {
+        latest: args.latest.or(policy.latest),
+        git_base: args.git_base.clone().or_else(|| policy.git_base.clone()),
+    };
     let paths = if args.paths.is_empty() {
         vec![".".to_string()]
     } else {
@@ -95,58 +243,196 @@ pub fn run(args: LintArgs) -> Result<Outcome> {
     let mut report = Report {
         texts: BTreeMap::new(),
         diags: Vec::new(),
+        policy,
+        rows: BTreeMap::new(),
     };
-    let mut schema_files: Vec<PathBuf> = Vec::new();
-    for p in &paths {
-        let path = Path::new(p);
-        let meta =
-            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-        if meta.is_dir() {
-            if path.join("atlas.sum").is_file() {
-                let files = sql_files(path)?;
-                let dialect = dialect_of(args.dialect.as_deref(), &files)?;
-                for i in 0..files.len() {
-                    lint_migration(&files[..i], &files[i], dialect, &rules, &mut report)?;
-                }
-            } else {
-                schema_files.extend(crate::load::schema_files(path)?);
-            }
-        } else if p.ends_with(".sql") && !args.schema_file {
-            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-            let earlier: Vec<PathBuf> = match dir {
-                Some(d) => sql_files(d)?
-                    .into_iter()
-                    .filter(|f| f.file_name() < path.file_name())
-                    .collect(),
-                None => sql_files(Path::new("."))?
-                    .into_iter()
-                    .filter(|f| f.file_name() < path.file_name())
-                    .collect(),
-            };
-            let dialect = dialect_of(args.dialect.as_deref(), std::slice::from_ref(&path.into()))?;
-            lint_migration(&earlier, path, dialect, &rules, &mut report)?;
-        } else {
-            schema_files.push(path.to_path_buf());
-        }
+    if let Some(u) = args.url.as_deref() {
+        report.rows = live_rows(u).await?;
     }
-    if !schema_files.is_empty() {
-        let dialect = dialect_of(args.dialect.as_deref(), &schema_files)?;
-        lint_schema(&schema_files, dialect, &rules, &mut report)?;
+    // The dev database, connected once: migration directories replay on it.
+    let dev = match args.dev_url.as_deref() {
+        None => None,
+        Some(u) => match SourceUrl::parse(u)? {
+            SourceUrl::Database(db) => Some(crate::drivers::connect(&db, false).await?),
+            _ => bail!(
+                "--dev-url must be a database URL (sqlite://, postgres://, mysql://, maria://)"
+            ),
+        },
+    };
+    // The dialect: --dialect, else the dev database's, else the --url database's.
+    let url_dialect = match args.url.as_deref().map(SourceUrl::parse).transpose()? {
+        Some(SourceUrl::Database(db)) => Some(db.dialect().name().to_string()),
+        _ => None,
+    };
+    let dev_dialect = dev
+        .as_ref()
+        .map(|d| d.dialect().name().to_string())
+        .or(url_dialect);
+    let explicit = args.dialect.as_deref().or(dev_dialect.as_deref());
+    let result = lint_paths(
+        &paths,
+        &args,
+        explicit,
+        &selection,
+        dev.as_deref(),
+        &rules,
+        &mut report,
+    )
+    .await;
+    if let Some(d) = dev {
+        d.close().await;
     }
+    result?;
     report
         .diags
         .sort_by(|a, b| (&a.file, a.start).cmp(&(&b.file, b.start)));
     let failed = report.diags.iter().any(|d| d.severity == Severity::Error);
-    if json {
-        print_json(&report);
-    } else {
-        print_human(&report);
-    }
+    print!("{}", render(&located(&report, &rules), format));
     Ok(if failed {
         Outcome::Failed
     } else {
         Outcome::Success
     })
+}
+
+async fn lint_paths(
+    paths: &[String],
+    args: &LintArgs,
+    explicit: Option<&str>,
+    selection: &Selection,
+    dev: Option<&dyn Driver>,
+    rules: &[CompiledRules],
+    report: &mut Report,
+) -> Result<()> {
+    let mut schema_files: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        let path = Path::new(p);
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if meta.is_dir() {
+            if path.join("atlas.sum").is_file() {
+                lint_directory(path, explicit, selection, dev, rules, report).await?;
+            } else {
+                schema_files.extend(crate::load::schema_files(path)?);
+            }
+        } else if p.ends_with(".sql") && !args.schema_file {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            let earlier: Vec<PathBuf> = sql_files(dir.unwrap_or(Path::new(".")))?
+                .into_iter()
+                .filter(|f| f.file_name() < path.file_name())
+                .collect();
+            let dialect = dialect_of(explicit, std::slice::from_ref(&path.into()))?;
+            lint_migration(&earlier, path, dialect, dev, rules, report).await?;
+        } else {
+            schema_files.push(path.to_path_buf());
+        }
+    }
+    if !schema_files.is_empty() {
+        let dialect = dialect_of(explicit, &schema_files)?;
+        lint_schema(&schema_files, dialect, rules, report)?;
+    }
+    Ok(())
+}
+
+/// Lints a migration directory: every selected file from the state its earlier files leave
+/// (all of them replayed, selected or not); with `--git-base`, also the history's linearity.
+async fn lint_directory(
+    path: &Path,
+    explicit: Option<&str>,
+    selection: &Selection,
+    dev: Option<&dyn Driver>,
+    rules: &[CompiledRules],
+    report: &mut Report,
+) -> Result<()> {
+    let files = sql_files(path)?;
+    let dialect = dialect_of(explicit, &files)?;
+    let name = |f: &PathBuf| {
+        f.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut selected: Vec<bool> = vec![true; files.len()];
+    if let Some(n) = selection.latest {
+        let first = files.len().saturating_sub(n as usize);
+        for (i, s) in selected.iter_mut().enumerate() {
+            *s = i >= first;
+        }
+    }
+    if let Some(base) = &selection.git_base {
+        let changed = crate::git::changed_files(path, base)?;
+        let at_base = crate::git::files_at(path, base)?;
+        let base_latest = at_base.iter().max().cloned();
+        for (i, f) in files.iter().enumerate() {
+            let n = name(f);
+            selected[i] &= changed.contains(&n);
+            // A file the branch adds that sorts before the base's latest file: the two
+            // branches added migrations after the same point, and this one would run out of
+            // order (or never, on databases that already applied the base's later files).
+            if !at_base.contains(&n)
+                && changed.contains(&n)
+                && let Some(latest) = &base_latest
+                && version_of(&n) < version_of(latest)
+            {
+                let (shown, text) = read(f)?;
+                report.texts.insert(shown.clone(), text);
+                let finding_code = cairn_core::policy::NON_LINEAR;
+                let Some(severity) = report.policy.severity(
+                    Some(finding_code),
+                    "non-linear-history",
+                    &["non_linear".to_string()],
+                    Severity::Warning,
+                ) else {
+                    continue;
+                };
+                report.diags.push(Diag {
+                    code: finding_code.to_string(),
+                    severity,
+                    message: format!(
+                        "{n} is new on this branch but sorts before {latest}, the latest migration on {base}: the history is not linear"
+                    ),
+                    help: Some(format!(
+                        "give it a version after {} (rename the file or recreate it with `cairn migrate new`) and re-hash with `cairn migrate hash`",
+                        version_of(latest)
+                    )),
+                    file: shown,
+                    start: 0,
+                    end: 0,
+                });
+            }
+        }
+    }
+    for i in 0..files.len() {
+        if selected[i] {
+            lint_migration(&files[..i], &files[i], dialect, dev, rules, report).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The row estimates of a live database's tables (read only; nothing is changed).
+async fn live_rows(url: &str) -> Result<BTreeMap<(String, String), u64>> {
+    let SourceUrl::Database(db) = SourceUrl::parse(url)? else {
+        bail!("--url must name a database (sqlite://, postgres://, mysql://, maria://)");
+    };
+    let driver = crate::drivers::connect(&db, true).await?;
+    let realm = driver.inspect(&cairn_core::InspectOptions::default()).await;
+    driver.close().await;
+    let realm = realm?;
+    let mut out = BTreeMap::new();
+    for s in &realm.schemas {
+        for t in &s.tables {
+            if let Some(r) = t.rows {
+                out.insert((s.name.clone(), t.name.clone()), r);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A migration file's version: the part of its name before the first `_` (or `.sql`).
+fn version_of(name: &str) -> &str {
+    let stem = name.strip_suffix(".sql").unwrap_or(name);
+    stem.split_once('_').map_or(stem, |(v, _)| v)
 }
 
 fn dialect_of(explicit: Option<&str>, files: &[PathBuf]) -> Result<Dialect> {
@@ -203,7 +489,9 @@ fn lint_schema(
     if compile_errors(&compiled, report) {
         return Ok(());
     }
-    let target = LintTarget::schema(&compiled.realm);
+    let mut realm = compiled.realm.clone();
+    report.attach_rows(&mut realm);
+    let target = LintTarget::schema(&realm);
     let first = inputs.first().map(|(p, _)| p.clone()).unwrap_or_default();
     let split: BTreeMap<&str, Vec<Stmt>> = inputs
         .iter()
@@ -211,7 +499,10 @@ fn lint_schema(
         .map(|(p, t)| (p.as_str(), split_statements(t)))
         .collect();
     for set in rules {
-        for f in evaluate(set, &target, &BTreeMap::new()).findings {
+        for f in report.evaluate(set, &target) {
+            let Some(severity) = report.level(&f) else {
+                continue;
+            };
             let (file, start, end) = match &f.anchor {
                 Anchor::Object { path, .. } => match compiled.source_map.get(path) {
                     Some(loc) => (
@@ -225,19 +516,34 @@ fn lint_schema(
             };
             let text = report.texts.get(&file).map(String::as_str).unwrap_or("");
             let stmts = split.get(file.as_str()).map_or(&[][..], Vec::as_slice);
-            if suppressed(text, &file, stmts, start, &f) {
+            if report.policy.nolint_allowed(f.code.as_deref())
+                && suppressed(text, &file, stmts, start, &f)
+            {
                 continue;
             }
-            report.diags.push(diag(&f, file, start, end));
+            report.diags.push(diag(&f, severity, file, start, end));
         }
     }
     Ok(())
 }
 
-fn diag(f: &Finding, file: String, start: usize, end: usize) -> Diag {
+/// The statements of a migration file, as the dev database replays them.
+fn replay_file(path: &str, text: &str, dialect: Dialect) -> ReplayFile {
+    let name = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let split = cairn_syntax::sql::split(text, split_options(dialect));
+    ReplayFile {
+        version: version_of(&name).to_string(),
+        statements: split.statements.into_iter().map(|s| s.text).collect(),
+    }
+}
+
+fn diag(f: &Finding, severity: Severity, file: String, start: usize, end: usize) -> Diag {
     Diag {
         code: f.code.clone().unwrap_or_else(|| f.name.clone()),
-        severity: f.severity,
+        severity,
         message: f.message.clone(),
         help: f.help.clone(),
         file,
@@ -267,10 +573,11 @@ fn plan_between(before: &Realm, after: &Realm) -> Result<Plan> {
     ))
 }
 
-fn lint_migration(
+async fn lint_migration(
     earlier: &[PathBuf],
     file: &Path,
     dialect: Dialect,
+    dev: Option<&dyn Driver>,
     rules: &[CompiledRules],
     report: &mut Report,
 ) -> Result<()> {
@@ -289,9 +596,28 @@ fn lint_migration(
     if compile_errors(&after, report) {
         return Ok(());
     }
-    let mut before_realm = before.realm.clone();
-    let mut after_realm = after.realm.clone();
+    let (mut before_realm, mut after_realm) = match dev {
+        // On the dev database: the earlier files replayed, then this one, each inspected.
+        Some(dev) => {
+            let replays: Vec<ReplayFile> = inputs
+                .iter()
+                .map(|(p, t)| replay_file(p, t, dev.dialect()))
+                .collect();
+            let planner = crate::drivers::planner(dev.dialect());
+            let n = replays.len();
+            let b = replay_on_dev(dev, &replays[..n - 1], planner)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let a = replay_on_dev(dev, &replays, planner)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            (b, a)
+        }
+        None => (before.realm.clone(), after.realm.clone()),
+    };
     keep_default_schema(&mut before_realm, &mut after_realm);
+    report.attach_rows(&mut before_realm);
+    report.attach_rows(&mut after_realm);
     let whole = plan_between(&before_realm, &after_realm)?;
     let target = LintTarget {
         dialect,
@@ -305,7 +631,10 @@ fn lint_migration(
     // replaying the file statement by statement, on first need.
     let mut owners: Option<Vec<Option<usize>>> = None;
     for set in rules {
-        for f in evaluate(set, &target, &BTreeMap::new()).findings {
+        for f in report.evaluate(set, &target) {
+            let Some(severity) = report.level(&f) else {
+                continue;
+            };
             let (start, end) = match &f.anchor {
                 Anchor::Change(_) | Anchor::Statement(_) => {
                     let changes: Vec<usize> = match &f.anchor {
@@ -338,16 +667,20 @@ fn lint_migration(
                 },
                 Anchor::None => (0, 0),
             };
-            if header
-                .as_ref()
-                .is_some_and(|codes| directive_matches(codes, &f))
+            let nolint = report.policy.nolint_allowed(f.code.as_deref());
+            if nolint
+                && header
+                    .as_ref()
+                    .is_some_and(|codes| directive_matches(codes, &f))
             {
                 continue;
             }
-            if suppressed(&text, &path, &stmts, start, &f) {
+            if nolint && suppressed(&text, &path, &stmts, start, &f) {
                 continue;
             }
-            report.diags.push(diag(&f, path.clone(), start, end));
+            report
+                .diags
+                .push(diag(&f, severity, path.clone(), start, end));
         }
     }
     Ok(())
@@ -747,59 +1080,57 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text).line_col(offset)
 }
 
-fn print_json(report: &Report) {
+/// The report as the renderers take it: positions as 1-based lines and columns, the linted
+/// files, and the rules that reported.
+fn located(report: &Report, rules: &[CompiledRules]) -> LintReport {
     let lines = line_indexes(report);
     let empty = LineIndex::new("");
-    let diags: Vec<serde_json::Value> = report
+    let items: Vec<LintItem> = report
         .diags
         .iter()
         .map(|d| {
             let idx = lines.get(d.file.as_str()).unwrap_or(&empty);
             let (line, column) = idx.line_col(d.start);
             let (end_line, end_column) = idx.line_col(d.end.max(d.start));
-            serde_json::json!({
-                "code": d.code,
-                "severity": d.severity.name(),
-                "message": d.message,
-                "help": d.help,
-                "file": d.file,
-                "line": line,
-                "column": column,
-                "end_line": end_line,
-                "end_column": end_column,
-            })
+            LintItem {
+                code: d.code.clone(),
+                severity: d.severity,
+                message: d.message.clone(),
+                help: d.help.clone(),
+                file: d.file.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+            }
         })
         .collect();
-    println!("{}", serde_json::json!({ "diagnostics": diags }));
-}
-
-fn print_human(report: &Report) {
-    let lines = line_indexes(report);
-    let empty = LineIndex::new("");
-    for d in &report.diags {
-        let idx = lines.get(d.file.as_str()).unwrap_or(&empty);
-        let (line, column) = idx.line_col(d.start);
-        println!(
-            "{}:{line}:{column}: {}[{}]: {}",
-            d.file,
-            d.severity.name(),
-            d.code,
-            d.message
-        );
-        if let Some(h) = &d.help {
-            println!("  help: {h}");
+    let mut infos: Vec<RuleInfo> = Vec::new();
+    for d in &items {
+        if infos.iter().any(|r| r.id == d.code) {
+            continue;
         }
+        let rule = rules.iter().find_map(|set| set.rule(&d.code));
+        infos.push(match rule {
+            Some(r) => RuleInfo {
+                id: d.code.clone(),
+                name: r.name.clone(),
+                summary: r.doc.as_ref().map(|doc| doc.summary.clone()),
+                severity: r.severity,
+            },
+            // A compiler diagnostic (a statement that does not parse) or a built-in check.
+            None => RuleInfo {
+                id: d.code.clone(),
+                name: d.code.clone(),
+                summary: None,
+                severity: d.severity,
+            },
+        });
     }
-    let errors = report
-        .diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let others = report.diags.len() - errors;
-    if report.diags.is_empty() {
-        println!("No issues found.");
-    } else {
-        println!("{errors} error(s), {others} other finding(s)");
+    LintReport {
+        files: report.texts.keys().cloned().collect(),
+        items,
+        rules: infos,
     }
 }
 

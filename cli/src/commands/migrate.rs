@@ -67,6 +67,10 @@ pub enum MigrateCommand {
     /// liquibase) into an Atlas directory with atlas.sum.
     #[command(after_help = IMPORT_EXAMPLES)]
     Import(ImportArgs),
+    /// Lint the migration directory: atlas.sum checked, then every reported file (all, the
+    /// --latest N, or those new against --git-base) from the state before it.
+    #[command(after_help = crate::commands::lint::MIGRATE_LINT_EXAMPLES)]
+    Lint(crate::commands::lint::MigrateLintArgs),
 }
 
 const IMPORT_EXAMPLES: &str = "Examples:
@@ -267,6 +271,7 @@ pub async fn run(cmd: MigrateCommand) -> Result<Outcome> {
         MigrateCommand::Checkpoint(a) => crate::commands::migrate_files::checkpoint(a).await,
         MigrateCommand::Rebase(a) => crate::commands::migrate_files::rebase(a),
         MigrateCommand::Import(a) => import(a),
+        MigrateCommand::Lint(a) => crate::commands::lint::run_migrate(a).await,
     }
 }
 

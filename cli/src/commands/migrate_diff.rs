@@ -157,6 +157,7 @@ pub async fn run(a: MigrateDiffArgs) -> Result<Outcome> {
         &current,
         &desired,
         &p,
+        &cairn_core::policy::LintPolicy::default(),
     ));
     let color = render::style::color_stderr();
     let blocked = findings

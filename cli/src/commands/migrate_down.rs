@@ -222,6 +222,7 @@ async fn down_locked(
         &current,
         &desired,
         &p,
+        &cairn_core::policy::LintPolicy::default(),
     ));
     run.refused = findings
         .iter()

@@ -124,7 +124,9 @@ fn rule_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for p in entries {
         if p.is_dir() {
             rule_files(&p, out)?;
-        } else if p.extension().is_some_and(|e| e == "cairn") {
+        } else if p.extension().is_some_and(|e| e == "cairn")
+            || p.to_string_lossy().ends_with(".rule.hcl")
+        {
             out.push(p);
         }
     }
@@ -144,28 +146,49 @@ pub fn load_rule_paths(paths: &[String]) -> Result<Vec<CompiledRules>> {
         inputs.push((f.display().to_string(), text));
     }
     if inputs.is_empty() && !paths.is_empty() {
-        bail!("no rule files (*.cairn) in {}", paths.join(", "));
+        bail!(
+            "no rule files (*.cairn, *.rule.hcl) in {}",
+            paths.join(", ")
+        );
     }
     Ok(compile_rules_files(&inputs))
 }
 
-/// Prints the diagnostics of rule files; returns whether any is an error.
+/// Prints the diagnostics of rule files (`file:line:column: severity[CODE]: message`);
+/// returns whether any is an error.
 pub fn report_rule_diagnostics(sets: &[CompiledRules]) -> bool {
     let mut errors = false;
     for set in sets {
+        if set.diagnostics.is_empty() {
+            continue;
+        }
+        // The standard library is embedded; user files are read back for their lines.
+        let text = std::fs::read_to_string(&set.path).unwrap_or_default();
         for d in &set.diagnostics {
             errors |= d.is_error();
+            let (line, column) = line_col(&text, d.span.start as usize);
             eprintln!(
-                "{}:{}: {}[{}]: {}",
+                "{}:{line}:{column}: {}[{}]: {}",
                 set.path,
-                d.span.start,
                 d.severity.name(),
                 d.code,
                 d.message
             );
+            if let Some(h) = &d.help {
+                eprintln!("  help: {h}");
+            }
         }
     }
     errors
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
 }
 
 fn list(args: ListArgs) -> Result<Outcome> {

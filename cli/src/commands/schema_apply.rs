@@ -8,7 +8,8 @@ use anyhow::{Context, Result, bail};
 use cairn_core::apply::{ApplyProgress, apply_plan};
 use cairn_core::diff::{DiffOptions, diff};
 use cairn_core::plan::{PlanOptions, plan};
-use cairn_core::safety::{Allowances, FindingSeverity, check_plan};
+use cairn_core::policy::Review;
+use cairn_core::safety::{Allowances, FindingSeverity, apply_policy, check_plan, rule_findings};
 use cairn_core::{DbUrl, SourceUrl};
 use cairn_ir::PossibleRename;
 
@@ -93,6 +94,17 @@ pub async fn run(args: ApplyArgs) -> Result<Outcome> {
         destructive: args.allow_destructive,
         drops: args.allow_drop.clone(),
     };
+    let policy = args.policy.as_deref().cloned().unwrap_or_default();
+    let mut rules = crate::commands::rules::stdlib();
+    let rule_paths: Vec<String> = policy
+        .rules
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    rules.extend(crate::commands::rules::load_rule_paths(&rule_paths)?);
+    if crate::commands::rules::report_rule_diagnostics(&rules) {
+        bail!("the rule files of the project's lint policy have errors");
+    }
     let interactive = std::io::stdin().is_terminal()
         && std::io::stderr().is_terminal()
         && !args.auto_approve
@@ -117,14 +129,11 @@ pub async fn run(args: ApplyArgs) -> Result<Outcome> {
             desired,
             &options,
         );
-        let mut findings = check_plan(&p, &d.possible_renames, &allow);
-        // The same lint `cairn lint` runs: the standard library's plan rules.
-        findings.extend(cairn_core::safety::rule_findings(
-            &crate::commands::rules::stdlib(),
-            current,
-            desired,
-            &p,
-        ));
+        // The built-in safety findings, under the project's lint policy, and the same lint
+        // `cairn lint` runs: the standard library's and the project's plan rules.
+        let mut findings =
+            apply_policy(check_plan(&p, &d.possible_renames, &allow), &rules, &policy);
+        findings.extend(rule_findings(&rules, current, desired, &p, &policy));
         if p.is_empty() {
             if json {
                 println!(
@@ -193,7 +202,14 @@ pub async fn run(args: ApplyArgs) -> Result<Outcome> {
             );
             return Ok(Outcome::Failed);
         }
-        if !args.auto_approve {
+        // `lint { review = ... }`: Atlas's policy of when to ask. WARNING asks only when a
+        // finding remains, ERROR only when an error does (and errors refuse above).
+        let review_needed = match policy.review {
+            Review::Always => true,
+            Review::Warning => !findings.is_empty(),
+            Review::Error => errors > 0,
+        };
+        if !args.auto_approve && review_needed {
             if !interactive {
                 if json {
                     println!(

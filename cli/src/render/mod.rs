@@ -3,6 +3,7 @@
 
 pub mod diagnostics;
 pub mod inspect_json;
+pub mod lint;
 pub mod mermaid;
 pub mod plan;
 pub mod style;

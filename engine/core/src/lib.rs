@@ -12,6 +12,7 @@ pub mod migrate;
 pub mod normalize;
 pub mod order;
 pub mod plan;
+pub mod policy;
 pub mod project;
 pub mod rules_test;
 pub mod safety;

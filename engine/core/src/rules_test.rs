@@ -100,6 +100,16 @@ fn run(rules: &CompiledRules, test: &CompiledTest, planner: &dyn Planner) -> Res
     };
     let (mut before, mut after) = (before, after);
     keep_default_schema(&mut before.compiled.realm, &mut after.compiled.realm);
+    // `-- cairn:rows TABLE=N` lines in the `before` source stand for a live database's row
+    // estimates, so row-count-aware rules can be tested.
+    if let Some(src) = &test.before {
+        let rows = row_directives(&src.text);
+        if !rows.is_empty() {
+            set_row_estimates(&mut before.compiled.realm, |_, t| {
+                rows.iter().find(|(n, _)| n == t).map(|(_, r)| *r)
+            });
+        }
+    }
     let d = diff(
         &before.compiled.realm,
         &after.compiled.realm,
@@ -192,6 +202,30 @@ fn run(rules: &CompiledRules, test: &CompiledTest, planner: &dyn Planner) -> Res
 /// A test state written as SQL or HCL only names the schemas it puts something in; the
 /// dialect's default schema (`public`, `main`, MySQL's current database) exists on both sides
 /// whether or not a state mentions it, as it does in a real database.
+/// The `-- cairn:rows TABLE=N` directives of a test's SQL (test blocks only).
+fn row_directives(text: &str) -> Vec<(String, u64)> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("-- cairn:rows"))
+        .flat_map(|rest| rest.split_whitespace())
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            Some((k.to_string(), v.replace('_', "").parse().ok()?))
+        })
+        .collect()
+}
+
+/// Sets the row estimate of every table of `realm` that `rows(schema, table)` knows (the live
+/// database's estimates, for `cairn lint --url`); tables it does not know keep theirs.
+pub fn set_row_estimates(realm: &mut Realm, rows: impl Fn(&str, &str) -> Option<u64>) {
+    for s in &mut realm.schemas {
+        for t in &mut s.tables {
+            if let Some(r) = rows(&s.name, &t.name) {
+                t.rows = Some(r);
+            }
+        }
+    }
+}
+
 pub fn keep_default_schema(before: &mut Realm, after: &mut Realm) {
     let name = before.dialect.default_schema().unwrap_or("");
     if before.schema(name).is_some() && after.schema(name).is_none() {

@@ -4,6 +4,8 @@
 
 use cairn_ir::{Change, Plan, PossibleRename};
 
+use crate::policy::LintPolicy;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FindingSeverity {
     Warning,
@@ -123,27 +125,32 @@ pub fn check_plan(plan: &Plan, possible: &[PossibleRename], allow: &Allowances) 
 
 /// The findings of lint rules (the standard library and the project's rules) on a plan, as
 /// safety findings beside the built-in ones: the DS family and RN101 are left to
-/// [`check_plan`], which knows the allowances; every other rule keeps its severity (an error
-/// refuses the apply like a destructive change does).
+/// [`check_plan`], which knows the allowances; every other rule keeps its severity as the
+/// project's lint policy decides it (an error refuses the apply like a destructive change
+/// does; a rule the policy turns off reports nothing). The policy's params reach the rules.
 pub fn rule_findings(
     rules: &[cairn_sema::rules::CompiledRules],
     current: &cairn_ir::Realm,
     desired: &cairn_ir::Realm,
     plan: &Plan,
+    policy: &LintPolicy,
 ) -> Vec<Finding> {
     use cairn_sema::rules::{Anchor, LintTarget, evaluate};
     let target = LintTarget::plan(current, desired, plan);
-    let params = std::collections::BTreeMap::new();
     let mut out = Vec::new();
     for set in rules {
         if set.has_errors() {
             continue;
         }
-        for f in evaluate(set, &target, &params).findings {
+        for f in evaluate(set, &target, &policy.params).findings {
             let code = f.code.clone().unwrap_or_else(|| f.name.clone());
             if code.starts_with("DS") || code == "RN101" {
                 continue;
             }
+            let Some(severity) = policy.severity(f.code.as_deref(), &f.name, &f.tags, f.severity)
+            else {
+                continue;
+            };
             let change = match f.anchor {
                 Anchor::Change(i) => Some(i),
                 Anchor::Statement(i) => plan
@@ -154,7 +161,7 @@ pub fn rule_findings(
             };
             out.push(Finding {
                 code,
-                severity: if f.severity == cairn_syntax::Severity::Error {
+                severity: if severity == cairn_syntax::Severity::Error {
                     FindingSeverity::Error
                 } else {
                     FindingSeverity::Warning
@@ -166,6 +173,41 @@ pub fn rule_findings(
         }
     }
     out
+}
+
+/// Applies the project's lint policy to the built-in findings of [`check_plan`]: a
+/// destructive finding that no flag allowed takes the severity the policy gives its rule
+/// (`lint { destructive { error = false } }` or `severity = { DS = "warning" }` lowers it, so
+/// it no longer refuses the apply; `"off"` drops it). Findings a flag already allowed stay
+/// warnings, and `RN101` is never lowered: a possible rename is settled only by a hint or an
+/// acknowledgement of that drop.
+pub fn apply_policy(
+    findings: Vec<Finding>,
+    rules: &[cairn_sema::rules::CompiledRules],
+    policy: &LintPolicy,
+) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter_map(|mut f| {
+            if f.code == "RN101"
+                || f.severity != FindingSeverity::Error
+                || !f.code.starts_with("DS")
+            {
+                return Some(f);
+            }
+            let rule = rules.iter().find_map(|s| s.rule(&f.code));
+            let (name, tags) = rule.map_or((String::new(), Vec::new()), |r| {
+                (r.name.clone(), r.tags.clone())
+            });
+            let level =
+                policy.severity(Some(&f.code), &name, &tags, cairn_syntax::Severity::Error)?;
+            if level != cairn_syntax::Severity::Error {
+                f.severity = FindingSeverity::Warning;
+                f.help = None;
+            }
+            Some(f)
+        })
+        .collect()
 }
 
 #[cfg(test)]

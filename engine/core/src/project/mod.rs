@@ -849,7 +849,30 @@ fn decode_lint(scope: &Scope, b: &BlockAst) -> Result<Lint, ProjectError> {
             continue;
         }
         if x.ident == "rule" {
-            return Err(scope.err(x.ident_span, "Atlas's `rule \"hcl\"` blocks are not supported; Cairn takes rule files in `rules = [...]`"));
+            // Atlas's `rule "hcl" "NAME" { src = [...] vars = {...} }`: its policy files join
+            // the rule files, its vars the params.
+            if x.labels.first().map(|l| l.value.as_str()) != Some("hcl") {
+                return Err(scope.err(
+                    x.ident_span,
+                    "only `rule \"hcl\" \"NAME\" { src = [...] }` blocks are understood here",
+                ));
+            }
+            check_attrs(scope, x, &["src", "vars"], &[])?;
+            if let Some(a) = x.attr("src") {
+                l.rules.extend(text_list(scope, a)?);
+            }
+            if let Some(a) = x.attr("vars") {
+                match scope.eval(&a.expr)? {
+                    Value::Object(m) => l.params.extend(m),
+                    other => {
+                        return Err(scope.err(
+                            a.expr.span(),
+                            format!("vars must be an object, got {}", other.kind_name()),
+                        ));
+                    }
+                }
+            }
+            continue;
         }
         let key = std::iter::once(x.ident.as_str())
             .chain(x.labels.iter().map(|l| l.value.as_str()))

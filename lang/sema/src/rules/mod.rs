@@ -10,6 +10,7 @@
 //! Diagnostic codes: `E40xx` are syntax errors (see `cairn_syntax::rules`), `E41xx` are
 //! resolution and type errors (the constants in [`check`]); `docs/rules-language.md` lists them.
 
+pub mod atlas_hcl;
 pub mod check;
 mod eval;
 pub mod ir;
@@ -30,6 +31,9 @@ pub use ir::*;
 /// Compiles one rules file on its own: `use std` works; `use "./other.cairn"` reports that the
 /// file cannot be found (use [`compile_rules_files`] for several files).
 pub fn compile_rules_text(path: &str, text: &str) -> CompiledRules {
+    if atlas_hcl::is_rule_hcl(path) {
+        return atlas_hcl::compile(path, text);
+    }
     let parsed = rules::parse(path, text);
     check::check(path, &parsed, &|_| None)
 }
@@ -49,7 +53,15 @@ pub fn compile_rules_files(files: &[(String, String)]) -> Vec<CompiledRules> {
     };
     parsed
         .iter()
-        .map(|(p, x)| check::check(p, x, &load))
+        .zip(files)
+        .map(|((p, x), (_, text))| {
+            // Atlas policy files (`*.rule.hcl`) compile to the same IR on their own.
+            if atlas_hcl::is_rule_hcl(p) {
+                atlas_hcl::compile(p, text)
+            } else {
+                check::check(p, x, &load)
+            }
+        })
         .collect()
 }
 
@@ -75,6 +87,9 @@ pub fn parse_rules(db: &dyn Db, file: SourceFile) -> ParsedRules {
 #[salsa::tracked(returns(ref))]
 pub fn compile_rules(db: &dyn Db, set: RulesSet, file: SourceFile) -> CompiledRules {
     let files = set.files(db);
+    if atlas_hcl::is_rule_hcl(file.path(db)) {
+        return atlas_hcl::compile(file.path(db), file.text(db));
+    }
     let load = |path: &str| {
         let want = normalize(path);
         files

@@ -1,0 +1,142 @@
+//! The findings of `cairn lint` / `cairn migrate lint`, rendered for people and machines: one
+//! file per format (`human`, `json`, `sarif`, `github`, `junit`). The lint runner builds a
+//! [`LintReport`] (positions already turned into 1-based lines and columns); a renderer only
+//! turns it into text.
+
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+use anyhow::{Result, bail};
+use cairn_syntax::Severity;
+
+/// One finding, located.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LintItem {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// What a renderer may say about a rule that reported (SARIF lists them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// The code, or the rule's name when it has none.
+    pub id: String,
+    pub name: String,
+    pub summary: Option<String>,
+    /// The rule's default severity.
+    pub severity: Severity,
+}
+
+/// Everything a lint run reports: the files it looked at (clean ones too), the findings that
+/// were not suppressed (sorted by file and position), and the rules behind them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LintReport {
+    pub files: Vec<String>,
+    pub items: Vec<LintItem>,
+    pub rules: Vec<RuleInfo>,
+}
+
+impl LintReport {
+    pub fn errors(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+/// The output formats of `cairn lint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LintFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+}
+
+impl LintFormat {
+    pub fn parse(s: &str) -> Result<LintFormat> {
+        Ok(match s.trim() {
+            "human" => LintFormat::Human,
+            "json" | "{{ json . }}" => LintFormat::Json,
+            "sarif" => LintFormat::Sarif,
+            "github" => LintFormat::Github,
+            "junit" => LintFormat::Junit,
+            other => bail!(
+                "unknown --format {other:?} for lint: expected human, json, sarif, github or junit"
+            ),
+        })
+    }
+}
+
+/// The report as text in `format` (ends with a newline).
+pub fn render(report: &LintReport, format: LintFormat) -> String {
+    match format {
+        LintFormat::Human => human::render(report),
+        LintFormat::Json => json::render(report),
+        LintFormat::Sarif => sarif::render(report),
+        LintFormat::Github => github::render(report),
+        LintFormat::Junit => junit::render(report),
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn sample() -> LintReport {
+    LintReport {
+        files: vec![
+            "migrations/1_init.sql".into(),
+            "migrations/2_drop.sql".into(),
+        ],
+        items: vec![
+            LintItem {
+                code: "DS102".into(),
+                severity: Severity::Error,
+                message: "dropping table posts deletes its data".into(),
+                help: Some("rename it first; drop it in a later release".into()),
+                file: "migrations/2_drop.sql".into(),
+                line: 4,
+                column: 3,
+                end_line: 4,
+                end_column: 20,
+            },
+            LintItem {
+                code: "PG101".into(),
+                severity: Severity::Warning,
+                message: "index users_email, on existing table users: not CONCURRENTLY, 50% <done>, a,b: \"q\"\nnext".into(),
+                help: None,
+                file: "migrations/2_drop.sql".into(),
+                line: 6,
+                column: 1,
+                end_line: 6,
+                end_column: 42,
+            },
+        ],
+        rules: vec![
+            RuleInfo {
+                id: "DS102".into(),
+                name: "drop-table".into(),
+                summary: Some("Dropping a table deletes all of its rows.".into()),
+                severity: Severity::Error,
+            },
+            RuleInfo {
+                id: "PG101".into(),
+                name: "create-index-not-concurrently".into(),
+                summary: None,
+                severity: Severity::Warning,
+            },
+        ],
+    }
+}
