@@ -95,6 +95,9 @@ pub struct ScopeArgs {
     /// (repeatable).
     #[arg(long = "exclude", value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// The change kinds the project's `diff { skip { ... } }` leaves out of plans.
+    #[arg(skip)]
+    pub diff_skip: Vec<String>,
 }
 
 #[derive(Args, Debug)]

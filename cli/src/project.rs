@@ -7,7 +7,10 @@
 //! `--concurrent-index`. `env://NAME` in a URL flag reads the environment's attribute NAME.
 
 use anyhow::{Result, anyhow, bail};
-use cairn_core::project::{self, Env, Inputs};
+use std::sync::Arc;
+
+use cairn_core::project::{self, DataHost, Env, Host, Inputs};
+use cairn_core::{DbUrl, SourceUrl};
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 
@@ -63,10 +66,13 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
                 let inputs = Inputs {
                     env: p.env.clone(),
                     vars: p.vars.clone(),
+                    host: Some(Host(Arc::new(QueryHost))),
                 };
                 // Errors name the file as the user would: relative to the working directory.
                 let shown = path.strip_prefix(&cwd).unwrap_or(&path);
-                project::load(shown, &inputs)?.env
+                let loaded = project::load(shown, &inputs)?;
+                crate::load::register_sources(&loaded.sources);
+                loaded.env
             }
             None if p.env.is_some() => bail!(
                 "--env {}: no project file: neither cairn.hcl nor atlas.hcl is in {} (name one with -c file://PATH)",
@@ -174,6 +180,46 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
     Ok(())
 }
 
+/// Runs the queries of `data "sql"` blocks, on a thread of its own (the project file is
+/// evaluated before the command's runtime starts, and may be evaluated inside it).
+struct QueryHost;
+
+impl DataHost for QueryHost {
+    fn query(&self, url: &str, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
+        let db = match SourceUrl::parse(url).map_err(|e| e.to_string())? {
+            SourceUrl::Database(db) => db,
+            _ => {
+                return Err(format!(
+                    "url must be a database URL, not {}",
+                    cairn_core::url::redact(url)
+                ));
+            }
+        };
+        std::thread::scope(|s| {
+            s.spawn(|| run_query(&db, sql))
+                .join()
+                .unwrap_or_else(|_| Err("the query thread panicked".into()))
+        })
+    }
+}
+
+fn run_query(db: &DbUrl, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let driver = crate::drivers::connect(db, true)
+            .await
+            .map_err(|e| format!("{e:#}"))?;
+        let mut session = driver.session().await.map_err(|e| e.to_string())?;
+        let rows = session.query(sql).await.map_err(|e| e.to_string());
+        session.close().await;
+        driver.close().await;
+        rows
+    })
+}
+
 /// Sets `slot` from the environment when the flag was not given.
 fn fill(slot: &mut String, m: &ArgMatches, id: &str, from_env: Option<String>) {
     if !explicit(m, id)
@@ -196,6 +242,13 @@ fn fill_scope(scope: &mut ScopeArgs, m: &ArgMatches, e: Option<&Env>) {
     }
     if !explicit(m, "exclude") && !e.exclude.is_empty() {
         scope.exclude = e.exclude.clone();
+    }
+    if let Some(skip) = e.diff.as_ref().and_then(|d| d.skip.as_ref()) {
+        scope.diff_skip = skip
+            .iter()
+            .filter(|(_, on)| **on)
+            .map(|(k, _)| k.clone())
+            .collect();
     }
 }
 

@@ -20,6 +20,43 @@ use crate::normalize::{normalize_column, normalize_table_copy_in, normalize_view
 pub struct DiffOptions {
     /// Drop roles the desired state does not mention (the project says it is authoritative).
     pub roles_authoritative: bool,
+    /// The project's `diff { skip { drop_table = true ... } }`: change kinds left out of the
+    /// diff, in Atlas's names (`{add,drop,modify}_{schema,table,column,index,foreign_key,view,
+    /// func,proc,trigger}`, `rename_{table,column,index,view,func,proc,trigger}`, `drop_role`,
+    /// `drop_user`).
+    pub skip: Vec<String>,
+}
+
+/// The name `diff { skip { ... } }` gives a change's kind.
+pub fn skip_key(c: &Change) -> String {
+    let k = c.kind();
+    let k = k
+        .replace("_materialized_view", "_view")
+        .replace("_function", "_func")
+        .replace("_procedure", "_proc");
+    match k.as_str() {
+        "enable_rls" | "disable_rls" | "modify_table" => "modify_table".into(),
+        _ => k,
+    }
+}
+
+impl Diff {
+    /// Leaves out the changes whose kind `skip` names (and the possible renames a skipped drop
+    /// would have been half of).
+    pub fn apply_skip(&mut self, skip: &[String]) {
+        if skip.is_empty() {
+            return;
+        }
+        let has = |k: &str| skip.iter().any(|s| s == k);
+        self.changes.retain(|c| {
+            let key = skip_key(c);
+            !(has(&key) || (key == "drop_role" && has("drop_user")))
+        });
+        self.possible_renames.retain(|r| match r {
+            PossibleRename::Column { .. } => !has("drop_column"),
+            PossibleRename::Table { .. } => !has("drop_table"),
+        });
+    }
 }
 
 /// The result of a diff.
@@ -40,6 +77,12 @@ impl Diff {
 }
 
 pub fn diff(current: &Realm, desired: &Realm, opts: &DiffOptions) -> Diff {
+    let mut out = diff_all(current, desired, opts);
+    out.apply_skip(&opts.skip);
+    out
+}
+
+fn diff_all(current: &Realm, desired: &Realm, opts: &DiffOptions) -> Diff {
     let d = desired.dialect;
     let mut out = Diff::default();
     for ds in &desired.schemas {
@@ -1391,14 +1434,22 @@ mod tests {
                     p.privileges,
                     p.object,
                     p.grantee,
-                    if p.grantable { " with grant option" } else { "" }
+                    if p.grantable {
+                        " with grant option"
+                    } else {
+                        ""
+                    }
                 ),
                 Change::Revoke {
                     permission: p,
                     grant_option,
                 } => format!(
                     "revoke {}{:?} on {:?} from {}",
-                    if *grant_option { "grant option for " } else { "" },
+                    if *grant_option {
+                        "grant option for "
+                    } else {
+                        ""
+                    },
                     p.privileges,
                     p.object,
                     p.grantee
@@ -1442,7 +1493,9 @@ mod tests {
     #[test]
     fn all_privileges_is_every_privilege_of_the_object() {
         use Privilege::*;
-        let every = [Select, Insert, Update, Delete, Truncate, References, Trigger];
+        let every = [
+            Select, Insert, Update, Delete, Truncate, References, Trigger,
+        ];
         // ALL is what the catalog lists.
         let changes = grant_changes(
             vec![grant("admin", users_table(Some("public")), &every, false)],
@@ -1452,7 +1505,12 @@ mod tests {
         // Narrowing ALL revokes the rest.
         let changes = grant_changes(
             vec![grant("admin", users_table(Some("public")), &every, false)],
-            vec![grant("admin", users_table(None), &[Select, Insert, Update], false)],
+            vec![grant(
+                "admin",
+                users_table(None),
+                &[Select, Insert, Update],
+                false,
+            )],
         );
         assert_eq!(
             changes,
@@ -1473,7 +1531,12 @@ mod tests {
         let mut with_maintain = every.to_vec();
         with_maintain.push(Other("MAINTAIN".into()));
         let changes = grant_changes(
-            vec![grant("admin", users_table(Some("public")), &with_maintain, false)],
+            vec![grant(
+                "admin",
+                users_table(Some("public")),
+                &with_maintain,
+                false,
+            )],
             vec![grant("admin", users_table(None), &[All], false)],
         );
         assert!(changes.is_empty(), "{changes:?}");
@@ -1515,7 +1578,12 @@ mod tests {
             )],
             vec![
                 grant("ro", users_columns(None, &["id"]), &[Select], false),
-                grant("ro", users_columns(None, &["id", "f_public"]), &[Update], false),
+                grant(
+                    "ro",
+                    users_columns(None, &["id", "f_public"]),
+                    &[Update],
+                    false,
+                ),
             ],
         );
         assert_eq!(
@@ -1533,7 +1601,12 @@ mod tests {
                 &[Select],
                 false,
             )],
-            vec![grant("ro", users_columns(None, &["id", "f_secret"]), &[Select], false)],
+            vec![grant(
+                "ro",
+                users_columns(None, &["id", "f_secret"]),
+                &[Select],
+                false,
+            )],
         );
         assert!(changes.is_empty(), "{changes:?}");
     }

@@ -6,7 +6,9 @@
 //! when referenced; every variable is checked (type, required, `validation`). Every error
 //! names `file:line:column`.
 
+pub mod data;
 mod eval;
+mod template;
 #[cfg(test)]
 mod tests;
 pub mod value;
@@ -19,6 +21,7 @@ use std::path::{Path, PathBuf};
 use cairn_syntax::diag::Span;
 use cairn_syntax::hcl::parse::{Attr, BlockAst, BodyAst, HclExpr, parse_body};
 
+pub use data::{DataHost, Host, MemSource};
 pub use eval::FUNCTIONS;
 use eval::{Scope, suggest};
 pub use value::Value;
@@ -97,6 +100,8 @@ pub struct Inputs {
     pub env: Option<String>,
     /// `--var name=value`, in order (a name given twice makes a list for list variables).
     pub vars: Vec<(String, String)>,
+    /// Runs the queries of `data "sql"` blocks (none: such a block is an error).
+    pub host: Option<Host>,
 }
 
 /// Parses one `--var` argument.
@@ -118,6 +123,8 @@ pub struct Project {
     pub env_names: Vec<String>,
     pub lint: Option<Lint>,
     pub diff: Option<Diff>,
+    /// The schema sources that data blocks define, by their `mem://KIND/NAME` URL.
+    pub sources: BTreeMap<String, MemSource>,
 }
 
 /// One `env` block, decoded.
@@ -289,7 +296,10 @@ pub fn evaluate(
         local_cache: RefCell::new(BTreeMap::new()),
         in_progress: RefCell::new(Vec::new()),
         env_name: inputs.env.clone(),
-        data: Vec::new(),
+        data_blocks: BTreeMap::new(),
+        data_cache: RefCell::new(BTreeMap::new()),
+        host: inputs.host.clone(),
+        sources: RefCell::new(BTreeMap::new()),
         bound: RefCell::new(Vec::new()),
     };
     if let Some(a) = body.attributes.first() {
@@ -327,7 +337,16 @@ pub fn evaluate(
                         ),
                     ));
                 }
-                scope.data.push((kind.clone(), b.labels[1].value.clone()));
+                let key = (kind.clone(), b.labels[1].value.clone());
+                if scope.data_blocks.insert(key, b).is_some() {
+                    return Err(scope.err(
+                        b.labels[1].span,
+                        format!(
+                            "data \"{kind}\" \"{}\" is declared twice",
+                            b.labels[1].value
+                        ),
+                    ));
+                }
             }
             "variable" => {
                 no_labels(&scope, b, 1)?;
@@ -527,6 +546,7 @@ pub fn evaluate(
         env_names,
         lint,
         diff,
+        sources: scope.sources.borrow().clone(),
     })
 }
 
