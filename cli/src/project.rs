@@ -9,7 +9,7 @@
 use anyhow::{Result, anyhow, bail};
 use std::sync::Arc;
 
-use cairn_core::project::{self, DataHost, Env, Host, Inputs};
+use cairn_core::project::{self, DataHost, Env, Fleet, Host, Inputs};
 use cairn_core::{DbUrl, SourceUrl};
 use clap::ArgMatches;
 use clap::parser::ValueSource;
@@ -34,6 +34,13 @@ pub struct ProjectArgs {
     /// A project-file variable: name=value (repeatable; repeated for list variables).
     #[arg(long = "var", value_name = "NAME=VALUE", global = true, value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    /// With a `for_each` env: stop starting targets after the first failure.
+    #[arg(long = "fail-fast", global = true)]
+    pub fail_fast: bool,
+    /// With a `for_each` env: run on the one instance whose `each.key` is KEY (the fleet runner
+    /// starts one process per target with it).
+    #[arg(long = "instance", value_name = "KEY", global = true, hide = true)]
+    pub instance: Option<String>,
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -56,7 +63,7 @@ fn leaf(m: &ArgMatches) -> &ArgMatches {
 /// Loads the project file when `--env`, `-c` or `--var` asks for it, and fills the command's
 /// unset flags from the selected environment. Then checks that the URLs a command needs are
 /// there (they are optional on the command line, since an environment may supply them).
-pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
+pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Fleet>> {
     let p = cli.project.clone();
     let env = if p.env.is_some() || p.config.is_some() || !p.vars.is_empty() {
         let cwd = std::env::current_dir()?;
@@ -67,11 +74,17 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
                     env: p.env.clone(),
                     vars: p.vars.clone(),
                     host: Some(Host(Arc::new(QueryHost))),
+                    instance: p.instance.clone(),
                 };
                 // Errors name the file as the user would: relative to the working directory.
                 let shown = path.strip_prefix(&cwd).unwrap_or(&path);
                 let loaded = project::load(shown, &inputs)?;
                 crate::load::register_sources(&loaded.sources);
+                if let Some(f) = loaded.fleet {
+                    // Every target is decoded (the project file has no errors): the fleet
+                    // runner takes over.
+                    return Ok(Some(f));
+                }
                 loaded.env
             }
             None if p.env.is_some() => bail!(
@@ -177,7 +190,7 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
         // Commands without URLs (fmt, lint, rules, ...) take nothing from the environment yet.
         _ => {}
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Runs the queries of `data "sql"` blocks, on a thread of its own (the project file is

@@ -276,7 +276,7 @@ impl<'a> Scope<'a> {
                 "each" => {
                     return Err(self.err(
                         span,
-                        "`for_each` on env blocks (each.key, each.value) is not supported yet",
+                        "each.key and each.value exist only in an env block with for_each",
                     ));
                 }
                 word if steps.is_empty() => return Ok(Value::Keyword(word.to_string())),

@@ -255,7 +255,9 @@ impl Parser<'_> {
                                 v = Some(b.clone());
                             }
                             _ => {
-                                return Err(format!("{f}:{line}: range takes one or two variables"));
+                                return Err(format!(
+                                    "{f}:{line}: range takes one or two variables"
+                                ));
                             }
                         }
                         src = p.trim().to_string();
