@@ -34,6 +34,9 @@ pub enum Command {
     Rules(crate::commands::rules::RulesCommand),
     /// The language server for editors, over stdin/stdout (see editors/README.md).
     Lsp(crate::commands::lsp::LspArgs),
+    /// Start a project from an existing database: writes its schema as HCL and a cairn.hcl
+    /// with a `local` env (never overwrites a file).
+    Init(crate::commands::init::InitArgs),
 }
 
 #[derive(Subcommand, Debug)]

@@ -68,6 +68,7 @@ fn main() -> ExitCode {
             Command::Lint(a) => commands::lint::run(a),
             Command::Rules(r) => commands::rules::run(r),
             Command::Lsp(a) => commands::lsp::run(a),
+            Command::Init(a) => commands::init::run(a).await,
         }
     });
     match result {

@@ -308,8 +308,17 @@ fn data_sources_and_unknown_blocks_are_clear_errors() {
             .starts_with("atlas.hcl:2:10: data.hcl_schema.app: cannot read no-such-schema.hcl"),
         "{err}"
     );
-    let err = eval_env("env \"x\" {\n  src = data.hcl_schema.nope.url\n}\n", "x", &[]).unwrap_err();
-    assert!(err.to_string().contains("no data source `data \"hcl_schema\" \"nope\"` is declared"), "{err}");
+    let err = eval_env(
+        "env \"x\" {\n  src = data.hcl_schema.nope.url\n}\n",
+        "x",
+        &[],
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no data source `data \"hcl_schema\" \"nope\"` is declared"),
+        "{err}"
+    );
     // Declared but not referenced: fine (lazy, as in Atlas).
     assert!(eval_env("data \"external_schema\" \"orm\" {\n  program = [\"x\"]\n}\nenv \"x\" {\n  url = \"sqlite://a.db\"\n}\n", "x", &[]).is_ok());
     let err = eval_env("evn \"x\" {\n}\n", "x", &[]).unwrap_err();
@@ -377,7 +386,11 @@ env "t" {
     let p = eval_env(text, "t", &[]).unwrap_or_else(|e| panic!("{e}"));
     assert!(p.env.is_none());
     let f = p.fleet.unwrap();
-    let keys: Vec<(&str, usize)> = f.targets.iter().map(|t| (t.key.as_str(), t.group)).collect();
+    let keys: Vec<(&str, usize)> = f
+        .targets
+        .iter()
+        .map(|t| (t.key.as_str(), t.group))
+        .collect();
     assert_eq!(keys, [("a", 1), ("b", 0), ("c", 1)]);
     assert_eq!(f.targets[2].env.url.as_deref(), Some("sqlite://c.db"));
     assert_eq!(f.groups[1].parallel, 3);
@@ -397,7 +410,15 @@ env "t" {
     assert_eq!(p.env.unwrap().instance.as_deref(), Some("c"));
     // each outside for_each, and an empty for_each, are errors with places.
     let err = eval_env("env \"x\" {\n  url = each.value\n}\n", "x", &[]).unwrap_err();
-    assert!(err.to_string().starts_with("atlas.hcl:2:9: each.key and each.value"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("atlas.hcl:2:9: each.key and each.value"),
+        "{err}"
+    );
     let err = eval_env("env \"x\" {\n  for_each = []\n}\n", "x", &[]).unwrap_err();
-    assert!(err.to_string().starts_with("atlas.hcl:2:14: for_each is empty"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("atlas.hcl:2:14: for_each is empty"),
+        "{err}"
+    );
 }
