@@ -357,58 +357,56 @@ table "posts" {
     write(
         &dir,
         "atlas.hcl",
-        &format!(
-            r#"variable "url" {{
+        r#"variable "url" {
   type = string
-}}
+}
 
-data "external_schema" "auth" {{
+data "external_schema" "auth" {
   program = ["cat", "auth.sql"]
-}}
+}
 
-data "hcl_schema" "app" {{
+data "hcl_schema" "app" {
   paths = glob("app/*.hcl")
-}}
+}
 
-data "composite_schema" "all" {{
-  schema "auth" {{
+data "composite_schema" "all" {
+  schema "auth" {
     url = data.external_schema.auth.url
-  }}
-  schema "app" {{
+  }
+  schema "app" {
     url = data.hcl_schema.app.url
-  }}
-}}
+  }
+}
 
-data "sql" "schemas" {{
+data "sql" "schemas" {
   url   = var.url
   query = "SELECT nspname FROM pg_namespace WHERE nspname = ANY(ARRAY[$1, $2]) ORDER BY 1"
   args  = ["app", "auth"]
-}}
+}
 
-data "sql" "bad" {{
+data "sql" "bad" {
   url   = var.url
   query = "SELEC nope"
-}}
+}
 
-env "all" {{
+env "all" {
   src     = data.composite_schema.all.url
   url     = var.url
   schemas = ["app", "auth"]
-}}
+}
 
-env "listed" {{
+env "listed" {
   url     = var.url
   src     = data.composite_schema.all.url
   schemas = data.sql.schemas.values
   count   = data.sql.schemas.count
-}}
+}
 
-env "bad" {{
+env "bad" {
   url = var.url
   src = data.sql.bad.value
-}}
-"#
-        ),
+}
+"#,
     );
     let var = format!("url={}", scratch.url);
     let o = cairn(

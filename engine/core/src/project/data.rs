@@ -381,9 +381,7 @@ impl<'a> Scope<'a> {
     fn path_of(&self, p: &str) -> PathBuf {
         let p = p.strip_prefix("file://").unwrap_or(p);
         let path = Path::new(p);
-        if path.is_absolute() {
-            path.to_path_buf()
-        } else if self.base_dir == Path::new(".") {
+        if path.is_absolute() || self.base_dir == Path::new(".") {
             path.to_path_buf()
         } else {
             self.base_dir.join(path)

@@ -200,6 +200,9 @@ fn parse_pipe(file: &str, line: usize, s: &str) -> Result<Pipe, String> {
     Ok(Pipe { decl, cmds, line })
 }
 
+/// Nodes up to a stop keyword, and the stop action (text, line) when one was met.
+type Parsed = (Vec<Node>, Option<(String, usize)>);
+
 struct Parser<'t> {
     file: String,
     toks: &'t [Tok],
@@ -209,7 +212,7 @@ struct Parser<'t> {
 
 impl Parser<'_> {
     /// Parses nodes until one of `stops` (an action keyword); returns the nodes and the stop.
-    fn nodes(&mut self, stops: &[&str]) -> Result<(Vec<Node>, Option<(String, usize)>), String> {
+    fn nodes(&mut self, stops: &[&str]) -> Result<Parsed, String> {
         let mut out = Vec::new();
         while self.pos < self.toks.len() {
             let tok = &self.toks[self.pos];
