@@ -34,6 +34,9 @@ pub enum Command {
     Rules(crate::commands::rules::RulesCommand),
     /// The language server for editors, over stdin/stdout (see editors/README.md).
     Lsp(crate::commands::lsp::LspArgs),
+    /// Start a project from an existing database: writes its schema as HCL and a cairn.hcl
+    /// with a `local` env (never overwrites a file).
+    Init(crate::commands::init::InitArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,6 +98,9 @@ pub struct ScopeArgs {
     /// (repeatable).
     #[arg(long = "exclude", value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// The change kinds the project's `diff { skip { ... } }` leaves out of plans.
+    #[arg(skip)]
+    pub diff_skip: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
+use cairn_core::project::MemSource;
 use cairn_core::{DbUrl, InspectOptions, SourceUrl};
 use cairn_ir::{Dialect, Realm};
 use cairn_syntax::Diagnostic;
@@ -29,6 +31,14 @@ impl ScopeArgs {
         InspectOptions {
             schemas: self.schemas.clone(),
             exclude: self.exclude.clone(),
+        }
+    }
+
+    /// The diff options: the project's `diff { skip { ... } }`.
+    pub fn diff_options(&self) -> cairn_core::diff::DiffOptions {
+        cairn_core::diff::DiffOptions {
+            skip: self.diff_skip.clone(),
+            ..Default::default()
         }
     }
 }
@@ -137,6 +147,219 @@ pub fn compile_files(
     })
 }
 
+/// The schema sources the project file's data blocks define (`mem://KIND/NAME`).
+static MEM_SOURCES: Mutex<BTreeMap<String, MemSource>> = Mutex::new(BTreeMap::new());
+
+/// Makes the project's data-block sources loadable by their `mem://` URLs.
+pub fn register_sources(sources: &BTreeMap<String, MemSource>) {
+    let mut m = MEM_SOURCES.lock().unwrap_or_else(|e| e.into_inner());
+    for (k, v) in sources {
+        m.insert(k.clone(), v.clone());
+    }
+}
+
+/// Loads a `mem://` source: files compiled together, or a composite merged in order.
+fn load_mem<'a>(
+    key: &'a str,
+    explicit_dialect: Option<&'a str>,
+    related_urls: &'a [&'a str],
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Loaded>> + 'a>> {
+    Box::pin(async move {
+        let src = MEM_SOURCES
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned();
+        let Some(src) = src else {
+            bail!(
+                "{key}: no data block of the project file defines this source (is the project file loaded? give --env or -c)"
+            );
+        };
+        match src {
+            MemSource::Files { files, origin } => {
+                let names: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+                let dialect = file_dialect(explicit_dialect, related_urls, &names)?;
+                let compiled = cairn_sema::compile(&files, dialect);
+                let mut loaded = Loaded {
+                    realm: compiled.realm,
+                    sources: Sources {
+                        files: files.into_iter().collect(),
+                    },
+                    diagnostics: compiled.diagnostics,
+                };
+                locate_generated(&mut loaded, &origin);
+                Ok(loaded)
+            }
+            MemSource::Composite { parts, origin } => {
+                let mut out: Option<Loaded> = None;
+                for (label, url) in parts {
+                    // Parts are filtered after they land in their schemas (by the caller).
+                    let part = load(
+                        &url,
+                        explicit_dialect,
+                        related_urls,
+                        &InspectOptions::default(),
+                    )
+                    .await
+                    .with_context(|| {
+                        format!("{origin}: schema {:?}", label.as_deref().unwrap_or(&url))
+                    })?;
+                    out = Some(match out {
+                        None => relabel(part, label.as_deref()),
+                        Some(acc) => merge(acc, relabel(part, label.as_deref()))?,
+                    });
+                }
+                out.with_context(|| format!("{origin}: no schemas"))
+            }
+        }
+    })
+}
+
+/// A composite part labeled `schema "NAME"`: its one schema lands in NAME.
+fn relabel(mut l: Loaded, label: Option<&str>) -> Loaded {
+    if let Some(name) = label {
+        if l.realm.schemas.is_empty() {
+            l.realm.schemas.push(cairn_ir::Schema::new(name));
+        }
+        if l.realm.schemas.len() == 1 {
+            let old = l.realm.schemas[0].name.clone();
+            l.realm.schemas[0].name = name.into();
+            for t in &mut l.realm.schemas[0].tables {
+                for fk in &mut t.foreign_keys {
+                    if fk.ref_table.schema.as_ref() == Some(&old) {
+                        fk.ref_table.schema = Some(name.into());
+                    }
+                }
+            }
+        }
+    }
+    l
+}
+
+/// Merges `b` into `a`: schemas of the same name are merged object by object.
+fn merge(mut a: Loaded, b: Loaded) -> Result<Loaded> {
+    let (da, db) = (a.realm.dialect, b.realm.dialect);
+    if da != db && !(da.is_mysql_family() && db.is_mysql_family()) {
+        bail!(
+            "a composite schema mixes dialects ({} and {})",
+            a.realm.dialect,
+            b.realm.dialect
+        );
+    }
+    for s in b.realm.schemas {
+        match a.realm.schemas.iter_mut().find(|x| x.name == s.name) {
+            None => a.realm.schemas.push(s),
+            Some(t) => {
+                t.tables.extend(s.tables);
+                t.views.extend(s.views);
+                t.materialized_views.extend(s.materialized_views);
+                t.functions.extend(s.functions);
+                t.procedures.extend(s.procedures);
+                t.aggregates.extend(s.aggregates);
+                t.sequences.extend(s.sequences);
+                t.enums.extend(s.enums);
+                t.domains.extend(s.domains);
+                t.composites.extend(s.composites);
+                t.extensions.extend(s.extensions);
+                t.unsupported.extend(s.unsupported);
+            }
+        }
+    }
+    a.realm.roles.extend(b.realm.roles);
+    a.realm.permissions.extend(b.realm.permissions);
+    a.realm
+        .default_privileges
+        .extend(b.realm.default_privileges);
+    a.realm.unsupported.extend(b.realm.unsupported);
+    a.sources.files.extend(b.sources.files);
+    a.diagnostics.extend(b.diagnostics);
+    Ok(a)
+}
+
+/// Diagnostics in SQL a program printed: one about a table whose statement an
+/// `-- atlas:pos NAME[type=table] FILE:LINE` line (as ORM providers print) places moves to that
+/// line of the model's file; every error names the data block that ran the program.
+fn locate_generated(loaded: &mut Loaded, origin: &str) {
+    for d in &mut loaded.diagnostics {
+        let Some(text) = loaded.sources.files.get(&d.file).cloned() else {
+            continue;
+        };
+        let place = positions(&text).and_then(|pos| {
+            let table = statement_table(&text, d.span.start as usize)?;
+            pos.get(&table.to_lowercase()).cloned()
+        });
+        let note = format!("this SQL was printed by {origin}");
+        if let Some((path, line)) = place
+            && let Ok(model) = std::fs::read_to_string(&path)
+        {
+            let start: usize = model
+                .split_inclusive('\n')
+                .take(line.saturating_sub(1))
+                .map(str::len)
+                .sum();
+            let len = model[start..].find('\n').unwrap_or(model.len() - start);
+            d.file = path.clone();
+            d.span = cairn_syntax::Span::new(start, start + len);
+            loaded.sources.files.entry(path).or_insert(model);
+        }
+        d.help = Some(match d.help.take() {
+            Some(h) => format!("{h}; {note}"),
+            None => note,
+        });
+    }
+}
+
+/// `-- atlas:pos NAME[type=table] FILE:LINE` lines: table name (lower case) -> (file, line).
+fn positions(text: &str) -> Option<BTreeMap<String, (String, usize)>> {
+    let mut out = BTreeMap::new();
+    for l in text.lines() {
+        let Some(rest) = l.trim().strip_prefix("-- atlas:pos ") else {
+            continue;
+        };
+        let Some((obj, place)) = rest.split_once(' ') else {
+            continue;
+        };
+        let (name, kind) = obj.split_once('[').unwrap_or((obj, "type=table]"));
+        if !kind.starts_with("type=table") {
+            continue;
+        }
+        let Some((file, line)) = place.trim().rsplit_once(':') else {
+            continue;
+        };
+        if let Ok(n) = line.parse::<usize>() {
+            let name = name.rsplit('.').next().unwrap_or(name);
+            out.insert(
+                name.trim_matches(['"', '`']).to_lowercase(),
+                (file.to_string(), n),
+            );
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The table a statement (the one holding byte `at`) creates, alters or indexes.
+fn statement_table(text: &str, at: usize) -> Option<String> {
+    let at = at.min(text.len());
+    let start = text[..at].rfind(';').map_or(0, |i| i + 1);
+    let end = text[at..].find(';').map_or(text.len(), |i| at + i);
+    let words: Vec<&str> = text[start..end].split_whitespace().collect();
+    let pos = words
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case("TABLE") || w.eq_ignore_ascii_case("ON"))?;
+    let mut i = pos + 1;
+    while words.get(i).is_some_and(|w| {
+        ["IF", "NOT", "EXISTS", "ONLY"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+    }) {
+        i += 1;
+    }
+    let raw = words.get(i)?;
+    let name = raw.split('(').next().unwrap_or(raw);
+    let name = name.rsplit('.').next().unwrap_or(name);
+    Some(name.trim_matches(['"', '`', '[', ']']).to_string())
+}
+
 /// Loads any source URL: files are compiled; a database is inspected in the given scope.
 pub async fn load(
     url: &str,
@@ -155,6 +378,11 @@ pub async fn load(
             sources: Sources::default(),
             diagnostics: Vec::new(),
         }),
+        SourceUrl::Mem(key) => {
+            let mut loaded = load_mem(&key, explicit_dialect, related_urls).await?;
+            cairn_core::scope::filter_realm(&mut loaded.realm, scope);
+            Ok(loaded)
+        }
         SourceUrl::Env(name) => bail!(
             "env://{name} refers to an attribute of the selected environment of the project file, and no project file is loaded here"
         ),

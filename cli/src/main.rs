@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod drivers;
+mod fleet;
 mod git;
 mod load;
 mod project;
@@ -37,10 +38,15 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     // The project file (`--env`, `-c`, `--var`) fills the flags the user did not give.
-    if let Err(e) = project::resolve(&mut cli, &matches) {
-        let msg = cairn_core::url::redact(&format!("{e:#}"));
-        eprintln!("{} {msg}", render::style::error_label());
-        return ExitCode::from(if e.is::<project::UsageError>() { 2 } else { 1 });
+    match project::resolve(&mut cli, &matches) {
+        Ok(None) => {}
+        // A `for_each` env: one process per target, in rollout groups.
+        Ok(Some(f)) => return fleet::run(&f, &cli),
+        Err(e) => {
+            let msg = cairn_core::url::redact(&format!("{e:#}"));
+            eprintln!("{} {msg}", render::style::error_label());
+            return ExitCode::from(if e.is::<project::UsageError>() { 2 } else { 1 });
+        }
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -63,6 +69,7 @@ fn main() -> ExitCode {
             Command::Lint(a) => commands::lint::run(a).await,
             Command::Rules(r) => commands::rules::run(r),
             Command::Lsp(a) => commands::lsp::run(a),
+            Command::Init(a) => commands::init::run(a).await,
         }
     });
     match result {

@@ -7,8 +7,11 @@
 //! `--concurrent-index`. `env://NAME` in a URL flag reads the environment's attribute NAME.
 
 use anyhow::{Result, anyhow, bail};
+use std::sync::Arc;
+
 use cairn_core::policy::LintPolicy;
-use cairn_core::project::{self, Env, Inputs};
+use cairn_core::project::{self, DataHost, Env, Fleet, Host, Inputs};
+use cairn_core::{DbUrl, SourceUrl};
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 
@@ -32,6 +35,13 @@ pub struct ProjectArgs {
     /// A project-file variable: name=value (repeatable; repeated for list variables).
     #[arg(long = "var", value_name = "NAME=VALUE", global = true, value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    /// With a `for_each` env: stop starting targets after the first failure.
+    #[arg(long = "fail-fast", global = true)]
+    pub fail_fast: bool,
+    /// With a `for_each` env: run on the one instance whose `each.key` is KEY (the fleet runner
+    /// starts one process per target with it).
+    #[arg(long = "instance", value_name = "KEY", global = true, hide = true)]
+    pub instance: Option<String>,
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -54,7 +64,7 @@ fn leaf(m: &ArgMatches) -> &ArgMatches {
 /// Loads the project file when `--env`, `-c` or `--var` asks for it, and fills the command's
 /// unset flags from the selected environment. Then checks that the URLs a command needs are
 /// there (they are optional on the command line, since an environment may supply them).
-pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
+pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Fleet>> {
     let p = cli.project.clone();
     // Commands that lint read the project's `lint { }` policy even without `--env` or `-c`:
     // `cairn.hcl`, else `atlas.hcl`, in the working directory.
@@ -72,10 +82,19 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
                 let inputs = Inputs {
                     env: p.env.clone(),
                     vars: p.vars.clone(),
+                    host: Some(Host(Arc::new(QueryHost))),
+                    instance: p.instance.clone(),
                 };
                 // Errors name the file as the user would: relative to the working directory.
                 let shown = path.strip_prefix(&cwd).unwrap_or(&path);
-                Some(project::load(shown, &inputs)?)
+                let mut loaded = project::load(shown, &inputs)?;
+                crate::load::register_sources(&loaded.sources);
+                if let Some(f) = loaded.fleet.take() {
+                    // Every target is decoded (the project file has no errors): the fleet
+                    // runner takes over.
+                    return Ok(Some(f));
+                }
+                Some(loaded)
             }
             None if p.env.is_some() => bail!(
                 "--env {}: no project file: neither cairn.hcl nor atlas.hcl is in {} (name one with -c file://PATH)",
@@ -216,7 +235,47 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<()> {
         // Commands without URLs (fmt, rules, ...) take nothing from the environment yet.
         _ => {}
     }
-    Ok(())
+    Ok(None)
+}
+
+/// Runs the queries of `data "sql"` blocks, on a thread of its own (the project file is
+/// evaluated before the command's runtime starts, and may be evaluated inside it).
+struct QueryHost;
+
+impl DataHost for QueryHost {
+    fn query(&self, url: &str, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
+        let db = match SourceUrl::parse(url).map_err(|e| e.to_string())? {
+            SourceUrl::Database(db) => db,
+            _ => {
+                return Err(format!(
+                    "url must be a database URL, not {}",
+                    cairn_core::url::redact(url)
+                ));
+            }
+        };
+        std::thread::scope(|s| {
+            s.spawn(|| run_query(&db, sql))
+                .join()
+                .unwrap_or_else(|_| Err("the query thread panicked".into()))
+        })
+    }
+}
+
+fn run_query(db: &DbUrl, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let driver = crate::drivers::connect(db, true)
+            .await
+            .map_err(|e| format!("{e:#}"))?;
+        let mut session = driver.session().await.map_err(|e| e.to_string())?;
+        let rows = session.query(sql).await.map_err(|e| e.to_string());
+        session.close().await;
+        driver.close().await;
+        rows
+    })
 }
 
 /// The lint policy of a loaded project: the selected environment's `lint` block (already
@@ -261,6 +320,13 @@ fn fill_scope(scope: &mut ScopeArgs, m: &ArgMatches, e: Option<&Env>) {
     }
     if !explicit(m, "exclude") && !e.exclude.is_empty() {
         scope.exclude = e.exclude.clone();
+    }
+    if let Some(skip) = e.diff.as_ref().and_then(|d| d.skip.as_ref()) {
+        scope.diff_skip = skip
+            .iter()
+            .filter(|(_, on)| **on)
+            .map(|(k, _)| k.clone())
+            .collect();
     }
 }
 

@@ -4,7 +4,7 @@
 //! are written to `<version>[_<name>].sql` in Atlas's format and `atlas.sum` is rewritten.
 
 use anyhow::{Result, bail};
-use cairn_core::diff::{DiffOptions, diff};
+use cairn_core::diff::diff;
 use cairn_core::migrate::executor::split_options;
 use cairn_core::migrate::{MigrationFile, new_version};
 use cairn_core::plan::{PlanOptions, plan};
@@ -127,7 +127,7 @@ pub async fn run(a: MigrateDiffArgs) -> Result<Outcome> {
         return Ok(Outcome::Failed);
     };
 
-    let d = diff(&current, &desired, &DiffOptions::default());
+    let d = diff(&current, &desired, &a.scope.diff_options());
     if !d.errors.is_empty() {
         for e in &d.errors {
             eprintln!("{} {e}", render::style::error_label());

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod init;
 pub mod lint;
 pub mod lsp;
 pub mod migrate;

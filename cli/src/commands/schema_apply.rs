@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use cairn_core::apply::{ApplyProgress, apply_plan};
-use cairn_core::diff::{DiffOptions, diff};
+use cairn_core::diff::diff;
 use cairn_core::plan::{PlanOptions, plan};
 use cairn_core::policy::Review;
 use cairn_core::safety::{Allowances, FindingSeverity, apply_policy, check_plan, rule_findings};
@@ -112,7 +112,7 @@ pub async fn run(args: ApplyArgs) -> Result<Outcome> {
         && !json;
     loop {
         let (current, desired) = (&states.current.realm, &states.desired.realm);
-        let d = diff(current, desired, &DiffOptions::default());
+        let d = diff(current, desired, &args.scope.diff_options());
         if !d.errors.is_empty() {
             for e in &d.errors {
                 eprintln!("{} {e}", render::style::error_label());

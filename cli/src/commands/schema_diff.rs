@@ -1,7 +1,7 @@
 //! `cairn schema diff`: the SQL that turns one schema into another.
 
 use anyhow::{Result, bail};
-use cairn_core::diff::{DiffOptions, diff};
+use cairn_core::diff::diff;
 use cairn_core::plan::{PlanOptions, plan};
 
 use crate::Outcome;
@@ -27,7 +27,7 @@ pub async fn run(args: DiffArgs) -> Result<Outcome> {
         return Ok(Outcome::Failed);
     };
     let (current, desired) = (&states.current.realm, &states.desired.realm);
-    let d = diff(current, desired, &DiffOptions::default());
+    let d = diff(current, desired, &args.scope.diff_options());
     if !d.errors.is_empty() {
         for e in &d.errors {
             eprintln!("{} {e}", render::style::error_label());

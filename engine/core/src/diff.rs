@@ -20,6 +20,43 @@ use crate::normalize::{normalize_column, normalize_table_copy_in, normalize_view
 pub struct DiffOptions {
     /// Drop roles the desired state does not mention (the project says it is authoritative).
     pub roles_authoritative: bool,
+    /// The project's `diff { skip { drop_table = true ... } }`: change kinds left out of the
+    /// diff, in Atlas's names (`{add,drop,modify}_{schema,table,column,index,foreign_key,view,
+    /// func,proc,trigger}`, `rename_{table,column,index,view,func,proc,trigger}`, `drop_role`,
+    /// `drop_user`).
+    pub skip: Vec<String>,
+}
+
+/// The name `diff { skip { ... } }` gives a change's kind.
+pub fn skip_key(c: &Change) -> String {
+    let k = c.kind();
+    let k = k
+        .replace("_materialized_view", "_view")
+        .replace("_function", "_func")
+        .replace("_procedure", "_proc");
+    match k.as_str() {
+        "enable_rls" | "disable_rls" | "modify_table" => "modify_table".into(),
+        _ => k,
+    }
+}
+
+impl Diff {
+    /// Leaves out the changes whose kind `skip` names (and the possible renames a skipped drop
+    /// would have been half of).
+    pub fn apply_skip(&mut self, skip: &[String]) {
+        if skip.is_empty() {
+            return;
+        }
+        let has = |k: &str| skip.iter().any(|s| s == k);
+        self.changes.retain(|c| {
+            let key = skip_key(c);
+            !(has(&key) || (key == "drop_role" && has("drop_user")))
+        });
+        self.possible_renames.retain(|r| match r {
+            PossibleRename::Column { .. } => !has("drop_column"),
+            PossibleRename::Table { .. } => !has("drop_table"),
+        });
+    }
 }
 
 /// The result of a diff.
@@ -40,6 +77,12 @@ impl Diff {
 }
 
 pub fn diff(current: &Realm, desired: &Realm, opts: &DiffOptions) -> Diff {
+    let mut out = diff_all(current, desired, opts);
+    out.apply_skip(&opts.skip);
+    out
+}
+
+fn diff_all(current: &Realm, desired: &Realm, opts: &DiffOptions) -> Diff {
     let d = desired.dialect;
     let mut out = Diff::default();
     for ds in &desired.schemas {

@@ -15,6 +15,9 @@ pub enum SourceUrl {
     Database(DbUrl),
     /// `env://NAME`: an attribute of the selected environment of the project file.
     Env(String),
+    /// `mem://KIND/NAME`: a schema source defined by a data block of the project file
+    /// (`data "hcl_schema" "app"` is `mem://hcl_schema/app`).
+    Mem(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,8 +60,7 @@ impl fmt::Display for DbUrl {
     }
 }
 
-const SCHEMES: &str =
-    "file://, sqlite://, postgres://, postgresql://, mysql://, maria://, mariadb://, env://";
+const SCHEMES: &str = "file://, sqlite://, postgres://, postgresql://, mysql://, maria://, mariadb://, env://, mem://";
 
 impl SourceUrl {
     pub fn parse(s: &str) -> Result<SourceUrl, UrlError> {
@@ -80,6 +82,7 @@ impl SourceUrl {
                 Ok(SourceUrl::Files(PathBuf::from(path)))
             }
             "env" => Ok(SourceUrl::Env(rest.to_string())),
+            "mem" => Ok(SourceUrl::Mem(s.to_string())),
             _ => DbUrl::parse(s).map(SourceUrl::Database),
         }
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cairn_syntax::diag::Span;
-use cairn_syntax::hcl::parse::{HclExpr, ObjKey, Step, TemplatePart};
+use cairn_syntax::hcl::parse::{BlockAst, HclExpr, ObjKey, Step, TemplatePart};
 
 use super::ProjectError;
 use super::value::{Value, fmt_number};
@@ -21,8 +21,14 @@ pub(crate) struct Scope<'a> {
     pub local_cache: RefCell<BTreeMap<String, Value>>,
     pub in_progress: RefCell<Vec<String>>,
     pub env_name: Option<String>,
-    /// Declared data sources: `kind.name`.
-    pub data: Vec<(String, String)>,
+    /// Declared data sources, by `(kind, name)`.
+    pub data_blocks: BTreeMap<(String, String), &'a BlockAst>,
+    /// Evaluated data sources.
+    pub data_cache: RefCell<BTreeMap<(String, String), Value>>,
+    /// Runs `data "sql"` queries.
+    pub host: Option<super::data::Host>,
+    /// The schema sources data blocks defined (`mem://KIND/NAME`).
+    pub sources: RefCell<BTreeMap<String, super::data::MemSource>>,
     /// Names bound by `for` expressions (innermost last).
     pub bound: RefCell<Vec<(String, Value)>>,
 }
@@ -265,23 +271,12 @@ impl<'a> Scope<'a> {
                 "data" => {
                     let (kind, kspan) = self.attr_step(steps, span, "data.KIND.NAME")?;
                     let (name, nspan) = self.attr_step(&steps[1..], kspan, "data.KIND.NAME")?;
-                    if !self.data.iter().any(|(k, n)| k == kind && n == name) {
-                        return Err(self.err(
-                            nspan,
-                            format!("no data source `data \"{kind}\" \"{name}\"` is declared"),
-                        ));
-                    }
-                    return Err(self.err(
-                        span,
-                        format!(
-                            "data sources are not supported yet (data.{kind}.{name}): name the schema directly, e.g. src = \"file://schema.sql\""
-                        ),
-                    ));
+                    (self.data_source(kind, name, nspan)?, &steps[2..])
                 }
                 "each" => {
                     return Err(self.err(
                         span,
-                        "`for_each` on env blocks (each.key, each.value) is not supported yet",
+                        "each.key and each.value exist only in an env block with for_each",
                     ));
                 }
                 word if steps.is_empty() => return Ok(Value::Keyword(word.to_string())),

@@ -6,7 +6,9 @@
 //! when referenced; every variable is checked (type, required, `validation`). Every error
 //! names `file:line:column`.
 
+pub mod data;
 mod eval;
+mod template;
 #[cfg(test)]
 mod tests;
 pub mod value;
@@ -19,6 +21,7 @@ use std::path::{Path, PathBuf};
 use cairn_syntax::diag::Span;
 use cairn_syntax::hcl::parse::{Attr, BlockAst, BodyAst, HclExpr, parse_body};
 
+pub use data::{DataHost, Host, MemSource};
 pub use eval::FUNCTIONS;
 use eval::{Scope, suggest};
 pub use value::Value;
@@ -97,6 +100,10 @@ pub struct Inputs {
     pub env: Option<String>,
     /// `--var name=value`, in order (a name given twice makes a list for list variables).
     pub vars: Vec<(String, String)>,
+    /// Runs the queries of `data "sql"` blocks (none: such a block is an error).
+    pub host: Option<Host>,
+    /// With a `for_each` env: the one instance (its `each.key`) to decode as `env`.
+    pub instance: Option<String>,
 }
 
 /// Parses one `--var` argument.
@@ -118,12 +125,48 @@ pub struct Project {
     pub env_names: Vec<String>,
     pub lint: Option<Lint>,
     pub diff: Option<Diff>,
+    /// The schema sources that data blocks define, by their `mem://KIND/NAME` URL.
+    pub sources: BTreeMap<String, MemSource>,
+    /// The selected env has `for_each` and no instance was asked for: every target, in
+    /// rollout groups.
+    pub fleet: Option<Fleet>,
+}
+
+/// The instances of a `for_each` env, grouped for a staged rollout.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fleet {
+    pub targets: Vec<Target>,
+    /// In rollout order; without a `rollout { deployment = ... }`, one group of all targets,
+    /// one at a time.
+    pub groups: Vec<Group>,
+}
+
+/// One instance of a `for_each` env.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    /// `each.key` (for a set, the element).
+    pub key: String,
+    pub env: Env,
+    /// Index into [`Fleet::groups`].
+    pub group: usize,
+}
+
+/// A `group` of a `deployment` block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub name: String,
+    /// How many targets of the group run at once.
+    pub parallel: usize,
+    /// `on_error = CONTINUE`: later groups run even when a target of this one failed.
+    pub continue_on_error: bool,
 }
 
 /// One `env` block, decoded.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Env {
     pub name: String,
+    /// The `each.key` of a `for_each` env's instance.
+    pub instance: Option<String>,
     pub url: Option<String>,
     pub dev: Option<String>,
     /// `src` (a string or a list) or `schema { src }`.
@@ -239,7 +282,15 @@ pub fn skip_kinds() -> Vec<String> {
     out
 }
 
-const TOP_BLOCKS: &[&str] = &["env", "variable", "locals", "data", "lint", "diff"];
+const TOP_BLOCKS: &[&str] = &[
+    "env",
+    "variable",
+    "locals",
+    "data",
+    "lint",
+    "diff",
+    "deployment",
+];
 const UNSUPPORTED_TOP: &[&str] = &["docker", "atlas", "hook", "test"];
 const DATA_KINDS: &[&str] = &[
     "sql",
@@ -289,7 +340,10 @@ pub fn evaluate(
         local_cache: RefCell::new(BTreeMap::new()),
         in_progress: RefCell::new(Vec::new()),
         env_name: inputs.env.clone(),
-        data: Vec::new(),
+        data_blocks: BTreeMap::new(),
+        data_cache: RefCell::new(BTreeMap::new()),
+        host: inputs.host.clone(),
+        sources: RefCell::new(BTreeMap::new()),
         bound: RefCell::new(Vec::new()),
     };
     if let Some(a) = body.attributes.first() {
@@ -327,13 +381,23 @@ pub fn evaluate(
                         ),
                     ));
                 }
-                scope.data.push((kind.clone(), b.labels[1].value.clone()));
+                let key = (kind.clone(), b.labels[1].value.clone());
+                if scope.data_blocks.insert(key, b).is_some() {
+                    return Err(scope.err(
+                        b.labels[1].span,
+                        format!(
+                            "data \"{kind}\" \"{}\" is declared twice",
+                            b.labels[1].value
+                        ),
+                    ));
+                }
             }
             "variable" => {
                 no_labels(&scope, b, 1)?;
                 var_blocks.push(b);
             }
             "env" | "lint" | "diff" => {}
+            "deployment" => no_labels(&scope, b, 1)?,
             word if UNSUPPORTED_TOP.contains(&word) => {
                 return Err(scope.err(
                     b.ident_span,
@@ -469,6 +533,7 @@ pub fn evaluate(
         }
     }
     let mut env = None;
+    let mut fleet = None;
     if let Some(wanted) = &inputs.env {
         let labeled: Vec<&&BlockAst> = envs
             .iter()
@@ -506,6 +571,54 @@ pub fn evaluate(
                     ),
                 ));
             }
+            [one] if one.attr("for_each").is_some() => {
+                let instances = for_each_instances(&scope, one)?;
+                let mut targets = Vec::new();
+                let (groups, matchers) = rollout(&scope, &body, one)?;
+                for (key, value) in instances {
+                    let each = each_value(&key, value);
+                    scope.bound.borrow_mut().push(("each".into(), each));
+                    let r = (|| -> Result<(Env, usize), ProjectError> {
+                        let mut e = decode_env(&scope, one, wanted)?;
+                        e.instance = Some(key.clone());
+                        e.lint = merge_lint(lint.as_ref(), e.lint.take());
+                        e.diff = merge_diff(diff.as_ref(), e.diff.take());
+                        let mut group = None;
+                        for (i, m) in matchers.iter().enumerate() {
+                            let hit = match m {
+                                Some(x) => scope.bool_of(x)?,
+                                None => true,
+                            };
+                            if hit {
+                                group = Some(i);
+                                break;
+                            }
+                        }
+                        let group = group.ok_or_else(|| {
+                            scope.err(
+                                one.ident_span,
+                                format!("target {key:?} matches no group of the deployment: add a group without `match` for the rest"),
+                            )
+                        })?;
+                        Ok((e, group))
+                    })();
+                    scope.bound.borrow_mut().pop();
+                    let (e, group) = r?;
+                    targets.push(Target { key, env: e, group });
+                }
+                match &inputs.instance {
+                    Some(k) => {
+                        let t = targets.into_iter().find(|t| t.key == *k).ok_or_else(|| {
+                            ProjectError::whole(
+                                file,
+                                format!("env {wanted:?} has no instance {k:?}"),
+                            )
+                        })?;
+                        env = Some(t.env);
+                    }
+                    None => fleet = Some(Fleet { targets, groups }),
+                }
+            }
             [one] => {
                 let mut e = decode_env(&scope, one, wanted)?;
                 e.lint = merge_lint(lint.as_ref(), e.lint.take());
@@ -527,7 +640,122 @@ pub fn evaluate(
         env_names,
         lint,
         diff,
+        sources: scope.sources.borrow().clone(),
+        fleet,
     })
+}
+
+/// The `(each.key, each.value)` pairs of a `for_each` env: a list or set (key = the element),
+/// or an object (its keys).
+fn for_each_instances(scope: &Scope, b: &BlockAst) -> Result<Vec<(String, Value)>, ProjectError> {
+    let a = b.attr("for_each").expect("checked by the caller");
+    let v = scope.eval(&a.expr)?;
+    let out: Vec<(String, Value)> = match v {
+        Value::List(l) => {
+            let mut out: Vec<(String, Value)> = Vec::new();
+            for x in l {
+                let k = x.to_text().ok_or_else(|| {
+                    scope.err(
+                        a.expr.span(),
+                        format!("for_each over a list needs strings, got {}", x.kind_name()),
+                    )
+                })?;
+                if !out.iter().any(|(o, _)| *o == k) {
+                    out.push((k, x));
+                }
+            }
+            out
+        }
+        Value::Object(m) => m.into_iter().collect(),
+        other => {
+            return Err(scope.err(
+                a.expr.span(),
+                format!(
+                    "for_each needs a set, list or map, got {}",
+                    other.kind_name()
+                ),
+            ));
+        }
+    };
+    if out.is_empty() {
+        return Err(scope.err(a.expr.span(), "for_each is empty: the env has no targets"));
+    }
+    Ok(out)
+}
+
+fn each_value(key: &str, value: Value) -> Value {
+    let mut m = BTreeMap::new();
+    m.insert("key".to_string(), Value::String(key.to_string()));
+    m.insert("value".to_string(), value);
+    Value::Object(m)
+}
+
+/// The rollout groups of a `for_each` env: its `rollout { deployment = deployment.NAME }`'s
+/// `group` blocks (each with its `match` expression, evaluated per target), else one group.
+#[allow(clippy::type_complexity)]
+fn rollout<'b>(
+    scope: &Scope,
+    body: &'b BodyAst,
+    env: &BlockAst,
+) -> Result<(Vec<Group>, Vec<Option<&'b HclExpr>>), ProjectError> {
+    let Some(r) = env.blocks_named("rollout").next() else {
+        return Ok((
+            vec![Group {
+                name: "all".into(),
+                parallel: 1,
+                continue_on_error: false,
+            }],
+            vec![None],
+        ));
+    };
+    check_attrs(scope, r, &["deployment"], &[])?;
+    let a = r
+        .attr("deployment")
+        .ok_or_else(|| scope.err(r.ident_span, "rollout needs `deployment = deployment.NAME`"))?;
+    let name = match &a.expr {
+        HclExpr::Traversal { root, steps, .. } if root == "deployment" && steps.len() == 1 => {
+            match &steps[0] {
+                cairn_syntax::hcl::parse::Step::Attr(n, _) => n.clone(),
+                _ => String::new(),
+            }
+        }
+        other => scope.text_of(other)?,
+    };
+    let d = body
+        .blocks
+        .iter()
+        .find(|b| b.ident == "deployment" && b.labels.first().is_some_and(|l| l.value == name))
+        .ok_or_else(|| scope.err(a.expr.span(), format!("no deployment {name:?} is declared")))?;
+    check_attrs(scope, d, &[], &["group"])?;
+    let mut groups = Vec::new();
+    let mut matchers = Vec::new();
+    for g in d.blocks_named("group") {
+        no_labels(scope, g, 1)?;
+        check_attrs(scope, g, &["match", "parallel", "on_error"], &[])?;
+        let parallel = match g.attr("parallel") {
+            Some(p) => scope
+                .eval(&p.expr)?
+                .to_number()
+                .filter(|n| *n >= 1.0 && n.fract() == 0.0)
+                .ok_or_else(|| scope.err(p.expr.span(), "parallel must be a whole number >= 1"))?
+                as usize,
+            None => 1,
+        };
+        let on_error = opt_word(scope, g, "on_error", &["FAIL", "CONTINUE"])?;
+        groups.push(Group {
+            name: g.labels[0].value.clone(),
+            parallel,
+            continue_on_error: on_error.is_some_and(|w| w.eq_ignore_ascii_case("CONTINUE")),
+        });
+        matchers.push(g.attr("match").map(|m| &m.expr));
+    }
+    if groups.is_empty() {
+        return Err(scope.err(
+            d.ident_span,
+            format!("deployment {name:?} has no group blocks"),
+        ));
+    }
+    Ok((groups, matchers))
 }
 
 fn no_labels(scope: &Scope, b: &BlockAst, want: usize) -> Result<(), ProjectError> {
@@ -658,15 +886,9 @@ fn decode_env(scope: &Scope, b: &BlockAst, name: &str) -> Result<Env, ProjectErr
         name: name.to_string(),
         ..Env::default()
     };
-    if b.attr("for_each").is_some() {
-        return Err(scope.err(
-            b.attr("for_each").map_or(b.ident_span, |a| a.name_span),
-            "`for_each` on env blocks is not supported yet",
-        ));
-    }
     for a in &b.attributes {
         match a.name.as_str() {
-            "name" => {}
+            "name" | "for_each" => {}
             "url" => env.url = Some(scope.text_of(&a.expr)?),
             "dev" => env.dev = Some(scope.text_of(&a.expr)?),
             "src" => env.src = text_list(scope, a)?,
@@ -742,6 +964,8 @@ fn decode_env(scope: &Scope, b: &BlockAst, name: &str) -> Result<Env, ProjectErr
             }
             "lint" => env.lint = Some(decode_lint(scope, x)?),
             "diff" => env.diff = Some(decode_diff(scope, x)?),
+            // Read by the fleet (`for_each` envs); outside one it has no targets to order.
+            "rollout" if b.attr("for_each").is_some() => {}
             "format" => {
                 for cmd in &x.blocks {
                     let m = env.format.entry(cmd.ident.clone()).or_default();

@@ -13,6 +13,7 @@ fn eval_env(text: &str, env: &str, vars: &[(&str, &str)]) -> Result<Project, Pro
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            ..Inputs::default()
         },
     )
 }
@@ -172,6 +173,7 @@ env "t" {
         &Inputs {
             env: Some("t".into()),
             vars: vec![],
+            ..Inputs::default()
         },
     )
     .unwrap_or_else(|e| panic!("{e}"));
@@ -299,11 +301,22 @@ env "ci" {
 
 #[test]
 fn data_sources_and_unknown_blocks_are_clear_errors() {
-    let text = "data \"hcl_schema\" \"app\" {\n  path = \"schema.hcl\"\n}\nenv \"x\" {\n  src = data.hcl_schema.app.url\n}\n";
+    let text = "data \"hcl_schema\" \"app\" {\n  path = \"no-such-schema.hcl\"\n}\nenv \"x\" {\n  src = data.hcl_schema.app.url\n}\n";
     let err = eval_env(text, "x", &[]).unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("atlas.hcl:5:9: data sources are not supported yet"),
+            .starts_with("atlas.hcl:2:10: data.hcl_schema.app: cannot read no-such-schema.hcl"),
+        "{err}"
+    );
+    let err = eval_env(
+        "env \"x\" {\n  src = data.hcl_schema.nope.url\n}\n",
+        "x",
+        &[],
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no data source `data \"hcl_schema\" \"nope\"` is declared"),
         "{err}"
     );
     // Declared but not referenced: fine (lazy, as in Atlas).
@@ -311,7 +324,7 @@ fn data_sources_and_unknown_blocks_are_clear_errors() {
     let err = eval_env("evn \"x\" {\n}\n", "x", &[]).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "atlas.hcl:1:1: unknown block \"evn\" (did you mean \"env\"?); the project file holds env, variable, locals, data, lint, diff"
+        "atlas.hcl:1:1: unknown block \"evn\" (did you mean \"env\"?); the project file holds env, variable, locals, data, lint, diff, deployment"
     );
     let err = eval_env(
         "env \"x\" {\n  migration {\n    dri = \"file://m\"\n  }\n}\n",
@@ -344,4 +357,68 @@ fn find_prefers_cairn_hcl() {
     );
     assert!(find(Some("file://nope.hcl"), &dir).is_err());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn for_each_envs_make_targets_in_groups() {
+    let text = r#"
+locals {
+  canary = "b"
+}
+deployment "d" {
+  group "canary" {
+    match = each.value == local.canary
+  }
+  group "rest" {
+    parallel = 3
+    on_error = CONTINUE
+  }
+}
+env "t" {
+  for_each = toset(["a", "b", "a", "c"])
+  url      = "sqlite://${each.value}.db"
+  tenant   = each.key
+  rollout {
+    deployment = deployment.d
+  }
+}
+"#;
+    let p = eval_env(text, "t", &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(p.env.is_none());
+    let f = p.fleet.unwrap();
+    let keys: Vec<(&str, usize)> = f
+        .targets
+        .iter()
+        .map(|t| (t.key.as_str(), t.group))
+        .collect();
+    assert_eq!(keys, [("a", 1), ("b", 0), ("c", 1)]);
+    assert_eq!(f.targets[2].env.url.as_deref(), Some("sqlite://c.db"));
+    assert_eq!(f.groups[1].parallel, 3);
+    assert!(f.groups[1].continue_on_error);
+    // One instance, as the fleet runner's child process asks for it.
+    let p = evaluate(
+        "atlas.hcl",
+        text,
+        Path::new("."),
+        &Inputs {
+            env: Some("t".into()),
+            instance: Some("c".into()),
+            ..Inputs::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(p.env.unwrap().instance.as_deref(), Some("c"));
+    // each outside for_each, and an empty for_each, are errors with places.
+    let err = eval_env("env \"x\" {\n  url = each.value\n}\n", "x", &[]).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("atlas.hcl:2:9: each.key and each.value"),
+        "{err}"
+    );
+    let err = eval_env("env \"x\" {\n  for_each = []\n}\n", "x", &[]).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("atlas.hcl:2:14: for_each is empty"),
+        "{err}"
+    );
 }

@@ -1,0 +1,4 @@
+CREATE TABLE projects (
+  id integer PRIMARY KEY,
+  title text NOT NULL
+);

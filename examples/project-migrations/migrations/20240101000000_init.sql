@@ -1,0 +1,4 @@
+CREATE TABLE authors (
+  id integer PRIMARY KEY,
+  name text NOT NULL
+);
