@@ -1391,14 +1391,22 @@ mod tests {
                     p.privileges,
                     p.object,
                     p.grantee,
-                    if p.grantable { " with grant option" } else { "" }
+                    if p.grantable {
+                        " with grant option"
+                    } else {
+                        ""
+                    }
                 ),
                 Change::Revoke {
                     permission: p,
                     grant_option,
                 } => format!(
                     "revoke {}{:?} on {:?} from {}",
-                    if *grant_option { "grant option for " } else { "" },
+                    if *grant_option {
+                        "grant option for "
+                    } else {
+                        ""
+                    },
                     p.privileges,
                     p.object,
                     p.grantee
@@ -1442,7 +1450,9 @@ mod tests {
     #[test]
     fn all_privileges_is_every_privilege_of_the_object() {
         use Privilege::*;
-        let every = [Select, Insert, Update, Delete, Truncate, References, Trigger];
+        let every = [
+            Select, Insert, Update, Delete, Truncate, References, Trigger,
+        ];
         // ALL is what the catalog lists.
         let changes = grant_changes(
             vec![grant("admin", users_table(Some("public")), &every, false)],
@@ -1452,7 +1462,12 @@ mod tests {
         // Narrowing ALL revokes the rest.
         let changes = grant_changes(
             vec![grant("admin", users_table(Some("public")), &every, false)],
-            vec![grant("admin", users_table(None), &[Select, Insert, Update], false)],
+            vec![grant(
+                "admin",
+                users_table(None),
+                &[Select, Insert, Update],
+                false,
+            )],
         );
         assert_eq!(
             changes,
@@ -1473,7 +1488,12 @@ mod tests {
         let mut with_maintain = every.to_vec();
         with_maintain.push(Other("MAINTAIN".into()));
         let changes = grant_changes(
-            vec![grant("admin", users_table(Some("public")), &with_maintain, false)],
+            vec![grant(
+                "admin",
+                users_table(Some("public")),
+                &with_maintain,
+                false,
+            )],
             vec![grant("admin", users_table(None), &[All], false)],
         );
         assert!(changes.is_empty(), "{changes:?}");
@@ -1515,7 +1535,12 @@ mod tests {
             )],
             vec![
                 grant("ro", users_columns(None, &["id"]), &[Select], false),
-                grant("ro", users_columns(None, &["id", "f_public"]), &[Update], false),
+                grant(
+                    "ro",
+                    users_columns(None, &["id", "f_public"]),
+                    &[Update],
+                    false,
+                ),
             ],
         );
         assert_eq!(
@@ -1533,7 +1558,12 @@ mod tests {
                 &[Select],
                 false,
             )],
-            vec![grant("ro", users_columns(None, &["id", "f_secret"]), &[Select], false)],
+            vec![grant(
+                "ro",
+                users_columns(None, &["id", "f_secret"]),
+                &[Select],
+                false,
+            )],
         );
         assert!(changes.is_empty(), "{changes:?}");
     }

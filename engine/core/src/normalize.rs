@@ -718,7 +718,10 @@ mod tests {
         );
         assert_eq!(c(pg, "NOW()"), c(pg, "now()"));
         assert_eq!(
-            c(pg, "((\"current_schema\"())::uuid = (current_database())::uuid)"),
+            c(
+                pg,
+                "((\"current_schema\"())::uuid = (current_database())::uuid)"
+            ),
             c(pg, "current_schema()::uuid = current_database()::uuid")
         );
         assert_eq!(c(pg, "nextval('s'::regclass)"), c(pg, "nextval('s')"));

@@ -111,7 +111,11 @@ pub fn order_changes(mut changes: Vec<Change>) -> Vec<Change> {
             continue;
         };
         let dom = def.name.clone();
-        let texts: Vec<String> = def.checks.iter().map(|c| c.expr.as_str().to_string()).collect();
+        let texts: Vec<String> = def
+            .checks
+            .iter()
+            .map(|c| c.expr.as_str().to_string())
+            .collect();
         let last_called = changes
             .iter()
             .enumerate()
@@ -119,11 +123,11 @@ pub fn order_changes(mut changes: Vec<Change>) -> Vec<Change> {
             .filter(|(_, c)| match c {
                 Change::AddFunction { function, .. } => {
                     texts.iter().any(|t| mentions(t, &function.name))
+                        && !function.args.iter().any(|a| mentions(&a.ty, &dom))
                         && !function
-                            .args
-                            .iter()
-                            .any(|a| mentions(&a.ty, &dom))
-                        && !function.returns.as_deref().is_some_and(|r| mentions(r, &dom))
+                            .returns
+                            .as_deref()
+                            .is_some_and(|r| mentions(r, &dom))
                 }
                 _ => false,
             })

@@ -477,7 +477,11 @@ fn dependent_views(input: &PlanInput<'_>, schema: &str, name: &str) -> Vec<(Stri
             s.views
                 .iter()
                 .map(move |v| (s.name.as_str(), v, false))
-                .chain(s.materialized_views.iter().map(move |v| (s.name.as_str(), v, true)))
+                .chain(
+                    s.materialized_views
+                        .iter()
+                        .map(move |v| (s.name.as_str(), v, true)),
+                )
         })
         .collect();
     let mut names: Vec<(String, String)> = vec![(schema.to_string(), name.to_string())];
@@ -888,9 +892,8 @@ fn plan_change(
             // A user type (an enum) on either side: the default cannot be cast along with the
             // column, so it is dropped first and set again after.
             let user_type = |c: &Column| matches!(&c.ty, ColumnType::Postgres(PgType::Named(_)));
-            let default_around = changed.ty
-                && before.default.is_some()
-                && (user_type(before) || user_type(after));
+            let default_around =
+                changed.ty && before.default.is_some() && (user_type(before) || user_type(after));
             if default_around {
                 out.push(
                     stmt(
@@ -2267,7 +2270,11 @@ mod column_type_tests {
 
     #[test]
     fn serial_changes_change_the_integer_type_and_its_sequence() {
-        let sql = plan_sql(vec![col(PgType::Serial)], vec![col(PgType::BigSerial)], vec![]);
+        let sql = plan_sql(
+            vec![col(PgType::Serial)],
+            vec![col(PgType::BigSerial)],
+            vec![],
+        );
         assert_eq!(
             sql,
             vec![

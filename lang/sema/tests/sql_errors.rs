@@ -69,13 +69,18 @@ fn duplicate_table_and_column() {
 #[test]
 fn schema_named_before_its_create_schema_is_not_a_duplicate() {
     // A qualified name above `CREATE SCHEMA` only names the schema; the statement creates it.
-    let c = pg("CREATE TABLE foo.t (id int);\nCREATE SCHEMA foo;\nCREATE SCHEMA IF NOT EXISTS bar;");
+    let c =
+        pg("CREATE TABLE foo.t (id int);\nCREATE SCHEMA foo;\nCREATE SCHEMA IF NOT EXISTS bar;");
     assert!(!c.has_errors(), "{:#?}", c.diagnostics);
     assert!(c.realm.schema("foo").is_some_and(|s| s.tables.len() == 1));
     assert!(c.realm.schema("bar").is_some());
     // Created twice is still a duplicate.
-    let (code, msg, _) = only_error("CREATE SCHEMA foo;\nCREATE TABLE foo.t (id int);\nCREATE SCHEMA foo;");
-    assert_eq!((code.as_str(), msg.as_str()), ("E105", "schema foo already exists"));
+    let (code, msg, _) =
+        only_error("CREATE SCHEMA foo;\nCREATE TABLE foo.t (id int);\nCREATE SCHEMA foo;");
+    assert_eq!(
+        (code.as_str(), msg.as_str()),
+        ("E105", "schema foo already exists")
+    );
 }
 
 #[test]

@@ -5,7 +5,10 @@
 //! Invariant: every query takes any text and any offset and never panics.
 
 mod hcl;
+mod lint;
 mod rules;
+
+pub use lint::{FileDiagnostic, RuleDocs};
 
 use std::collections::BTreeMap;
 
@@ -71,6 +74,9 @@ pub struct AnalysisHost {
     projects: BTreeMap<String, Project>,
     rules: Option<RulesSet>,
     default_dialect: Dialect,
+    /// The text of each file as last saved (or as read from disk): the baseline a hand edit
+    /// is compared with to offer rename hints.
+    saved: BTreeMap<String, String>,
 }
 
 impl Default for AnalysisHost {
@@ -88,6 +94,7 @@ impl AnalysisHost {
             projects: BTreeMap::new(),
             rules: None,
             default_dialect,
+            saved: BTreeMap::new(),
         }
     }
 
@@ -124,7 +131,21 @@ impl AnalysisHost {
         }
     }
 
+    /// Records the file's current text as its saved version.
+    pub fn set_saved(&mut self, path: &str) {
+        if let Some(text) = self.text(path) {
+            let text = text.to_string();
+            self.saved.insert(path.to_string(), text);
+        }
+    }
+
+    /// The file's text as last saved.
+    pub fn saved_text(&self, path: &str) -> Option<&str> {
+        self.saved.get(path).map(String::as_str)
+    }
+
     pub fn remove_file(&mut self, path: &str) {
+        self.saved.remove(path);
         if self.files.remove(path).is_some() {
             self.sync_groups();
         }
@@ -213,16 +234,49 @@ impl AnalysisHost {
         ))
     }
 
-    /// The diagnostics whose primary span is in `path`.
-    pub fn diagnostics(&self, path: &str) -> Vec<Diagnostic> {
-        let all = if let Some(c) = self.compiled_rules(path) {
-            &c.diagnostics
-        } else if let Some(c) = self.compiled_schema(path) {
-            &c.diagnostics
-        } else {
+    /// The diagnostics whose primary span is in `path`: the compiler's, then (for a schema
+    /// that compiles) the lint rules' findings.
+    pub fn diagnostics(&self, path: &str) -> Vec<FileDiagnostic> {
+        let plain = |d: &Diagnostic| FileDiagnostic {
+            diagnostic: d.clone(),
+            docs: None,
+        };
+        if let Some(c) = self.compiled_rules(path) {
+            return c
+                .diagnostics
+                .iter()
+                .filter(|d| d.file == path)
+                .map(plain)
+                .collect();
+        }
+        let (Some((project, _)), Some(rules)) = (self.project_of(path), self.rules) else {
             return Vec::new();
         };
-        all.iter().filter(|d| d.file == path).cloned().collect()
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        let mut out: Vec<FileDiagnostic> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == path)
+            .map(plain)
+            .collect();
+        out.extend(
+            lint::project_lint(&self.db, project, rules)
+                .iter()
+                .filter(|l| l.file == path)
+                .map(lint::finding_diagnostic),
+        );
+        out
+    }
+
+    /// The compiled rules files of the workspace.
+    fn own_rules(&self) -> Vec<&cairn_sema::rules::CompiledRules> {
+        let Some(set) = self.rules else {
+            return Vec::new();
+        };
+        set.files(&self.db)
+            .iter()
+            .map(|f| cairn_sema::rules::compile_rules(&self.db, set, *f))
+            .collect()
     }
 
     /// Every open file, for republishing diagnostics after an edit elsewhere.
@@ -254,6 +308,9 @@ impl AnalysisHost {
         };
         if let Some(c) = self.compiled_rules(path) {
             return rules::completions(text, offset, c);
+        }
+        if let Some(codes) = lint::nolint_completions(text, offset, self.own_rules().into_iter()) {
+            return codes;
         }
         Vec::new()
     }

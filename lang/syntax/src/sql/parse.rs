@@ -385,7 +385,9 @@ fn typed_literals(text: &str, first_error: &str) -> Option<Box<sqlparser::ast::S
     let mut error = first_error.to_string();
     for _ in 0..32 {
         let at = error_offset(&blanked, &error)?;
-        let i = toks.iter().position(|t| t.start == at && t.kind == Tok::Str)?;
+        let i = toks
+            .iter()
+            .position(|t| t.start == at && t.kind == Tok::Str)?;
         let word = toks.get(i.checked_sub(1)?)?;
         if word.kind != Tok::Word
             || typed.iter().any(|(s, _)| *s == at)
