@@ -6,13 +6,16 @@
 
 mod hcl;
 mod lint;
+mod rename;
 mod rules;
 
 pub use lint::{FileDiagnostic, RuleDocs};
+pub use rename::{Action, FileEdits, TextEdit};
 
 use std::collections::BTreeMap;
 
 pub use cairn_ir::Dialect;
+use cairn_ir::ObjectPath;
 use cairn_sema::rules::RulesSet;
 use cairn_sema::{Database, Project, SourceFile, SourceKind};
 use cairn_syntax::{Diagnostic, Span};
@@ -313,6 +316,150 @@ impl AnalysisHost {
             return codes;
         }
         Vec::new()
+    }
+}
+
+impl AnalysisHost {
+    /// The schema files of a project, with their texts.
+    fn project_files(&self, project: Project) -> Vec<rename::SrcFile<'_>> {
+        project
+            .files(&self.db)
+            .iter()
+            .map(|f| rename::SrcFile {
+                path: f.path(&self.db).as_str(),
+                text: f.text(&self.db).as_str(),
+            })
+            .collect()
+    }
+
+    /// The table, column or index named at `offset` (its declaration or a reference), with the
+    /// span of that name.
+    fn renamable_at(&self, path: &str, offset: usize) -> Option<(ObjectPath, Span, Project)> {
+        let (project, _) = self.project_of(path)?;
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        let files = self.project_files(project);
+        let dialect = *project.dialect(&self.db);
+        let hit = |obj: &ObjectPath| {
+            rename::occurrences(obj, &files, compiled, dialect)
+                .into_iter()
+                .find(|l| {
+                    l.file == path
+                        && l.span.start as usize <= offset
+                        && offset <= l.span.end as usize
+                })
+                .map(|l| l.span)
+        };
+        let text = self.text(path)?;
+        let direct = rename::declaration_at(path, text, offset, compiled, dialect).or_else(|| {
+            hcl::reference_at(path, text, offset, compiled)
+                .map(|(p, _)| p)
+                .filter(|p| rename::renamable_name(p).is_some())
+        });
+        if let Some(obj) = direct
+            && let Some(span) = hit(&obj)
+        {
+            return Some((obj, span, project));
+        }
+        // A SQL identifier: any table, column or index of that name that has an occurrence here.
+        let b = text.as_bytes();
+        let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let (mut start, mut end) = (offset.min(b.len()), offset.min(b.len()));
+        while start > 0 && is_word(b[start - 1]) {
+            start -= 1;
+        }
+        while end < b.len() && is_word(b[end]) {
+            end += 1;
+        }
+        let word = text.get(start..end).filter(|w| !w.is_empty())?;
+        let same = |n: &str| n == word || n.eq_ignore_ascii_case(word);
+        let mut candidates = Vec::new();
+        for schema in &compiled.realm.schemas {
+            for t in &schema.tables {
+                if same(&t.name) {
+                    candidates.push(ObjectPath::Table(schema.name.clone(), t.name.clone()));
+                }
+                for c in t.columns.iter().filter(|c| same(&c.name)) {
+                    candidates.push(ObjectPath::Column(
+                        schema.name.clone(),
+                        t.name.clone(),
+                        c.name.clone(),
+                    ));
+                }
+                for i in t.indexes.iter().filter(|i| same(&i.name)) {
+                    candidates.push(ObjectPath::Index(
+                        schema.name.clone(),
+                        t.name.clone(),
+                        i.name.clone(),
+                    ));
+                }
+            }
+        }
+        candidates
+            .into_iter()
+            .find_map(|obj| Some((obj.clone(), hit(&obj)?, project)))
+    }
+
+    /// The span of the name a rename at `offset` would change, and the name.
+    pub fn prepare_rename(&self, path: &str, offset: usize) -> Option<(Span, String)> {
+        let (obj, span, _) = self.renamable_at(path, offset)?;
+        Some((span, rename::renamable_name(&obj)?.to_string()))
+    }
+
+    /// The edits that rename the object at `offset` to `new_name` in every file of its project,
+    /// with the rename hint beside its declaration; an error message when it cannot be done.
+    pub fn rename(
+        &self,
+        path: &str,
+        offset: usize,
+        new_name: &str,
+    ) -> Result<Vec<FileEdits>, String> {
+        let (obj, _, project) = self
+            .renamable_at(path, offset)
+            .ok_or("no table, column or index here")?;
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        let files = self.project_files(project);
+        rename::rename_edits(&obj, new_name, &files, compiled, *project.dialect(&self.db))
+    }
+
+    /// The declaration and every reference of the object at `offset`.
+    pub fn references(&self, path: &str, offset: usize) -> Vec<Location> {
+        let Some((obj, _, project)) = self.renamable_at(path, offset) else {
+            return Vec::new();
+        };
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        let files = self.project_files(project);
+        rename::occurrences(&obj, &files, compiled, *project.dialect(&self.db))
+    }
+
+    /// Code actions at `offset`: the rename hint when the object declared there was renamed by
+    /// hand since the file was last saved.
+    pub fn code_actions(&self, path: &str, offset: usize) -> Vec<Action> {
+        let (Some((project, _)), Some(saved)) = (self.project_of(path), self.saved_text(path))
+        else {
+            return Vec::new();
+        };
+        let Some(text) = self.text(path) else {
+            return Vec::new();
+        };
+        if saved == text {
+            return Vec::new();
+        }
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        let dialect = *project.dialect(&self.db);
+        let Some(obj) = rename::declaration_at(path, text, offset, compiled, dialect) else {
+            return Vec::new();
+        };
+        let files: Vec<(String, String)> = self
+            .project_files(project)
+            .iter()
+            .map(|f| {
+                let t = if f.path == path { saved } else { f.text };
+                (f.path.to_string(), t.to_string())
+            })
+            .collect();
+        let before = cairn_sema::compile(&files, dialect);
+        let file = rename::SrcFile { path, text };
+        rename::hand_rename_hints(&obj, &file, compiled, &before, dialect)
     }
 }
 

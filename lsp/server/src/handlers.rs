@@ -2,27 +2,125 @@
 
 use cairn_ide::CompletionKind;
 use lsp_server::Request;
-use lsp_types::request::{Completion, GotoDefinition, HoverRequest, Request as _};
+use std::collections::HashMap;
+
+use lsp_types::request::{
+    CodeActionRequest, Completion, GotoDefinition, HoverRequest, PrepareRenameRequest, References,
+    Rename, Request as _,
+};
 use lsp_types::{
-    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, GotoDefinitionParams,
-    GotoDefinitionResponse, Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, Uri,
+    CodeAction, CodeActionKind, CodeActionParams, CompletionItem, CompletionItemKind,
+    CompletionParams, CompletionResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover,
+    HoverContents, HoverParams, MarkupContent, MarkupKind, PrepareRenameResponse, ReferenceParams,
+    RenameParams, TextDocumentPositionParams, Uri, WorkspaceEdit,
 };
 use serde_json::Value;
 
 use crate::Server;
 use crate::convert::LineIndex;
 
-/// The answer to `req`: `Some(null)` when there is nothing to say, `None` for a method the
-/// server does not implement.
-pub(crate) fn dispatch(s: &Server<'_>, req: Request) -> Option<Value> {
-    let params = req.params;
+/// The answer to `req`: `Ok(null)` when there is nothing to say, `Err` with a message when
+/// the request cannot be carried out (a rename to a taken name), `None` for a method the server
+/// does not implement.
+pub(crate) fn dispatch(s: &Server<'_>, req: Request) -> Option<Result<Value, String>> {
+    fn params<P: serde::de::DeserializeOwned>(v: Value) -> Option<P> {
+        serde_json::from_value(v).ok()
+    }
+    let p = req.params;
     let result = match req.method.as_str() {
-        HoverRequest::METHOD => hover(s, serde_json::from_value(params).ok()?),
-        GotoDefinition::METHOD => definition(s, serde_json::from_value(params).ok()?),
-        Completion::METHOD => completion(s, serde_json::from_value(params).ok()?),
+        HoverRequest::METHOD => params(p).and_then(|p| hover(s, p)),
+        GotoDefinition::METHOD => params(p).and_then(|p| definition(s, p)),
+        Completion::METHOD => params(p).and_then(|p| completion(s, p)),
+        PrepareRenameRequest::METHOD => params(p).and_then(|p| prepare_rename(s, p)),
+        Rename::METHOD => match params(p) {
+            Some(p) => return Some(rename(s, p)),
+            None => None,
+        },
+        References::METHOD => params(p).and_then(|p| references(s, p)),
+        CodeActionRequest::METHOD => params(p).and_then(|p| code_actions(s, p)),
         _ => return None,
     };
-    Some(result.unwrap_or(Value::Null))
+    Some(Ok(result.unwrap_or(Value::Null)))
+}
+
+fn workspace_edit(s: &Server<'_>, files: Vec<cairn_ide::FileEdits>) -> WorkspaceEdit {
+    let mut changes: HashMap<Uri, Vec<lsp_types::TextEdit>> = HashMap::new();
+    for f in files {
+        let (Some(uri), Some(text)) = (uri_of(s, &f.file), s.host.text(&f.file)) else {
+            continue;
+        };
+        let index = LineIndex::new(text);
+        changes
+            .entry(uri)
+            .or_default()
+            .extend(f.edits.into_iter().map(|e| lsp_types::TextEdit {
+                range: index.range(e.span),
+                new_text: e.new_text,
+            }));
+    }
+    WorkspaceEdit {
+        changes: Some(changes),
+        ..WorkspaceEdit::default()
+    }
+}
+
+fn prepare_rename(s: &Server<'_>, p: TextDocumentPositionParams) -> Option<Value> {
+    let (key, offset) = locate(s, &p.text_document.uri, p.position)?;
+    let (span, name) = s.host.prepare_rename(&key, offset)?;
+    let index = LineIndex::new(s.host.text(&key)?);
+    serde_json::to_value(PrepareRenameResponse::RangeWithPlaceholder {
+        range: index.range(span),
+        placeholder: name,
+    })
+    .ok()
+}
+
+fn rename(s: &Server<'_>, p: RenameParams) -> Result<Value, String> {
+    let tdp = p.text_document_position;
+    let (key, offset) =
+        locate(s, &tdp.text_document.uri, tdp.position).ok_or("the file is not open")?;
+    let files = s.host.rename(&key, offset, &p.new_name)?;
+    serde_json::to_value(workspace_edit(s, files)).map_err(|e| e.to_string())
+}
+
+fn references(s: &Server<'_>, p: ReferenceParams) -> Option<Value> {
+    let tdp = p.text_document_position;
+    let (key, offset) = locate(s, &tdp.text_document.uri, tdp.position)?;
+    let mut locs = s.host.references(&key, offset);
+    if !p.context.include_declaration && !locs.is_empty() {
+        // The declaration comes first.
+        locs.remove(0);
+    }
+    let out: Vec<lsp_types::Location> = locs
+        .into_iter()
+        .filter_map(|l| {
+            let index = LineIndex::new(s.host.text(&l.file)?);
+            Some(lsp_types::Location {
+                uri: uri_of(s, &l.file)?,
+                range: index.range(l.span),
+            })
+        })
+        .collect();
+    serde_json::to_value(out).ok()
+}
+
+fn code_actions(s: &Server<'_>, p: CodeActionParams) -> Option<Value> {
+    let key = crate::key_of(p.text_document.uri.as_str());
+    let text = s.host.text(&key)?;
+    let index = LineIndex::new(text);
+    let offset = index.offset(p.range.start);
+    let actions: Vec<CodeAction> = s
+        .host
+        .code_actions(&key, offset)
+        .into_iter()
+        .map(|a| CodeAction {
+            title: a.title,
+            kind: Some(CodeActionKind::QUICKFIX),
+            edit: Some(workspace_edit(s, a.edits)),
+            ..CodeAction::default()
+        })
+        .collect();
+    serde_json::to_value(actions).ok()
 }
 
 /// The host key and byte offset a position points at.

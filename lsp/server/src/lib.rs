@@ -28,11 +28,11 @@ use lsp_types::notification::{
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::{
-    CompletionOptions, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, HoverProviderCapability,
-    InitializeParams, OneOf, PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    CodeActionProviderCapability, CompletionOptions, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    HoverProviderCapability, InitializeParams, OneOf, PublishDiagnosticsParams, RenameOptions,
+    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 
 use convert::LineIndex;
@@ -69,6 +69,12 @@ pub fn capabilities() -> ServerCapabilities {
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![".".to_string(), " ".to_string()]),
             ..CompletionOptions::default()
@@ -377,7 +383,10 @@ impl Server<'_> {
         let method = req.method.clone();
         let answer = std::panic::catch_unwind(AssertUnwindSafe(|| handlers::dispatch(self, req)));
         let response = match answer {
-            Ok(Some(result)) => Response::new_ok(id, result),
+            Ok(Some(Ok(result))) => Response::new_ok(id, result),
+            Ok(Some(Err(message))) => {
+                Response::new_err(id, ErrorCode::RequestFailed as i32, message)
+            }
             Ok(None) => Response::new_err(
                 id,
                 ErrorCode::MethodNotFound as i32,
