@@ -419,3 +419,342 @@ fn rename_in_sql_schema_files_writes_renamed_from_comments() {
     assert!(!plan.contains("DROP TABLE \"users\""), "{plan}");
     assert!(!plan.contains("DROP COLUMN"), "{plan}");
 }
+
+fn labels(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {items}"))
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn hcl_completion_symbols_and_formatting() {
+    let dir = scratch_dir("cairn_lsp_complete");
+    let file = dir.join("app.my.hcl");
+    let text = format!("{ORGS}\n{USERS}").replace("public", "app");
+    std::fs::write(&file, &text).unwrap();
+    let u = uri(&file);
+    let mut c = LspClient::start(Some(&dir), Value::Null);
+    c.open(&u, &text);
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    let complete = |c: &mut LspClient, text: &str, at: Value| {
+        c.change(&u, 2, text);
+        c.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": u }, "position": at }),
+        )
+    };
+    // `column.` inside users: users' columns.
+    let t = text.replace("columns     = [column.org_id]", "columns     = [column.]");
+    let got = labels(&complete(
+        &mut c,
+        &t,
+        pos(&t, "[column.]", 0, "[column.".len()),
+    ));
+    assert_eq!(got, vec!["id", "org_id"]);
+    // `table.orgs.column.`: the other table's columns; `table.`: the tables.
+    let t = text.replace("[table.orgs.column.id]", "[table.orgs.column.]");
+    let got = labels(&complete(
+        &mut c,
+        &t,
+        pos(&t, "column.]", 0, "column.".len()),
+    ));
+    assert_eq!(got, vec!["id"]);
+    let t = text.replace("[table.orgs.column.id]", "[table.]");
+    let got = labels(&complete(
+        &mut c,
+        &t,
+        pos(&t, "[table.]", 0, "[table.".len()),
+    ));
+    assert_eq!(got, vec!["orgs", "users"]);
+    // Column types of the file's dialect (MySQL) after `type =`.
+    let t = text.replace(
+        "    type = bigint\n    null = true",
+        "    type = \n    null = true",
+    );
+    let got = labels(&complete(
+        &mut c,
+        &t,
+        pos(&t, "type = \n", 0, "type = ".len()),
+    ));
+    assert!(
+        got.contains(&"tinyint".to_string()) && !got.contains(&"jsonb".to_string()),
+        "{got:?}"
+    );
+    // Attributes and blocks of a column (with MySQL's own), and at the top level the blocks.
+    let t = text.replace("    null = true\n", "    null = true\n    \n");
+    let got = labels(&complete(
+        &mut c,
+        &t,
+        pos(&t, "true\n    \n", 0, "true\n    ".len()),
+    ));
+    for want in ["type", "default", "auto_increment", "renamed_from", "as"] {
+        assert!(got.contains(&want.to_string()), "{want} not in {got:?}");
+    }
+    let t = format!("{text}\n");
+    let got = labels(&complete(
+        &mut c,
+        &t,
+        json!({ "line": t.lines().count(), "character": 0 }),
+    ));
+    assert!(
+        got.contains(&"table".to_string()) && got.contains(&"schema".to_string()),
+        "{got:?}"
+    );
+
+    // The outline: tables with their columns and indexes.
+    c.change(&u, 3, &text);
+    let syms = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": u } }),
+    );
+    let names: Vec<&str> = syms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["app", "orgs", "users"], "{syms:#}");
+    let users: Vec<&str> = syms[2]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        users,
+        vec!["id", "org_id", "users_org", "users_org_fk"],
+        "{syms:#}"
+    );
+
+    // Formatting is `cairn schema fmt`'s.
+    let messy = text.replace("  schema = schema.app", "  schema    =    schema.app");
+    c.change(&u, 4, &messy);
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": u }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    let formatted = edits[0]["newText"].as_str().unwrap();
+    std::fs::write(&file, &messy).unwrap();
+    let o = cairn_tests::cairn(&dir, &["schema", "fmt", "app.my.hcl"]);
+    assert!(o.status.success(), "{}", cairn_tests::stderr(&o));
+    assert_eq!(formatted, std::fs::read_to_string(&file).unwrap());
+    assert!(formatted.contains("  schema = schema.app\n"));
+    c.shutdown();
+}
+
+/// A small deterministic generator (xorshift), so a failure replays.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+#[test]
+fn thousands_of_random_edits_never_crash_the_server() {
+    const PIECES: &[&str] = &[
+        "table \"t\" {",
+        "column \"",
+        "}",
+        "{",
+        "\"",
+        "type = ",
+        "column.",
+        "table.users.column.",
+        "enum.",
+        "# cairn:nolint ",
+        "-- ",
+        "\n",
+        "  ",
+        "ref_columns = [",
+        "]",
+        "=",
+        "${",
+        "<<EOF\n",
+        "é😀",
+        "\0",
+        "\\",
+        "/*",
+        "primary_key {\n columns = [column.id]\n}",
+        "renamed_from = \"x\"",
+    ];
+    let dir = scratch_dir("cairn_lsp_fuzz");
+    let hcl = dir.join("fuzz.pg.hcl");
+    let sql = dir.join("fuzz.lt.sql");
+    let base_sql = "CREATE TABLE a (id int PRIMARY KEY, b text REFERENCES a (id));\n";
+    let (hu, su) = (uri(&hcl), uri(&sql));
+    let mut c = LspClient::start(Some(&dir), Value::Null);
+    let seed = std::env::var("CAIRN_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_cafe_u64);
+    eprintln!("seed {seed}");
+    let mut rng = Rng(seed);
+    let mut texts = [format!("{ORGS}\n{USERS}"), base_sql.to_string()];
+    let uris = [hu.clone(), su.clone()];
+    c.open(&hu, &texts[0]);
+    c.open(&su, &texts[1]);
+    let methods = [
+        "textDocument/completion",
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/prepareRename",
+        "textDocument/references",
+        "textDocument/documentSymbol",
+        "textDocument/codeAction",
+        "textDocument/formatting",
+        "textDocument/rename",
+    ];
+    let mut pending = Vec::new();
+    for step in 0..3000 {
+        let f = rng.below(2);
+        let text = &mut texts[f];
+        // An edit at a character boundary: insert a piece or garbage, delete a range.
+        let mut at = rng.below(text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        match rng.below(4) {
+            0 | 1 => text.insert_str(at, PIECES[rng.below(PIECES.len())]),
+            2 => {
+                let mut end = (at + rng.below(12)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.replace_range(at..end, "");
+            }
+            _ => {
+                let garbage: String = (0..rng.below(8))
+                    .map(|_| (b'!' + rng.below(90) as u8) as char)
+                    .collect();
+                text.insert_str(at, &garbage);
+            }
+        }
+        if text.len() > 20_000 || step % 500 == 499 {
+            *text = if f == 0 {
+                format!("{ORGS}\n{USERS}")
+            } else {
+                base_sql.to_string()
+            };
+        }
+        let text = texts[f].clone();
+        c.change(&uris[f], step as i64 + 2, &text);
+        let lines = text.lines().count().max(1);
+        let position = json!({ "line": rng.below(lines + 1), "character": rng.below(40) });
+        let method = methods[rng.below(methods.len())];
+        let params = json!({
+            "textDocument": { "uri": uris[f] },
+            "position": position,
+            "range": { "start": position, "end": position },
+            "context": { "diagnostics": [], "includeDeclaration": true },
+            "newName": "renamed",
+            "options": { "tabSize": 2, "insertSpaces": true },
+        });
+        let id = c.send_request(method, params);
+        pending.push((id, method));
+        // Every 50 steps, check the answers so far.
+        if pending.len() == 50 {
+            for (id, method) in pending.drain(..) {
+                let r = c.response(id);
+                if let Some(e) = r.get("error") {
+                    // A refused rename or format is fine; a crash or an unknown method is not.
+                    assert_eq!(e["code"], -32803, "{method} at step {step}: {r}");
+                    assert!(
+                        matches!(method, "textDocument/rename" | "textDocument/formatting"),
+                        "{method}: {r}"
+                    );
+                } else {
+                    assert!(r.get("result").is_some(), "{method}: {r}");
+                }
+            }
+            c.drain();
+        }
+    }
+    // Still alive and still right: the original files diagnose cleanly.
+    c.change(&hu, 9000, &format!("{ORGS}\n{USERS}"));
+    assert_eq!(c.diagnostics(&hu), Vec::<Value>::new());
+    c.shutdown();
+}
+
+#[test]
+fn stale_requests_are_cancelled_and_changes_debounced() {
+    let dir = scratch_dir("cairn_lsp_cancel");
+    let file = dir.join("big.pg.hcl");
+    let mut big = String::from("schema \"public\" {\n}\n");
+    for i in 0..3000 {
+        big.push_str(&format!(
+            "table \"t{i}\" {{\n  schema = schema.public\n  column \"id\" {{\n    type = bigint\n  }}\n}}\n"
+        ));
+    }
+    let u = uri(&file);
+    let mut c = LspClient::start(None, Value::Null);
+    c.open(&u, &big);
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    // A change makes the next requests recompile and reformat the file; completions queued
+    // behind them, each followed by its `$/cancelRequest`, are answered as cancelled once the
+    // server sees the cancellation already waiting (the first may be answered before its
+    // cancellation arrives, which LSP allows).
+    c.change(&u, 2, &big.replace("t1\"", "t1x\""));
+    let fmt = c.send_request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": u }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    let slow = c.send_request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": u } }),
+    );
+    let mut stale = Vec::new();
+    for _ in 0..20 {
+        let id = c.send_request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": u }, "position": { "line": 5, "character": 0 } }),
+        );
+        c.notify("$/cancelRequest", json!({ "id": id }));
+        stale.push(id);
+    }
+    assert!(c.response(fmt).get("result").is_some());
+    assert!(c.response(slow)["result"].is_array());
+    let mut cancelled = 0;
+    for id in stale {
+        let r = c.response(id);
+        if r["error"]["code"] == -32800 {
+            cancelled += 1;
+        } else {
+            assert!(r["result"].is_array(), "{r}");
+        }
+    }
+    assert!(cancelled >= 1, "none of 20 cancelled");
+
+    // A burst of changes: the diagnostics published last are those of the last text.
+    for v in 0..20 {
+        let t = big.replace("t2\"", &format!("t2_{v}\""));
+        c.change(&u, 3 + v, &t);
+    }
+    c.change(
+        &u,
+        30,
+        &big.replace(
+            "column \"id\" {\n    type = bigint\n  }\n}\ntable \"t7\"",
+            "column \"id\" {\n    type = bigint\n  }\n}\ntable \"t6\"",
+        ),
+    );
+    let last = loop {
+        let d = c.diagnostics(&u);
+        if !d.is_empty() {
+            break d;
+        }
+    };
+    // The duplicate `t6` of the last text, at the second declaration.
+    assert_eq!(codes(&last), vec!["E2017"], "{last:#?}");
+    c.shutdown();
+}

@@ -5,10 +5,12 @@
 //! Invariant: every query takes any text and any offset and never panics.
 
 mod hcl;
+mod hcl_complete;
 mod lint;
 mod rename;
 mod rules;
 
+pub use hcl_complete::{Symbol, SymbolKind};
 pub use lint::{FileDiagnostic, RuleDocs};
 pub use rename::{Action, FileEdits, TextEdit};
 
@@ -315,6 +317,35 @@ impl AnalysisHost {
         if let Some(codes) = lint::nolint_completions(text, offset, self.own_rules().into_iter()) {
             return codes;
         }
+        if path.ends_with(".hcl")
+            && let Some((project, _)) = self.project_of(path)
+        {
+            let compiled = cairn_sema::project_realm(&self.db, project);
+            let dialect = *project.dialect(&self.db);
+            let out = hcl_complete::completions(text, offset, compiled, dialect);
+            let (Some(head), Some(tail)) = (text.get(..offset), text.get(offset..)) else {
+                return out;
+            };
+            if !head.ends_with('.') || !compiled.has_errors() {
+                return out;
+            }
+            // A half-typed reference (`column.`) is a syntax error that drops its block from
+            // the realm: complete against the text with a placeholder name after the dot.
+            let files: Vec<(String, String)> = self
+                .project_files(project)
+                .iter()
+                .map(|f| {
+                    let t = if f.path == path {
+                        format!("{head}cairn_placeholder{tail}")
+                    } else {
+                        f.text.to_string()
+                    };
+                    (f.path.to_string(), t)
+                })
+                .collect();
+            let patched = cairn_sema::compile(&files, dialect);
+            return hcl_complete::completions(text, offset, &patched, dialect);
+        }
         Vec::new()
     }
 }
@@ -397,6 +428,24 @@ impl AnalysisHost {
         candidates
             .into_iter()
             .find_map(|obj| Some((obj.clone(), hit(&obj)?, project)))
+    }
+
+    /// The outline of a schema file.
+    pub fn symbols(&self, path: &str) -> Vec<Symbol> {
+        match self.compiled_schema(path) {
+            Some(c) => hcl_complete::symbols(path, c),
+            None => Vec::new(),
+        }
+    }
+
+    /// The file formatted as `cairn schema fmt` formats it (HCL only); an error message with the
+    /// place the formatter stopped at otherwise.
+    pub fn format(&self, path: &str) -> Option<Result<String, (usize, String)>> {
+        if !path.ends_with(".hcl") {
+            return None;
+        }
+        let text = self.text(path)?;
+        Some(cairn_syntax::hcl::fmt::format(text).map_err(|e| (e.offset, e.message)))
     }
 
     /// The span of the name a rename at `offset` would change, and the name.

@@ -158,7 +158,7 @@ fn hcl_words(text: &str) -> Vec<(usize, &str)> {
 
 /// The name of the top-level `table "name"` block that `offset` is in (the last table header
 /// in column 0 before it, when no other top-level block started in between).
-fn hcl_table_at(text: &str, offset: usize) -> Option<String> {
+pub(crate) fn hcl_table_at(text: &str, offset: usize) -> Option<String> {
     let head = text.get(..offset)?;
     let mut line_start = head.rfind('\n').map_or(0, |i| i + 1);
     loop {

@@ -5,14 +5,15 @@ use lsp_server::Request;
 use std::collections::HashMap;
 
 use lsp_types::request::{
-    CodeActionRequest, Completion, GotoDefinition, HoverRequest, PrepareRenameRequest, References,
-    Rename, Request as _,
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    PrepareRenameRequest, References, Rename, Request as _,
 };
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionParams, CompletionItem, CompletionItemKind,
-    CompletionParams, CompletionResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover,
-    HoverContents, HoverParams, MarkupContent, MarkupKind, PrepareRenameResponse, ReferenceParams,
-    RenameParams, TextDocumentPositionParams, Uri, WorkspaceEdit,
+    CompletionParams, CompletionResponse, DocumentFormattingParams, DocumentSymbol,
+    DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
+    Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, PrepareRenameResponse,
+    ReferenceParams, RenameParams, SymbolKind, TextDocumentPositionParams, Uri, WorkspaceEdit,
 };
 use serde_json::Value;
 
@@ -38,6 +39,11 @@ pub(crate) fn dispatch(s: &Server<'_>, req: Request) -> Option<Result<Value, Str
         },
         References::METHOD => params(p).and_then(|p| references(s, p)),
         CodeActionRequest::METHOD => params(p).and_then(|p| code_actions(s, p)),
+        DocumentSymbolRequest::METHOD => params(p).and_then(|p| symbols(s, p)),
+        Formatting::METHOD => match params(p) {
+            Some(p) => return Some(format(s, p)),
+            None => None,
+        },
         _ => return None,
     };
     Some(Ok(result.unwrap_or(Value::Null)))
@@ -192,4 +198,71 @@ fn completion(s: &Server<'_>, p: CompletionParams) -> Option<Value> {
         })
         .collect();
     serde_json::to_value(CompletionResponse::Array(items)).ok()
+}
+
+fn symbols(s: &Server<'_>, p: DocumentSymbolParams) -> Option<Value> {
+    let key = crate::key_of(p.text_document.uri.as_str());
+    let index = LineIndex::new(s.host.text(&key)?);
+    #[allow(deprecated)]
+    fn convert(index: &LineIndex<'_>, sym: cairn_ide::Symbol) -> DocumentSymbol {
+        use cairn_ide::SymbolKind as K;
+        let range = index.range(sym.span);
+        DocumentSymbol {
+            name: sym.name,
+            detail: None,
+            kind: match sym.kind {
+                K::Schema => SymbolKind::NAMESPACE,
+                K::Table => SymbolKind::STRUCT,
+                K::Column => SymbolKind::FIELD,
+                K::Index => SymbolKind::KEY,
+                K::Constraint => SymbolKind::PROPERTY,
+                K::Type => SymbolKind::ENUM,
+                K::Other => SymbolKind::OBJECT,
+            },
+            tags: None,
+            deprecated: None,
+            range,
+            selection_range: range,
+            children: Some(
+                sym.children
+                    .into_iter()
+                    .map(|c| convert(index, c))
+                    .collect(),
+            ),
+        }
+    }
+    let out: Vec<DocumentSymbol> = s
+        .host
+        .symbols(&key)
+        .into_iter()
+        .map(|sym| convert(&index, sym))
+        .collect();
+    serde_json::to_value(DocumentSymbolResponse::Nested(out)).ok()
+}
+
+fn format(s: &Server<'_>, p: DocumentFormattingParams) -> Result<Value, String> {
+    let key = crate::key_of(p.text_document.uri.as_str());
+    let Some(text) = s.host.text(&key) else {
+        return Ok(Value::Null);
+    };
+    let index = LineIndex::new(text);
+    match s.host.format(&key) {
+        None => Ok(Value::Null),
+        Some(Ok(formatted)) if formatted == text => Ok(serde_json::json!([])),
+        Some(Ok(formatted)) => {
+            let edit = lsp_types::TextEdit {
+                range: index.range(cairn_syntax::Span::new(0, text.len())),
+                new_text: formatted,
+            };
+            serde_json::to_value(vec![edit]).map_err(|e| e.to_string())
+        }
+        Some(Err((offset, message))) => {
+            let p = index.position(offset);
+            Err(format!(
+                "cannot format: {}:{}: {message}",
+                p.line + 1,
+                p.character + 1
+            ))
+        }
+    }
 }
