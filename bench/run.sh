@@ -112,3 +112,6 @@ if [ -x "$SQUAWK_VENV/bin/squawk" ]; then
   sq=$("$SQUAWK_VENV/bin/squawk" --reporter gcc "$OUT/big.sql" 2>/dev/null | grep -c ':' || true)
   echo "   squawk findings: $sq"
 fi
+
+echo "== language server: the $N-table HCL schema open in cairn lsp (target: p95 < 50 ms)"
+python3 bench/lsp.py "$CAIRN" "$OUT/v1.pg.hcl" 100

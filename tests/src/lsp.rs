@@ -2,10 +2,10 @@
 //! `Content-Length`, and reads the server's messages on a thread so a test can wait for one
 //! with a timeout (a hung server fails the test instead of hanging it).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -139,18 +139,6 @@ impl LspClient {
         let id = self.next_id;
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
         id
-    }
-
-    /// The next message the server sends (from the backlog first).
-    fn next(&mut self) -> Value {
-        if !self.backlog.is_empty() {
-            return self.backlog.remove(0);
-        }
-        match self.rx.recv_timeout(TIMEOUT) {
-            Ok(m) => m,
-            Err(RecvTimeoutError::Timeout) => panic!("the server sent nothing for {TIMEOUT:?}"),
-            Err(RecvTimeoutError::Disconnected) => panic!("the server exited"),
-        }
     }
 
     /// Waits for the first message matching `pred`; the others are kept for later.

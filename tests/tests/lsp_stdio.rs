@@ -758,3 +758,48 @@ fn stale_requests_are_cancelled_and_changes_debounced() {
     assert_eq!(codes(&last), vec!["E2017"], "{last:#?}");
     c.shutdown();
 }
+
+#[test]
+fn plan_preview_lenses_against_the_migration_directory() {
+    let dir = scratch_dir("cairn_lsp_lens");
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
+    std::fs::write(dir.join("migrations/atlas.sum"), "").unwrap();
+    std::fs::write(
+        dir.join("migrations/20240101000000_init.sql"),
+        "CREATE TABLE users (id integer PRIMARY KEY, name text, age integer);\nCREATE TABLE tags (id integer PRIMARY KEY);\n",
+    )
+    .unwrap();
+    let schema = "schema \"main\" {\n}\n\ntable \"users\" {\n  schema = schema.main\n  column \"id\" {\n    type = integer\n  }\n  column \"full_name\" {\n    type = text\n    null = true\n    renamed_from = \"name\"\n  }\n  column \"email\" {\n    type = text\n    null = true\n  }\n  column \"phone\" {\n    type = text\n    null = true\n  }\n  primary_key {\n    columns = [column.id]\n  }\n}\n\ntable \"tags\" {\n  schema = schema.main\n  column \"id\" {\n    type = integer\n  }\n  primary_key {\n    columns = [column.id]\n  }\n}\n\ntable \"posts\" {\n  schema = schema.main\n  column \"id\" {\n    type = integer\n  }\n  primary_key {\n    columns = [column.id]\n  }\n}\n";
+    let file = dir.join("schema.lt.hcl");
+    std::fs::write(&file, schema).unwrap();
+    let u = uri(&file);
+    let mut c = LspClient::start(Some(&dir), Value::Null);
+    c.open(&u, schema);
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": u } }),
+    );
+    let titles: Vec<(u64, &str)> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["range"]["start"]["line"].as_u64().unwrap(),
+                l["command"]["title"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let line = |needle: &str| pos(schema, needle, 0, 0)["line"].as_u64().unwrap();
+    assert_eq!(
+        titles,
+        vec![
+            (line("\"users\""), "+2 columns, 1 rename, 1 destructive"),
+            (line("\"tags\""), "no changes"),
+            (line("\"posts\""), "new table"),
+        ],
+        "{lenses:#}"
+    );
+    c.shutdown();
+}

@@ -7,11 +7,13 @@
 mod hcl;
 mod hcl_complete;
 mod lint;
+mod plan_preview;
 mod rename;
 mod rules;
 
 pub use hcl_complete::{Symbol, SymbolKind};
 pub use lint::{FileDiagnostic, RuleDocs};
+pub use plan_preview::TableLens;
 pub use rename::{Action, FileEdits, TextEdit};
 
 use std::collections::BTreeMap;
@@ -82,6 +84,8 @@ pub struct AnalysisHost {
     /// The text of each file as last saved (or as read from disk): the baseline a hand edit
     /// is compared with to offer rename hints.
     saved: BTreeMap<String, String>,
+    /// The migration directory's files (path, text), in order: the baseline of the plan preview.
+    baseline: Option<Vec<(String, String)>>,
 }
 
 impl Default for AnalysisHost {
@@ -100,6 +104,7 @@ impl AnalysisHost {
             rules: None,
             default_dialect,
             saved: BTreeMap::new(),
+            baseline: None,
         }
     }
 
@@ -428,6 +433,25 @@ impl AnalysisHost {
         candidates
             .into_iter()
             .find_map(|obj| Some((obj.clone(), hit(&obj)?, project)))
+    }
+
+    /// Sets the migration directory (its `.sql` files, in order) the plan preview compares with.
+    pub fn set_baseline(&mut self, files: Vec<(String, String)>) {
+        self.baseline = Some(files);
+    }
+
+    /// The plan preview of a schema file: per table, what the next plan does to it against the
+    /// baseline (empty without a baseline, or while the schema has errors).
+    pub fn plan_preview(&self, path: &str) -> Vec<TableLens> {
+        let (Some(files), Some((project, _))) = (&self.baseline, self.project_of(path)) else {
+            return Vec::new();
+        };
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        if compiled.has_errors() {
+            return Vec::new();
+        }
+        let base = cairn_sema::compile(files, *project.dialect(&self.db));
+        plan_preview::lenses(path, compiled, &base.realm)
     }
 
     /// The outline of a schema file.

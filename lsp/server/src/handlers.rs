@@ -5,15 +5,16 @@ use lsp_server::Request;
 use std::collections::HashMap;
 
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References, Rename, Request as _,
+    CodeActionRequest, CodeLensRequest, Completion, DocumentSymbolRequest, Formatting,
+    GotoDefinition, HoverRequest, PrepareRenameRequest, References, Rename, Request as _,
 };
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionParams, CompletionItem, CompletionItemKind,
-    CompletionParams, CompletionResponse, DocumentFormattingParams, DocumentSymbol,
-    DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse,
-    Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, PrepareRenameResponse,
-    ReferenceParams, RenameParams, SymbolKind, TextDocumentPositionParams, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionParams, CodeLens, CodeLensParams, Command,
+    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse,
+    DocumentFormattingParams, DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse,
+    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams, MarkupContent,
+    MarkupKind, PrepareRenameResponse, ReferenceParams, RenameParams, SymbolKind,
+    TextDocumentPositionParams, Uri, WorkspaceEdit,
 };
 use serde_json::Value;
 
@@ -39,6 +40,7 @@ pub(crate) fn dispatch(s: &Server<'_>, req: Request) -> Option<Result<Value, Str
         },
         References::METHOD => params(p).and_then(|p| references(s, p)),
         CodeActionRequest::METHOD => params(p).and_then(|p| code_actions(s, p)),
+        CodeLensRequest::METHOD => params(p).and_then(|p| code_lenses(s, p)),
         DocumentSymbolRequest::METHOD => params(p).and_then(|p| symbols(s, p)),
         Formatting::METHOD => match params(p) {
             Some(p) => return Some(format(s, p)),
@@ -265,4 +267,24 @@ fn format(s: &Server<'_>, p: DocumentFormattingParams) -> Result<Value, String> 
             ))
         }
     }
+}
+
+fn code_lenses(s: &Server<'_>, p: CodeLensParams) -> Option<Value> {
+    let key = crate::key_of(p.text_document.uri.as_str());
+    let index = LineIndex::new(s.host.text(&key)?);
+    let lenses: Vec<CodeLens> = s
+        .host
+        .plan_preview(&key)
+        .into_iter()
+        .map(|l| CodeLens {
+            range: index.range(l.span),
+            command: Some(Command {
+                title: l.title,
+                command: String::new(),
+                arguments: None,
+            }),
+            data: None,
+        })
+        .collect();
+    serde_json::to_value(lenses).ok()
 }

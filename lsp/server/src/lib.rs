@@ -76,6 +76,9 @@ pub fn capabilities() -> ServerCapabilities {
         })),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(lsp_types::CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
         document_formatting_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![".".to_string(), " ".to_string()]),
@@ -190,6 +193,9 @@ impl Server<'_> {
         let Some(root) = self.root.clone() else {
             return;
         };
+        if let Some(dir) = workspace::migration_dir(&root) {
+            self.host.set_baseline(workspace::sql_files(&dir));
+        }
         for path in workspace::files(&root) {
             if let Ok(text) = std::fs::read_to_string(&path) {
                 self.host.set_file(&workspace::path_to_uri(&path), text);

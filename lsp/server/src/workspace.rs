@@ -59,6 +59,49 @@ pub fn files(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The workspace's migration directory: `migrations/` when it holds `atlas.sum`, else the first
+/// directory (in name order, two levels deep) that does.
+pub fn migration_dir(root: &Path) -> Option<PathBuf> {
+    let preferred = root.join("migrations");
+    if preferred.join("atlas.sum").is_file() {
+        return Some(preferred);
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for d in &dirs {
+        if d.join("atlas.sum").is_file() {
+            return Some(d.clone());
+        }
+        let mut inner: Vec<PathBuf> = std::fs::read_dir(d)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join("atlas.sum").is_file())
+            .collect();
+        inner.sort();
+        if let Some(first) = inner.into_iter().next() {
+            return Some(first);
+        }
+    }
+    None
+}
+
+/// A directory's `.sql` files (path, text), sorted by name: the migration order.
+pub fn sql_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "sql"));
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|p| Some((p.display().to_string(), std::fs::read_to_string(&p).ok()?)))
+        .collect()
+}
+
 fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     if depth > MAX_DEPTH || out.len() >= MAX_FILES || dir.join("atlas.sum").is_file() {
         return;
