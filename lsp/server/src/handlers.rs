@@ -51,6 +51,9 @@ pub(crate) fn dispatch(s: &Server<'_>, req: Request) -> Option<Result<Value, Str
     Some(Ok(result.unwrap_or(Value::Null)))
 }
 
+// `WorkspaceEdit::changes` is lsp-types' `HashMap<Uri, _>`; its `Uri` caches a parsed
+// authority in a `Cell`, which never changes its hash.
+#[allow(clippy::mutable_key_type)]
 fn workspace_edit(s: &Server<'_>, files: Vec<cairn_ide::FileEdits>) -> WorkspaceEdit {
     let mut changes: HashMap<Uri, Vec<lsp_types::TextEdit>> = HashMap::new();
     for f in files {
