@@ -402,10 +402,15 @@ pub(crate) fn symbols(file: &str, compiled: &Compiled) -> Vec<Symbol> {
         }
     }
     members.sort_by_key(|(_, _, m)| m.span.start);
+    // Tables by path, so filing members stays linear in a 5,000-table file.
+    let index: std::collections::HashMap<ObjectPath, usize> = tops
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (p.clone(), i))
+        .collect();
     for (s, t, m) in members {
-        let key = ObjectPath::Table(s, t);
-        if let Some((_, table)) = tops.iter_mut().find(|(p, _)| *p == key) {
-            table.children.push(m);
+        if let Some(&i) = index.get(&ObjectPath::Table(s, t)) {
+            tops[i].1.children.push(m);
         }
     }
     tops.sort_by_key(|(_, s)| s.span.start);
