@@ -115,3 +115,5 @@ fi
 
 echo "== migrate apply: a directory of 1,000 small migrations, beside sqlite3 and psql"
 CAIRN="$CAIRN" CAIRN_BENCH_POSTGRES_URL="$PG" bench/migrate_apply.sh 1000
+echo "== language server: the $N-table HCL schema open in cairn lsp (target: p95 < 50 ms)"
+python3 bench/lsp.py "$CAIRN" "$OUT/v1.pg.hcl" 100

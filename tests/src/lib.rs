@@ -2,6 +2,8 @@
 //! PostgreSQL and MariaDB (fresh, randomly named, dropped afterwards), and the skip-or-fail rule
 //! (skip with a notice when a server is unreachable, fail under `CI=true`).
 
+pub mod lsp;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Once;

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use cairn_core::dev::{ReplayFile, replay_on_dev};
 use cairn_core::diff::{DiffOptions, diff};
+use cairn_core::lint::{Stmt, directive_matches, file_directives, split_statements, suppressed};
 use cairn_core::migrate::executor::split_options;
 use cairn_core::plan::{PlanOptions, plan};
 use cairn_core::policy::LintPolicy;
@@ -491,38 +492,27 @@ fn lint_schema(
     }
     let mut realm = compiled.realm.clone();
     report.attach_rows(&mut realm);
-    let target = LintTarget::schema(&realm);
     let first = inputs.first().map(|(p, _)| p.clone()).unwrap_or_default();
-    let split: BTreeMap<&str, Vec<Stmt>> = inputs
-        .iter()
-        .filter(|(p, _)| !p.ends_with(".hcl"))
-        .map(|(p, t)| (p.as_str(), split_statements(t)))
-        .collect();
-    for set in rules {
-        for f in report.evaluate(set, &target) {
-            let Some(severity) = report.level(&f) else {
-                continue;
-            };
-            let (file, start, end) = match &f.anchor {
-                Anchor::Object { path, .. } => match compiled.source_map.get(path) {
-                    Some(loc) => (
-                        loc.file.clone(),
-                        loc.span.start as usize,
-                        loc.span.end as usize,
-                    ),
-                    None => (first.clone(), 0, 0),
-                },
-                _ => (first.clone(), 0, 0),
-            };
-            let text = report.texts.get(&file).map(String::as_str).unwrap_or("");
-            let stmts = split.get(file.as_str()).map_or(&[][..], Vec::as_slice);
-            if report.policy.nolint_allowed(f.code.as_deref())
-                && suppressed(text, &file, stmts, start, &f)
-            {
-                continue;
-            }
-            report.diags.push(diag(&f, severity, file, start, end));
+    let texts = &report.texts;
+    let found = cairn_core::lint::schema_findings(
+        &compiled,
+        &realm,
+        rules,
+        &report.policy.params,
+        &|f| texts.get(f).map(String::as_str),
+        &first,
+    );
+    for l in found {
+        let Some(severity) = report.level(&l.finding) else {
+            continue;
+        };
+        if l.suppressed && report.policy.nolint_allowed(l.finding.code.as_deref()) {
+            continue;
         }
+        let (start, end) = (l.span.start as usize, l.span.end as usize);
+        report
+            .diags
+            .push(diag(&l.finding, severity, l.file, start, end));
     }
     Ok(())
 }
@@ -809,236 +799,6 @@ fn statement_target(body: &str) -> Option<String> {
     }
 }
 
-/// One statement of a SQL file: its byte range (trimmed) and the comment lines right above it.
-#[derive(Clone, Debug)]
-struct Stmt {
-    start: usize,
-    end: usize,
-    /// The comment block above the statement, and whether a blank line separates it from the
-    /// statement.
-    comments: Vec<String>,
-    detached: bool,
-}
-
-/// Splits SQL text into statements at `;`, outside strings, quoted names, comments and
-/// dollar-quoted bodies. Tracks the comment lines above each statement.
-fn split_statements(text: &str) -> Vec<Stmt> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut start: Option<usize> = None;
-    let mut comments: Vec<String> = Vec::new();
-    let mut detached = false;
-    let mut blank_since_comment = false;
-    while i < b.len() {
-        let c = b[i];
-        if start.is_none() {
-            if c == b'\n' {
-                // Two newlines in a row (ignoring spaces) separate a comment block.
-                let rest = &text[i + 1..];
-                let line_end = rest.find('\n').map_or(rest.len(), |n| n);
-                if rest[..line_end].trim().is_empty() && !comments.is_empty() {
-                    blank_since_comment = true;
-                }
-                i += 1;
-                continue;
-            }
-            if c.is_ascii_whitespace() || c == b';' {
-                i += 1;
-                continue;
-            }
-            if text[i..].starts_with("--") || text[i..].starts_with('#') {
-                let end = text[i..].find('\n').map_or(b.len(), |n| i + n);
-                if blank_since_comment {
-                    // A new block: the previous one stands apart.
-                    comments.clear();
-                    blank_since_comment = false;
-                }
-                comments.push(text[i..end].to_string());
-                i = end;
-                continue;
-            }
-            if text[i..].starts_with("/*") {
-                let end = text[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
-                i = end;
-                continue;
-            }
-            start = Some(i);
-            detached = blank_since_comment;
-            blank_since_comment = false;
-        }
-        match c {
-            b'\'' | b'"' | b'`' => {
-                i += 1;
-                while i < b.len() && b[i] != c {
-                    if b[i] == b'\\' && c == b'\'' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'-' if text[i..].starts_with("--") => {
-                i = text[i..].find('\n').map_or(b.len(), |n| i + n);
-            }
-            b'/' if text[i..].starts_with("/*") => {
-                i = text[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
-            }
-            b'$' => {
-                // A dollar quote: $tag$ ... $tag$.
-                let rest = &text[i + 1..];
-                match rest.find('$') {
-                    Some(n)
-                        if rest[..n]
-                            .chars()
-                            .all(|ch| ch.is_alphanumeric() || ch == '_') =>
-                    {
-                        let tag = &text[i..i + n + 2];
-                        let body = i + n + 2;
-                        i = text[body..]
-                            .find(tag)
-                            .map_or(b.len(), |m| body + m + tag.len());
-                    }
-                    _ => i += 1,
-                }
-            }
-            b';' => {
-                out.push(Stmt {
-                    start: start.take().unwrap_or(i),
-                    end: i + 1,
-                    comments: std::mem::take(&mut comments),
-                    detached,
-                });
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    if let Some(s) = start {
-        let end = text.trim_end().len().max(s);
-        out.push(Stmt {
-            start: s,
-            end,
-            comments: std::mem::take(&mut comments),
-            detached,
-        });
-    }
-    out
-}
-
-/// The codes of a `nolint` directive in a comment line, if it is one (empty: all).
-fn nolint_codes(line: &str) -> Option<Vec<String>> {
-    let body = line
-        .trim_start()
-        .trim_start_matches("--")
-        .trim_start_matches('#')
-        .trim_start_matches("//")
-        .trim();
-    let rest = body
-        .strip_prefix("atlas:nolint")
-        .or_else(|| body.strip_prefix("cairn:nolint"))?;
-    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
-        return None;
-    }
-    Some(rest.split_whitespace().map(str::to_string).collect())
-}
-
-/// The file-level directive: a nolint in the comment block at the top of the file, when a
-/// blank line (or the end of the file) follows the block.
-fn file_directives(text: &str) -> Option<Vec<String>> {
-    let mut block = Vec::new();
-    let mut separated = true;
-    for line in text.lines() {
-        let l = line.trim();
-        if l.starts_with("--") || l.starts_with('#') {
-            block.push(l);
-        } else if l.is_empty() {
-            if !block.is_empty() {
-                break;
-            }
-        } else {
-            separated = false;
-            break;
-        }
-    }
-    if !separated {
-        return None;
-    }
-    let mut codes: Option<Vec<String>> = None;
-    for line in block {
-        if let Some(c) = nolint_codes(line) {
-            if c.is_empty() {
-                return Some(Vec::new());
-            }
-            codes.get_or_insert_with(Vec::new).extend(c);
-        }
-    }
-    codes
-}
-
-/// Whether a directive's codes name a finding: its code, its code family (`DS`), its rule
-/// name or one of its tags; no codes names everything.
-fn directive_matches(codes: &[String], f: &Finding) -> bool {
-    codes.is_empty()
-        || codes.iter().any(|c| {
-            f.code.as_deref() == Some(c.as_str())
-                || f.code.as_deref().is_some_and(|code| {
-                    c.chars().all(|ch| ch.is_ascii_uppercase()) && code.starts_with(c.as_str())
-                })
-                || &f.name == c
-                || f.tags.contains(c)
-        })
-}
-
-/// Whether a statement-level (SQL) or block-level (HCL) nolint above the finding's location
-/// silences it.
-fn suppressed(text: &str, file: &str, stmts: &[Stmt], offset: usize, f: &Finding) -> bool {
-    let comments: Vec<String> = if file.ends_with(".hcl") {
-        hcl_block_comments(text, offset)
-    } else {
-        // The statements are in file order: the one holding `offset` is found by bisection.
-        let i = stmts.partition_point(|s| s.end < offset);
-        match stmts.get(i) {
-            Some(s) if s.start <= offset && !s.detached => s.comments.clone(),
-            _ => Vec::new(),
-        }
-    };
-    comments
-        .iter()
-        .filter_map(|l| nolint_codes(l))
-        .any(|codes| directive_matches(&codes, f))
-}
-
-/// The comment lines right above the top-level HCL block that contains `offset`.
-fn hcl_block_comments(text: &str, offset: usize) -> Vec<String> {
-    let lines: Vec<(usize, &str)> = text
-        .split_inclusive('\n')
-        .scan(0, |pos, l| {
-            let at = *pos;
-            *pos += l.len();
-            Some((at, l))
-        })
-        .collect();
-    let Some(mut i) = lines.iter().rposition(|(at, _)| *at <= offset) else {
-        return Vec::new();
-    };
-    // Up to the line that opens the block: it starts in column 0 with a word.
-    while i > 0 && !lines[i].1.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        i -= 1;
-    }
-    let mut out = Vec::new();
-    while i > 0 {
-        i -= 1;
-        let l = lines[i].1.trim();
-        if l.starts_with('#') || l.starts_with("//") {
-            out.push(l.to_string());
-        } else {
-            break;
-        }
-    }
-    out
-}
-
 /// 1-based line and column (in characters) of a byte offset.
 /// Line starts of one text, so many offsets are turned into lines and columns in log time.
 struct LineIndex<'a> {
@@ -1139,30 +899,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn splits_statements_and_keeps_their_comments() {
-        let sql = "-- atlas:nolint\n\n-- cairn:nolint DS102\nDROP TABLE t;\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\nSELECT 'a;b' -- x;\n;";
-        let s = split_statements(sql);
-        assert_eq!(s.len(), 3);
-        assert_eq!(&sql[s[0].start..s[0].end], "DROP TABLE t;");
-        assert_eq!(s[0].comments, vec!["-- cairn:nolint DS102"]);
-        assert!(s[0].detached || !s[0].comments.is_empty());
-        assert!(sql[s[1].start..s[1].end].ends_with("LANGUAGE sql;"));
-        assert!(sql[s[2].start..s[2].end].starts_with("SELECT 'a;b'"));
-        assert_eq!(
-            nolint_codes("-- atlas:nolint DS103 destructive"),
-            Some(vec!["DS103".into(), "destructive".into()])
-        );
-        assert_eq!(nolint_codes("-- atlas:nolintx"), None);
+    fn line_col_counts_from_one() {
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
-    }
-
-    #[test]
-    fn file_level_directives_need_a_blank_line() {
-        let sql = "-- atlas:nolint DS102\n\nDROP TABLE t;";
-        assert_eq!(file_directives(sql), Some(vec!["DS102".to_string()]));
-        let sql = "-- atlas:nolint DS102\nDROP TABLE t;";
-        assert_eq!(file_directives(sql), None);
-        let sql = "-- atlas:nolint\n\n-- cairn:nolint DS102\nDROP TABLE t;";
-        assert_eq!(file_directives(sql), Some(vec![]));
     }
 }

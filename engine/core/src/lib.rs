@@ -8,6 +8,7 @@ pub mod diff;
 mod diff_sqlite;
 pub mod driver;
 pub mod error;
+pub mod lint;
 pub mod migrate;
 pub mod normalize;
 pub mod order;

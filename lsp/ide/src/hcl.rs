@@ -65,7 +65,7 @@ fn schema_of<'a>(realm: &'a Realm, table: &Table) -> Option<&'a str> {
 }
 
 /// The object a reference at `offset` names, and the span of the segment under the cursor.
-fn reference_at(
+pub(crate) fn reference_at(
     file: &str,
     text: &str,
     offset: usize,

@@ -5,11 +5,21 @@
 //! Invariant: every query takes any text and any offset and never panics.
 
 mod hcl;
+mod hcl_complete;
+mod lint;
+mod plan_preview;
+mod rename;
 mod rules;
+
+pub use hcl_complete::{Symbol, SymbolKind};
+pub use lint::{FileDiagnostic, RuleDocs};
+pub use plan_preview::TableLens;
+pub use rename::{Action, FileEdits, TextEdit};
 
 use std::collections::BTreeMap;
 
 pub use cairn_ir::Dialect;
+use cairn_ir::ObjectPath;
 use cairn_sema::rules::RulesSet;
 use cairn_sema::{Database, Project, SourceFile, SourceKind};
 use cairn_syntax::{Diagnostic, Span};
@@ -71,6 +81,11 @@ pub struct AnalysisHost {
     projects: BTreeMap<String, Project>,
     rules: Option<RulesSet>,
     default_dialect: Dialect,
+    /// The text of each file as last saved (or as read from disk): the baseline a hand edit
+    /// is compared with to offer rename hints.
+    saved: BTreeMap<String, String>,
+    /// The migration directory's files (path, text), in order: the baseline of the plan preview.
+    baseline: Option<Vec<(String, String)>>,
 }
 
 impl Default for AnalysisHost {
@@ -88,6 +103,8 @@ impl AnalysisHost {
             projects: BTreeMap::new(),
             rules: None,
             default_dialect,
+            saved: BTreeMap::new(),
+            baseline: None,
         }
     }
 
@@ -124,7 +141,21 @@ impl AnalysisHost {
         }
     }
 
+    /// Records the file's current text as its saved version.
+    pub fn set_saved(&mut self, path: &str) {
+        if let Some(text) = self.text(path) {
+            let text = text.to_string();
+            self.saved.insert(path.to_string(), text);
+        }
+    }
+
+    /// The file's text as last saved.
+    pub fn saved_text(&self, path: &str) -> Option<&str> {
+        self.saved.get(path).map(String::as_str)
+    }
+
     pub fn remove_file(&mut self, path: &str) {
+        self.saved.remove(path);
         if self.files.remove(path).is_some() {
             self.sync_groups();
         }
@@ -213,16 +244,49 @@ impl AnalysisHost {
         ))
     }
 
-    /// The diagnostics whose primary span is in `path`.
-    pub fn diagnostics(&self, path: &str) -> Vec<Diagnostic> {
-        let all = if let Some(c) = self.compiled_rules(path) {
-            &c.diagnostics
-        } else if let Some(c) = self.compiled_schema(path) {
-            &c.diagnostics
-        } else {
+    /// The diagnostics whose primary span is in `path`: the compiler's, then (for a schema
+    /// that compiles) the lint rules' findings.
+    pub fn diagnostics(&self, path: &str) -> Vec<FileDiagnostic> {
+        let plain = |d: &Diagnostic| FileDiagnostic {
+            diagnostic: d.clone(),
+            docs: None,
+        };
+        if let Some(c) = self.compiled_rules(path) {
+            return c
+                .diagnostics
+                .iter()
+                .filter(|d| d.file == path)
+                .map(plain)
+                .collect();
+        }
+        let (Some((project, _)), Some(rules)) = (self.project_of(path), self.rules) else {
             return Vec::new();
         };
-        all.iter().filter(|d| d.file == path).cloned().collect()
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        let mut out: Vec<FileDiagnostic> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == path)
+            .map(plain)
+            .collect();
+        out.extend(
+            lint::project_lint(&self.db, project, rules)
+                .iter()
+                .filter(|l| l.file == path)
+                .map(lint::finding_diagnostic),
+        );
+        out
+    }
+
+    /// The compiled rules files of the workspace.
+    fn own_rules(&self) -> Vec<&cairn_sema::rules::CompiledRules> {
+        let Some(set) = self.rules else {
+            return Vec::new();
+        };
+        set.files(&self.db)
+            .iter()
+            .map(|f| cairn_sema::rules::compile_rules(&self.db, set, *f))
+            .collect()
     }
 
     /// Every open file, for republishing diagnostics after an edit elsewhere.
@@ -255,7 +319,220 @@ impl AnalysisHost {
         if let Some(c) = self.compiled_rules(path) {
             return rules::completions(text, offset, c);
         }
+        if let Some(codes) = lint::nolint_completions(text, offset, self.own_rules().into_iter()) {
+            return codes;
+        }
+        if path.ends_with(".hcl")
+            && let Some((project, _)) = self.project_of(path)
+        {
+            let compiled = cairn_sema::project_realm(&self.db, project);
+            let dialect = *project.dialect(&self.db);
+            let out = hcl_complete::completions(text, offset, compiled, dialect);
+            let (Some(head), Some(tail)) = (text.get(..offset), text.get(offset..)) else {
+                return out;
+            };
+            if !head.ends_with('.') || !compiled.has_errors() {
+                return out;
+            }
+            // A half-typed reference (`column.`) is a syntax error that drops its block from
+            // the realm: complete against the text with a placeholder name after the dot.
+            let files: Vec<(String, String)> = self
+                .project_files(project)
+                .iter()
+                .map(|f| {
+                    let t = if f.path == path {
+                        format!("{head}cairn_placeholder{tail}")
+                    } else {
+                        f.text.to_string()
+                    };
+                    (f.path.to_string(), t)
+                })
+                .collect();
+            let patched = cairn_sema::compile(&files, dialect);
+            return hcl_complete::completions(text, offset, &patched, dialect);
+        }
         Vec::new()
+    }
+}
+
+impl AnalysisHost {
+    /// The schema files of a project, with their texts.
+    fn project_files(&self, project: Project) -> Vec<rename::SrcFile<'_>> {
+        project
+            .files(&self.db)
+            .iter()
+            .map(|f| rename::SrcFile {
+                path: f.path(&self.db).as_str(),
+                text: f.text(&self.db).as_str(),
+            })
+            .collect()
+    }
+
+    /// The table, column or index named at `offset` (its declaration or a reference), with the
+    /// span of that name.
+    fn renamable_at(&self, path: &str, offset: usize) -> Option<(ObjectPath, Span, Project)> {
+        let (project, _) = self.project_of(path)?;
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        let files = self.project_files(project);
+        let dialect = *project.dialect(&self.db);
+        let hit = |obj: &ObjectPath| {
+            rename::occurrences(obj, &files, compiled, dialect)
+                .into_iter()
+                .find(|l| {
+                    l.file == path
+                        && l.span.start as usize <= offset
+                        && offset <= l.span.end as usize
+                })
+                .map(|l| l.span)
+        };
+        let text = self.text(path)?;
+        let direct = rename::declaration_at(path, text, offset, compiled, dialect).or_else(|| {
+            hcl::reference_at(path, text, offset, compiled)
+                .map(|(p, _)| p)
+                .filter(|p| rename::renamable_name(p).is_some())
+        });
+        if let Some(obj) = direct
+            && let Some(span) = hit(&obj)
+        {
+            return Some((obj, span, project));
+        }
+        // A SQL identifier: any table, column or index of that name that has an occurrence here.
+        let b = text.as_bytes();
+        let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let (mut start, mut end) = (offset.min(b.len()), offset.min(b.len()));
+        while start > 0 && is_word(b[start - 1]) {
+            start -= 1;
+        }
+        while end < b.len() && is_word(b[end]) {
+            end += 1;
+        }
+        let word = text.get(start..end).filter(|w| !w.is_empty())?;
+        let same = |n: &str| n == word || n.eq_ignore_ascii_case(word);
+        let mut candidates = Vec::new();
+        for schema in &compiled.realm.schemas {
+            for t in &schema.tables {
+                if same(&t.name) {
+                    candidates.push(ObjectPath::Table(schema.name.clone(), t.name.clone()));
+                }
+                for c in t.columns.iter().filter(|c| same(&c.name)) {
+                    candidates.push(ObjectPath::Column(
+                        schema.name.clone(),
+                        t.name.clone(),
+                        c.name.clone(),
+                    ));
+                }
+                for i in t.indexes.iter().filter(|i| same(&i.name)) {
+                    candidates.push(ObjectPath::Index(
+                        schema.name.clone(),
+                        t.name.clone(),
+                        i.name.clone(),
+                    ));
+                }
+            }
+        }
+        candidates
+            .into_iter()
+            .find_map(|obj| Some((obj.clone(), hit(&obj)?, project)))
+    }
+
+    /// Sets the migration directory (its `.sql` files, in order) the plan preview compares with.
+    pub fn set_baseline(&mut self, files: Vec<(String, String)>) {
+        self.baseline = Some(files);
+    }
+
+    /// The plan preview of a schema file: per table, what the next plan does to it against the
+    /// baseline (empty without a baseline, or while the schema has errors).
+    pub fn plan_preview(&self, path: &str) -> Vec<TableLens> {
+        let (Some(files), Some((project, _))) = (&self.baseline, self.project_of(path)) else {
+            return Vec::new();
+        };
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        if compiled.has_errors() {
+            return Vec::new();
+        }
+        let base = cairn_sema::compile(files, *project.dialect(&self.db));
+        plan_preview::lenses(path, compiled, &base.realm)
+    }
+
+    /// The outline of a schema file.
+    pub fn symbols(&self, path: &str) -> Vec<Symbol> {
+        match self.compiled_schema(path) {
+            Some(c) => hcl_complete::symbols(path, c),
+            None => Vec::new(),
+        }
+    }
+
+    /// The file formatted as `cairn schema fmt` formats it (HCL only); an error message with the
+    /// place the formatter stopped at otherwise.
+    pub fn format(&self, path: &str) -> Option<Result<String, (usize, String)>> {
+        if !path.ends_with(".hcl") {
+            return None;
+        }
+        let text = self.text(path)?;
+        Some(cairn_syntax::hcl::fmt::format(text).map_err(|e| (e.offset, e.message)))
+    }
+
+    /// The span of the name a rename at `offset` would change, and the name.
+    pub fn prepare_rename(&self, path: &str, offset: usize) -> Option<(Span, String)> {
+        let (obj, span, _) = self.renamable_at(path, offset)?;
+        Some((span, rename::renamable_name(&obj)?.to_string()))
+    }
+
+    /// The edits that rename the object at `offset` to `new_name` in every file of its project,
+    /// with the rename hint beside its declaration; an error message when it cannot be done.
+    pub fn rename(
+        &self,
+        path: &str,
+        offset: usize,
+        new_name: &str,
+    ) -> Result<Vec<FileEdits>, String> {
+        let (obj, _, project) = self
+            .renamable_at(path, offset)
+            .ok_or("no table, column or index here")?;
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        let files = self.project_files(project);
+        rename::rename_edits(&obj, new_name, &files, compiled, *project.dialect(&self.db))
+    }
+
+    /// The declaration and every reference of the object at `offset`.
+    pub fn references(&self, path: &str, offset: usize) -> Vec<Location> {
+        let Some((obj, _, project)) = self.renamable_at(path, offset) else {
+            return Vec::new();
+        };
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        let files = self.project_files(project);
+        rename::occurrences(&obj, &files, compiled, *project.dialect(&self.db))
+    }
+
+    /// Code actions at `offset`: the rename hint when the object declared there was renamed by
+    /// hand since the file was last saved.
+    pub fn code_actions(&self, path: &str, offset: usize) -> Vec<Action> {
+        let (Some((project, _)), Some(saved)) = (self.project_of(path), self.saved_text(path))
+        else {
+            return Vec::new();
+        };
+        let Some(text) = self.text(path) else {
+            return Vec::new();
+        };
+        if saved == text {
+            return Vec::new();
+        }
+        let compiled = cairn_sema::project_realm(&self.db, project);
+        let dialect = *project.dialect(&self.db);
+        let Some(obj) = rename::declaration_at(path, text, offset, compiled, dialect) else {
+            return Vec::new();
+        };
+        let files: Vec<(String, String)> = self
+            .project_files(project)
+            .iter()
+            .map(|f| {
+                let t = if f.path == path { saved } else { f.text };
+                (f.path.to_string(), t.to_string())
+            })
+            .collect();
+        let before = cairn_sema::compile(&files, dialect);
+        let file = rename::SrcFile { path, text };
+        rename::hand_rename_hints(&obj, &file, compiled, &before, dialect)
     }
 }
 

@@ -2,31 +2,49 @@
 //! synchronous loop owns the salsa database (`cairn_ide::AnalysisHost`), applies every
 //! notification in order and answers requests; editor features live in `cairn-ide`.
 //!
-//! Invariant: no input makes the server panic or exit; a request it cannot answer gets `null`.
+//! - Diagnostics after `didChange` are debounced: they are published once no message has come
+//!   for [`DEBOUNCE`], so a burst of keystrokes costs one analysis.
+//! - Before a request is answered, the messages already queued behind it are read: a
+//!   `$/cancelRequest` for it among them answers it with `RequestCancelled` instead.
+//!
+//! Invariant: no input makes the server panic or exit; a request it cannot answer gets `null`
+//! (a panic in a feature is caught and answered with `InternalError`).
 
 mod convert;
+mod handlers;
+pub mod workspace;
 
+use std::collections::{BTreeMap, VecDeque};
 use std::error::Error;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::time::Duration;
 
-use cairn_ide::{AnalysisHost, CompletionKind};
-use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use cairn_ide::AnalysisHost;
+use crossbeam_channel::RecvTimeoutError;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
-    PublishDiagnostics,
+    Cancel, DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{Completion, GotoDefinition, HoverRequest, Request as _};
 use lsp_types::{
-    CompletionItem, CompletionItemKind, CompletionOptions, CompletionParams, CompletionResponse,
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, InitializeParams, MarkupContent, MarkupKind, OneOf,
-    PublishDiagnosticsParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, Uri,
+    CodeActionProviderCapability, CompletionOptions, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    HoverProviderCapability, InitializeParams, OneOf, PublishDiagnosticsParams, RenameOptions,
+    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 
 use convert::LineIndex;
 
 pub type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
+
+/// How long the server waits after a change for more changes before it publishes diagnostics.
+pub const DEBOUNCE: Duration = Duration::from_millis(15);
+
+/// Where the rule reference pages (`docs/rules/CODE.md`) are published; the `rulesDocsUrl`
+/// initialization option overrides it.
+pub const RULES_DOCS_URL: &str = "https://cairn.dev/docs/rules/";
 
 /// Serves on stdin/stdout until the client says `exit`.
 pub fn run_stdio() -> Result<()> {
@@ -39,9 +57,29 @@ pub fn run_stdio() -> Result<()> {
 /// The capabilities this server announces.
 pub fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(true),
+                })),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(lsp_types::CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        document_formatting_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![".".to_string(), " ".to_string()]),
             ..CompletionOptions::default()
@@ -60,52 +98,126 @@ pub fn run(connection: Connection) -> Result<()> {
         "serverInfo": ServerInfo { name: "cairn".into(), version: Some(env!("CARGO_PKG_VERSION").into()) },
     });
     connection.initialize_finish(id, result)?;
+    let options = params.initialization_options.clone().unwrap_or_default();
     let mut server = Server {
         host: AnalysisHost::default(),
         connection: &connection,
+        open: BTreeMap::new(),
+        docs_url: options
+            .get("rulesDocsUrl")
+            .and_then(|u| u.as_str())
+            .unwrap_or(RULES_DOCS_URL)
+            .to_string(),
+        root: root_of(&params),
+        pending: VecDeque::new(),
+        dirty: false,
     };
-    if let Some(d) = params
-        .initialization_options
-        .as_ref()
-        .and_then(|o| o.get("dialect"))
+    if let Some(d) = options
+        .get("dialect")
         .and_then(|d| d.as_str())
-        .and_then(cairn_ir_dialect)
+        .and_then(cairn_ide::Dialect::from_name)
     {
         server.host.set_default_dialect(d);
     }
-    for msg in &connection.receiver {
-        match msg {
-            Message::Request(req) => {
-                if connection.handle_shutdown(&req)? {
-                    return Ok(());
-                }
-                server.request(req)?;
-            }
-            Message::Notification(not) => server.notification(not)?,
-            Message::Response(_) => {}
-        }
-    }
-    Ok(())
+    server.load_workspace();
+    server.main_loop()
 }
 
-fn cairn_ir_dialect(name: &str) -> Option<cairn_ide::Dialect> {
-    cairn_ide::Dialect::from_name(name)
+/// The folder the editor opened: the first workspace folder, else the root URI.
+#[allow(deprecated)]
+fn root_of(params: &InitializeParams) -> Option<PathBuf> {
+    let uri = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| f.uri.as_str().to_string())
+        .or_else(|| params.root_uri.as_ref().map(|u| u.as_str().to_string()))?;
+    workspace::uri_to_path(&uri).filter(|p| p.is_dir())
 }
 
-struct Server<'c> {
-    host: AnalysisHost,
+/// The form a URI is kept under in the host: `file://` URIs re-encoded one way, so a file read
+/// from disk and the same file opened by the editor are one file.
+fn key_of(uri: &str) -> String {
+    workspace::uri_to_path(uri)
+        .map(|p| workspace::path_to_uri(&p))
+        .unwrap_or_else(|| uri.to_string())
+}
+
+pub(crate) struct Server<'c> {
+    pub(crate) host: AnalysisHost,
     connection: &'c Connection,
+    /// The open files: host key -> the URI the editor uses for it.
+    pub(crate) open: BTreeMap<String, Uri>,
+    pub(crate) docs_url: String,
+    pub(crate) root: Option<PathBuf>,
+    /// Messages read ahead of the one being handled (to see cancellations), in order.
+    pending: VecDeque<Message>,
+    /// Whether diagnostics are owed since the last change.
+    dirty: bool,
 }
 
 impl Server<'_> {
+    fn main_loop(&mut self) -> Result<()> {
+        loop {
+            let msg = match self.pending.pop_front() {
+                Some(m) => m,
+                None if self.dirty => match self.connection.receiver.recv_timeout(DEBOUNCE) {
+                    Ok(m) => m,
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.dirty = false;
+                        self.publish_all()?;
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                },
+                None => match self.connection.receiver.recv() {
+                    Ok(m) => m,
+                    Err(_) => return Ok(()),
+                },
+            };
+            match msg {
+                Message::Request(req) => {
+                    if self.connection.handle_shutdown(&req)? {
+                        return Ok(());
+                    }
+                    self.request(req)?;
+                }
+                Message::Notification(not) => self.notification(not)?,
+                Message::Response(_) => {}
+            }
+        }
+    }
+
+    /// Reads every workspace file from disk (files the editor opens later replace them).
+    fn load_workspace(&mut self) {
+        let Some(root) = self.root.clone() else {
+            return;
+        };
+        if let Some(dir) = workspace::migration_dir(&root) {
+            self.host.set_baseline(workspace::sql_files(&dir));
+        }
+        for path in workspace::files(&root) {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                self.host.set_file(&workspace::path_to_uri(&path), text);
+                self.host.set_saved(&workspace::path_to_uri(&path));
+            }
+        }
+    }
+
     fn notification(&mut self, not: Notification) -> Result<()> {
         match not.method.as_str() {
             DidOpenTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(not.params) else {
                     return Ok(());
                 };
-                self.host
-                    .set_file(p.text_document.uri.as_str(), p.text_document.text);
+                let uri = p.text_document.uri;
+                let key = key_of(uri.as_str());
+                if workspace::is_project_file(&key) {
+                    return Ok(());
+                }
+                self.host.set_file(&key, p.text_document.text);
+                self.host.set_saved(&key);
+                self.open.insert(key, uri);
                 self.publish_all()?;
             }
             DidChangeTextDocument::METHOD => {
@@ -113,145 +225,187 @@ impl Server<'_> {
                 else {
                     return Ok(());
                 };
+                let key = key_of(p.text_document.uri.as_str());
                 // Full sync: the last change holds the whole text.
-                if let Some(change) = p.content_changes.into_iter().last() {
-                    self.host
-                        .set_file(p.text_document.uri.as_str(), change.text);
-                    self.publish_all()?;
+                if let Some(change) = p.content_changes.into_iter().last()
+                    && self.open.contains_key(&key)
+                {
+                    self.host.set_file(&key, change.text);
+                    self.dirty = true;
                 }
+            }
+            DidSaveTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(not.params) else {
+                    return Ok(());
+                };
+                let key = key_of(p.text_document.uri.as_str());
+                if let Some(text) = p.text
+                    && self.open.contains_key(&key)
+                {
+                    self.host.set_file(&key, text);
+                    self.dirty = true;
+                }
+                self.host.set_saved(&key);
             }
             DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(not.params) else {
                     return Ok(());
                 };
-                let uri = p.text_document.uri;
-                self.host.remove_file(uri.as_str());
-                self.publish(&uri, Vec::new())?;
-                self.publish_all()?;
+                let key = key_of(p.text_document.uri.as_str());
+                if let Some(uri) = self.open.remove(&key) {
+                    // A workspace file goes back to its text on disk; any other file goes away.
+                    match workspace::uri_to_path(&key).map(std::fs::read_to_string) {
+                        Some(Ok(text)) if self.in_workspace(&key) => {
+                            self.host.set_file(&key, text);
+                            self.host.set_saved(&key);
+                        }
+                        _ => self.host.remove_file(&key),
+                    }
+                    self.publish(&uri, Vec::new())?;
+                    self.publish_all()?;
+                }
             }
             _ => {}
         }
         Ok(())
     }
 
+    fn in_workspace(&self, key: &str) -> bool {
+        let (Some(root), Some(path)) = (&self.root, workspace::uri_to_path(key)) else {
+            return false;
+        };
+        path.starts_with(root)
+    }
+
     /// Publishes the diagnostics of every open file (an edit can fix or break another file).
-    fn publish_all(&self) -> Result<()> {
-        let paths: Vec<String> = self.host.paths().map(str::to_string).collect();
-        for path in paths {
-            let Ok(uri) = path.parse::<Uri>() else {
-                continue;
-            };
-            let text = self.host.text(&path).unwrap_or_default();
-            let index = LineIndex::new(text);
-            let diags = self
-                .host
-                .diagnostics(&path)
-                .iter()
-                .map(|d| convert::diagnostic(&index, d))
-                .collect();
+    fn publish_all(&mut self) -> Result<()> {
+        self.dirty = false;
+        let open: Vec<(String, Uri)> = self
+            .open
+            .iter()
+            .map(|(k, u)| (k.clone(), u.clone()))
+            .collect();
+        for (key, uri) in open {
+            let diags = self.catch(|s| s.file_diagnostics(&key)).unwrap_or_default();
             self.publish(&uri, diags)?;
         }
         Ok(())
     }
 
-    fn publish(&self, uri: &Uri, diagnostics: Vec<lsp_types::Diagnostic>) -> Result<()> {
+    fn file_diagnostics(&self, key: &str) -> Vec<lsp_types::Diagnostic> {
+        let text = self.host.text(key).unwrap_or_default();
+        let index = LineIndex::new(text);
+        self.host
+            .diagnostics(key)
+            .iter()
+            .map(|d| {
+                let mut out = convert::diagnostic(&index, &d.diagnostic);
+                out.code_description = d
+                    .docs
+                    .as_ref()
+                    .and_then(|docs| self.docs_link(docs))
+                    .map(|href| lsp_types::CodeDescription { href });
+                out
+            })
+            .collect()
+    }
+
+    /// The link to a rule's documentation: its page in the rule reference, or its declaration.
+    fn docs_link(&self, docs: &cairn_ide::RuleDocs) -> Option<Uri> {
+        let link = match docs {
+            cairn_ide::RuleDocs::Stdlib { code } => format!("{}{code}.md", self.docs_url),
+            cairn_ide::RuleDocs::File { file, span } => {
+                let line = self
+                    .host
+                    .text(file)
+                    .map(|t| LineIndex::new(t).position(span.start as usize).line + 1);
+                let uri = if file.contains("://") {
+                    file.clone()
+                } else {
+                    workspace::path_to_uri(std::path::Path::new(file))
+                };
+                match line {
+                    Some(l) => format!("{uri}#L{l}"),
+                    None => uri,
+                }
+            }
+        };
+        link.parse().ok()
+    }
+
+    pub(crate) fn publish(&self, uri: &Uri, diagnostics: Vec<lsp_types::Diagnostic>) -> Result<()> {
         let params = PublishDiagnosticsParams {
             uri: uri.clone(),
             diagnostics,
             version: None,
         };
-        self.connection
-            .sender
-            .send(Message::Notification(Notification::new(
-                PublishDiagnostics::METHOD.to_string(),
-                params,
-            )))?;
+        self.send(Message::Notification(Notification::new(
+            PublishDiagnostics::METHOD.to_string(),
+            params,
+        )))
+    }
+
+    pub(crate) fn send(&self, msg: Message) -> Result<()> {
+        self.connection.sender.send(msg)?;
         Ok(())
     }
 
-    fn respond(&self, id: RequestId, result: serde_json::Value) -> Result<()> {
-        self.connection
-            .sender
-            .send(Message::Response(Response::new_ok(id, result)))?;
-        Ok(())
+    /// Runs a feature, turning a panic into `None` (the invariant is that features never
+    /// panic; this keeps the server alive if one does).
+    fn catch<T>(&self, f: impl FnOnce(&Self) -> T) -> Option<T> {
+        std::panic::catch_unwind(AssertUnwindSafe(|| f(self))).ok()
     }
 
-    /// The file and byte offset a position request points at.
-    fn locate(&self, uri: &Uri, pos: lsp_types::Position) -> Option<(String, usize)> {
-        let path = uri.as_str().to_string();
-        let text = self.host.text(&path)?;
-        let offset = LineIndex::new(text).offset(pos);
-        Some((path, offset))
+    /// Whether a `$/cancelRequest` for `id` is already queued (it is taken out of the queue).
+    fn cancelled(&mut self, id: &RequestId) -> bool {
+        self.pending.extend(self.connection.receiver.try_iter());
+        let hit = self.pending.iter().position(|m| match m {
+            Message::Notification(n) if n.method == Cancel::METHOD => {
+                let want = match &n.params["id"] {
+                    serde_json::Value::Number(x) => x.as_i64().map(|x| RequestId::from(x as i32)),
+                    serde_json::Value::String(s) => Some(RequestId::from(s.clone())),
+                    _ => None,
+                };
+                want.as_ref() == Some(id)
+            }
+            _ => false,
+        });
+        if let Some(i) = hit {
+            self.pending.remove(i);
+            true
+        } else {
+            false
+        }
     }
 
     fn request(&mut self, req: Request) -> Result<()> {
         let id = req.id.clone();
-        let result = match req.method.as_str() {
-            HoverRequest::METHOD => serde_json::from_value::<HoverParams>(req.params)
-                .ok()
-                .and_then(|p| {
-                    let tdp = p.text_document_position_params;
-                    let (path, offset) = self.locate(&tdp.text_document.uri, tdp.position)?;
-                    let hover = self.host.hover(&path, offset)?;
-                    let index = LineIndex::new(self.host.text(&path)?);
-                    serde_json::to_value(Hover {
-                        contents: HoverContents::Markup(MarkupContent {
-                            kind: MarkupKind::Markdown,
-                            value: hover.markdown,
-                        }),
-                        range: Some(index.range(hover.span)),
-                    })
-                    .ok()
-                }),
-            GotoDefinition::METHOD => serde_json::from_value::<GotoDefinitionParams>(req.params)
-                .ok()
-                .and_then(|p| {
-                    let tdp = p.text_document_position_params;
-                    let (path, offset) = self.locate(&tdp.text_document.uri, tdp.position)?;
-                    let loc = self.host.definition(&path, offset)?;
-                    let uri = loc.file.parse::<Uri>().ok()?;
-                    let index = LineIndex::new(self.host.text(&loc.file)?);
-                    serde_json::to_value(GotoDefinitionResponse::Scalar(lsp_types::Location {
-                        uri,
-                        range: index.range(loc.span),
-                    }))
-                    .ok()
-                }),
-            Completion::METHOD => serde_json::from_value::<CompletionParams>(req.params)
-                .ok()
-                .and_then(|p| {
-                    let tdp = p.text_document_position;
-                    let (path, offset) = self.locate(&tdp.text_document.uri, tdp.position)?;
-                    let items: Vec<CompletionItem> = self
-                        .host
-                        .completions(&path, offset)
-                        .into_iter()
-                        .map(|c| CompletionItem {
-                            label: c.label,
-                            kind: Some(match c.kind {
-                                CompletionKind::Field => CompletionItemKind::FIELD,
-                                CompletionKind::Keyword => CompletionItemKind::ENUM_MEMBER,
-                                CompletionKind::Function => CompletionItemKind::FUNCTION,
-                                CompletionKind::Variable => CompletionItemKind::VARIABLE,
-                            }),
-                            detail: c.detail,
-                            documentation: c.doc.map(lsp_types::Documentation::String),
-                            ..CompletionItem::default()
-                        })
-                        .collect();
-                    serde_json::to_value(CompletionResponse::Array(items)).ok()
-                }),
-            _ => {
-                self.connection
-                    .sender
-                    .send(Message::Response(Response::new_err(
-                        id,
-                        lsp_server::ErrorCode::MethodNotFound as i32,
-                        format!("unsupported request {}", req.method),
-                    )))?;
-                return Ok(());
+        if self.cancelled(&id) {
+            return self.send(Message::Response(Response::new_err(
+                id,
+                ErrorCode::RequestCanceled as i32,
+                "cancelled".to_string(),
+            )));
+        }
+        // A request sees the diagnostics-owed state as it is: answer from the current text.
+        let method = req.method.clone();
+        let answer = std::panic::catch_unwind(AssertUnwindSafe(|| handlers::dispatch(self, req)));
+        let response = match answer {
+            Ok(Some(Ok(result))) => Response::new_ok(id, result),
+            Ok(Some(Err(message))) => {
+                Response::new_err(id, ErrorCode::RequestFailed as i32, message)
             }
+            Ok(None) => Response::new_err(
+                id,
+                ErrorCode::MethodNotFound as i32,
+                format!("unsupported request {method}"),
+            ),
+            Err(_) => Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                format!("{method} failed"),
+            ),
         };
-        self.respond(id, result.unwrap_or(serde_json::Value::Null))
+        self.send(Message::Response(response))
     }
 }

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Language server latency on a large schema: `cairn lsp` over stdio, as an editor drives it.
+
+Usage: bench/lsp.py CAIRN SCHEMA.pg.hcl [EDITS]
+
+Prints: cold open (didOpen -> first publishDiagnostics), median and p95 of didChange ->
+publishDiagnostics for one-character edits (a digit typed into a `varchar(64)` length, each in
+another table, so every edit changes the realm and re-runs the lint rules without an error), median and p95 completion
+latency (after `column.` inside a table), and the server's resident memory. The 15 ms debounce
+is part of every didChange figure. Target: p95 didChange -> diagnostics under 50 ms.
+"""
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+
+def main():
+    cairn, schema = sys.argv[1], os.path.abspath(sys.argv[2])
+    edits = int(sys.argv[3]) if len(sys.argv) > 3 else 100
+    text = open(schema).read()
+    proc = subprocess.Popen([cairn, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def send(msg):
+        body = json.dumps(msg).encode()
+        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        proc.stdin.flush()
+
+    def recv():
+        length = None
+        while True:
+            line = proc.stdout.readline()
+            if not line:
+                sys.exit("the server exited")
+            if line in (b"\r\n", b"\n"):
+                break
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        return json.loads(proc.stdout.read(length))
+
+    def wait(pred):
+        while True:
+            m = recv()
+            if pred(m):
+                return m
+
+    uri = "file://" + schema
+    send({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+          "params": {"processId": None, "rootUri": None, "capabilities": {}}})
+    wait(lambda m: m.get("id") == 0)
+    send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+
+    def diagnostics():
+        return wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                    and m["params"]["uri"] == uri)
+
+    t0 = time.perf_counter()
+    send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+          "params": {"textDocument": {"uri": uri, "languageId": "hcl", "version": 1, "text": text}}})
+    first = diagnostics()
+    cold = time.perf_counter() - t0
+    tables = text.count('table "')
+    print(f"   tables: {tables}, bytes: {len(text)}, diagnostics on open: "
+          f"{len(first['params']['diagnostics'])}")
+
+    names = [m.end() for m in re.finditer(r"varchar\(", text)]
+    step = max(1, len(names) // edits)
+    lat = []
+    for k in range(edits):
+        at = names[(k * step) % len(names)] + k  # earlier inserts shift later offsets by one each
+        text = text[:at] + "1" + text[at:]
+        t0 = time.perf_counter()
+        send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+              "params": {"textDocument": {"uri": uri, "version": k + 2},
+                         "contentChanges": [{"text": text}]}})
+        diagnostics()
+        lat.append(time.perf_counter() - t0)
+
+    # Completion after `column.` in the primary key of a table in the middle of the file.
+    pk = [m.start() + len("columns = [column.") for m in re.finditer(r"columns = \[column\.", text)]
+    comp = []
+    for k in range(30):
+        at = pk[(len(pk) // 2 + k * 7) % len(pk)]
+        line = text.count("\n", 0, at)
+        col = at - (text.rfind("\n", 0, at) + 1)
+        t0 = time.perf_counter()
+        send({"jsonrpc": "2.0", "id": 1000 + k, "method": "textDocument/completion",
+              "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": col}}})
+        r = wait(lambda m: m.get("id") == 1000 + k)
+        comp.append(time.perf_counter() - t0)
+        assert r.get("result"), r
+
+    rss = 0
+    for line in open(f"/proc/{proc.pid}/status"):
+        if line.startswith("VmRSS:"):
+            rss = int(line.split()[1]) // 1024
+
+    def p95(xs):
+        return sorted(xs)[max(0, int(len(xs) * 0.95) - 1)]
+
+    ms = lambda s: f"{s * 1000:8.1f} ms"
+    print(f"   {'cold open (didOpen -> diagnostics)':<48} {ms(cold)}")
+    print(f"   {'didChange -> diagnostics, median':<48} {ms(statistics.median(lat))}")
+    print(f"   {'didChange -> diagnostics, p95':<48} {ms(p95(lat))}   (target < 50 ms)")
+    print(f"   {'completion, median':<48} {ms(statistics.median(comp))}")
+    print(f"   {'completion, p95':<48} {ms(p95(comp))}")
+    print(f"   {'resident memory':<48} {rss:8d} MB")
+    send({"jsonrpc": "2.0", "id": 9999, "method": "shutdown", "params": None})
+    wait(lambda m: m.get("id") == 9999)
+    send({"jsonrpc": "2.0", "method": "exit", "params": None})
+    proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
