@@ -122,7 +122,8 @@ async fn mariadb_events_create_modify_drop_converge() {
         &dir,
         &["schema", "inspect", "--url", &db.url, "--format", "json"],
     );
-    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect(&stderr(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
     let names: Vec<&str> = json["schemas"][0]["events"]
         .as_array()
         .expect("an events key")

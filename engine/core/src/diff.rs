@@ -1172,11 +1172,8 @@ fn diff_permissions(current: &Realm, desired: &Realm, managed: &BTreeSet<&str>, 
     for a in &cur.order {
         let have = cur.held[a];
         match des.held.get(a) {
-            Some(&want) => {
-                if have && !want {
-                    add(&mut revoke_options, a, true);
-                }
-            }
+            Some(&want) if have && !want => add(&mut revoke_options, a, true),
+            Some(_) => {}
             None if managed.contains(a.grantee.as_str())
                 && !des.all.contains(&(a.grantee.clone(), a.object.clone())) =>
             {

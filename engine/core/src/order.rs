@@ -133,7 +133,7 @@ pub fn order_changes(mut changes: Vec<Change>) -> Vec<Change> {
                 _ => false,
             })
             .map(|(j, _)| j)
-            .last();
+            .next_back();
         match last_called {
             Some(j) => {
                 let d = changes.remove(i);

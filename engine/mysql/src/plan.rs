@@ -1749,8 +1749,8 @@ fn event_sql(ctx: &Ctx<'_>, schema: &str, raw: &str) -> String {
         name_at += raw[name_at..].len() - raw[name_at..].trim_start().len();
     }
     let rest = &raw[name_at..];
-    let name_len = if rest.starts_with('`') {
-        rest[1..].find('`').map_or(rest.len(), |e| e + 2)
+    let name_len = if let Some(quoted) = rest.strip_prefix('`') {
+        quoted.find('`').map_or(rest.len(), |e| e + 2)
     } else {
         rest.find(char::is_whitespace).unwrap_or(rest.len())
     };
