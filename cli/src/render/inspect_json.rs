@@ -111,6 +111,21 @@ fn schema_json(s: &Schema) -> Value {
             ),
         );
     }
+    let events: Vec<_> = s.unsupported.iter().filter(|u| u.kind == "event").collect();
+    if !events.is_empty() {
+        m.insert(
+            "events".into(),
+            named(
+                events
+                    .iter()
+                    .map(|u| {
+                        let name = u.name.as_deref().unwrap_or_default();
+                        (name, json!({"definition": u.raw}))
+                    })
+                    .collect(),
+            ),
+        );
+    }
     if !s.sequences.is_empty() {
         m.insert(
             "sequences".into(),

@@ -13,7 +13,9 @@ use cairn_ir::{
     Privilege, Realm, Schema, Table, TableRef,
 };
 
-use crate::normalize::{normalize_column, normalize_table_copy_in, normalize_view_copy_in};
+use crate::normalize::{
+    canonical_event, normalize_column, normalize_table_copy_in, normalize_view_copy_in,
+};
 
 /// What the caller decides about the scope of the diff.
 #[derive(Clone, Debug, Default)]
@@ -289,6 +291,52 @@ fn diff_schema(d: Dialect, cs: &Schema, ds: &Schema, out: &mut Diff) {
     if d == Dialect::Sqlite {
         out.changes
             .extend(crate::diff_sqlite::view_trigger_changes(schema, cs, ds));
+    }
+    if d.is_mysql_family() {
+        diff_events(d, schema, cs, ds, out);
+    }
+}
+
+/// MySQL/MariaDB events (kept whole as their statement), paired by name and compared in their
+/// canonical spelling.
+fn diff_events(d: Dialect, schema: &str, cs: &Schema, ds: &Schema, out: &mut Diff) {
+    let events = |s: &Schema| -> Vec<cairn_ir::Unsupported> {
+        s.unsupported
+            .iter()
+            .filter(|u| u.kind == "event" && u.name.is_some())
+            .cloned()
+            .collect()
+    };
+    let (cur, des) = (events(cs), events(ds));
+    let same_name = |a: &cairn_ir::Unsupported, b: &cairn_ir::Unsupported| {
+        d.idents_equal(
+            a.name.as_deref().unwrap_or(""),
+            b.name.as_deref().unwrap_or(""),
+        )
+    };
+    for c in &cur {
+        if !des.iter().any(|x| same_name(c, x)) {
+            out.changes.push(Change::DropEvent {
+                schema: schema.into(),
+                event: c.clone(),
+            });
+        }
+    }
+    for x in &des {
+        match cur.iter().find(|c| same_name(c, x)) {
+            None => out.changes.push(Change::AddEvent {
+                schema: schema.into(),
+                event: x.clone(),
+            }),
+            Some(c) if canonical_event(&c.raw) != canonical_event(&x.raw) => {
+                out.changes.push(Change::ModifyEvent {
+                    schema: schema.into(),
+                    before: c.clone(),
+                    after: x.clone(),
+                })
+            }
+            Some(_) => {}
+        }
     }
 }
 

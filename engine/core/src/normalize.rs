@@ -379,6 +379,12 @@ fn parse_expr(d: Dialect, text: &str) -> Option<sql::Expr> {
 /// casts on literals, `x = ANY (ARRAY[...])` read as `x IN (...)`, unquoted identifiers and
 /// function names folded, then printed. Text that does not parse is compared with white space
 /// collapsed.
+/// A MySQL/MariaDB event's `CREATE EVENT` statement in one spelling (defaults spelled out, the
+/// implicit start left out, the definer ignored): two events are the same when these are equal.
+pub fn canonical_event(raw: &str) -> String {
+    mysql::canonical_event(raw)
+}
+
 pub fn canonical(d: Dialect, e: &Expr) -> Expr {
     if d.is_mysql_family() {
         // MySQL's `a MOD b`, which sqlparser reads only as `a % b`.

@@ -26,7 +26,7 @@ fn rank(c: &Change) -> u8 {
         RenameColumn { .. } | RenameIndex { .. } => 7,
         // What depends on columns that may change goes before the change.
         DropView { .. } => 8,
-        DropTrigger { .. } | DropPolicy { .. } => 9,
+        DropTrigger { .. } | DropPolicy { .. } | DropEvent { .. } => 9,
         DropForeignKey { .. } => 10,
         DropCheck { .. } | DropExclude { .. } | DropIndex { .. } => 11,
         DropPrimaryKey { .. } => 12,
@@ -37,7 +37,8 @@ fn rank(c: &Change) -> u8 {
         AddForeignKey { .. } => 17,
         SetRowSecurity { .. } => 18,
         AddView { .. } | ModifyView { .. } => 19,
-        AddTrigger { .. } => 20,
+        // Events after the tables their bodies use; dropped ones before the tables go.
+        AddTrigger { .. } | AddEvent { .. } | ModifyEvent { .. } => 20,
         AddPolicy { .. } | ModifyPolicy { .. } => 21,
         // Revokes first: revoking a table's privilege also revokes it on the table's columns,
         // which a column grant of the same plan then gives back.

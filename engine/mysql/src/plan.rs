@@ -448,6 +448,8 @@ fn slot(c: &Change) -> u8 {
         | AddView { .. }
         | ModifyView { .. }
         | AddTrigger { .. }
+        | AddEvent { .. }
+        | ModifyEvent { .. }
         | AddPolicy { .. }
         | ModifyPolicy { .. }
         | Grant { .. }
@@ -1678,12 +1680,84 @@ fn standalone(
                 );
             }
         }
+        Change::AddEvent { schema, event } => {
+            let name = event.name.as_deref().unwrap_or_default();
+            out.push(
+                stmt(event_sql(ctx, schema, &event.raw), vec![i], comment)
+                    .reverse(Some(format!("DROP EVENT {}", qn(schema, name)))),
+            );
+        }
+        Change::DropEvent { schema, event } => {
+            let name = event.name.as_deref().unwrap_or_default();
+            out.push(
+                stmt(format!("DROP EVENT {}", qn(schema, name)), vec![i], comment)
+                    .reverse(Some(event_sql(ctx, schema, &event.raw)))
+                    .hazards(|h| h.backward_incompatible = true),
+            );
+        }
+        // An event is replaced whole: dropped and created again (it holds no data).
+        Change::ModifyEvent {
+            schema,
+            before,
+            after,
+        } => {
+            let name = after.name.as_deref().unwrap_or_default();
+            out.push(
+                stmt(
+                    format!("DROP EVENT {}", qn(schema, name)),
+                    vec![i],
+                    comment.clone(),
+                )
+                .reverse(Some(event_sql(ctx, schema, &before.raw))),
+            );
+            out.push(
+                stmt(event_sql(ctx, schema, &after.raw), vec![i], comment)
+                    .reverse(Some(format!("DROP EVENT {}", qn(schema, name)))),
+            );
+        }
         // Table clauses are printed per phase (see `collect_clauses`); the remaining kinds do not
         // exist in this dialect (PostgreSQL's policies, row security, exclusion constraints,
         // standalone enum types, domains, extensions and default privileges), and a realm of this
         // dialect never holds them.
         _ => {}
     }
+}
+
+/// An event's `CREATE EVENT` statement as declared, its name qualified when the plan spans
+/// several schemas.
+fn event_sql(ctx: &Ctx<'_>, schema: &str, raw: &str) -> String {
+    let raw = raw.trim().trim_end_matches(';').trim_end();
+    if !ctx.qualify {
+        return raw.to_string();
+    }
+    let upper = raw.to_ascii_uppercase();
+    let word_at = |from: usize, w: &str| {
+        upper[from..].find(w).map(|p| p + from).filter(|&p| {
+            let before = upper[..p].chars().next_back();
+            let after = upper[p + w.len()..].chars().next();
+            before.is_none_or(|c| c.is_whitespace())
+                && after.is_none_or(|c| c.is_whitespace() || c == '`')
+        })
+    };
+    let Some(at) = word_at(0, "EVENT") else {
+        return raw.to_string();
+    };
+    let mut name_at = at + "EVENT".len();
+    name_at += raw[name_at..].len() - raw[name_at..].trim_start().len();
+    if upper[name_at..].starts_with("IF NOT EXISTS") {
+        name_at += "IF NOT EXISTS".len();
+        name_at += raw[name_at..].len() - raw[name_at..].trim_start().len();
+    }
+    let rest = &raw[name_at..];
+    let name_len = if let Some(quoted) = rest.strip_prefix('`') {
+        quoted.find('`').map_or(rest.len(), |e| e + 2)
+    } else {
+        rest.find(char::is_whitespace).unwrap_or(rest.len())
+    };
+    if rest[..name_len].contains('.') {
+        return raw.to_string();
+    }
+    format!("{}{}.{}", &raw[..name_at], ctx.q(schema), rest)
 }
 
 fn trigger_statements(ctx: &Ctx<'_>, table: &TableRef, trigger: &Trigger) -> Vec<String> {

@@ -2014,6 +2014,8 @@ fn plan_change(
         Change::DropDefaultPrivilege { def } => {
             out.push(stmt(default_privilege_sql(def, false), i, comment))
         }
+        // Events are MySQL/MariaDB objects; a PostgreSQL realm never holds them.
+        Change::AddEvent { .. } | Change::DropEvent { .. } | Change::ModifyEvent { .. } => {}
     }
 }
 

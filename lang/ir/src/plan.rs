@@ -4,7 +4,8 @@
 
 use crate::{
     Check, Column, DefaultPrivilege, Domain, Enum, Exclude, Extension, ForeignKey, Function, Ident,
-    Index, Permission, Policy, PrimaryKey, Role, RowSecurity, Sequence, Table, Trigger, View,
+    Index, Permission, Policy, PrimaryKey, Role, RowSecurity, Sequence, Table, Trigger,
+    Unsupported, View,
 };
 
 /// A table addressed by schema and name.
@@ -333,6 +334,22 @@ pub enum Change {
     DropDefaultPrivilege {
         def: DefaultPrivilege,
     },
+
+    /// MySQL/MariaDB events, kept whole as their `CREATE EVENT` statement (`kind == "event"`).
+    AddEvent {
+        schema: Ident,
+        event: Unsupported,
+    },
+    DropEvent {
+        schema: Ident,
+        event: Unsupported,
+    },
+    /// An event whose schedule, completion, status, comment or body changed (`ALTER EVENT`).
+    ModifyEvent {
+        schema: Ident,
+        before: Unsupported,
+        after: Unsupported,
+    },
 }
 
 impl Change {
@@ -415,6 +432,9 @@ impl Change {
             Revoke { .. } => "revoke",
             AddDefaultPrivilege { .. } => "add_default_privilege",
             DropDefaultPrivilege { .. } => "drop_default_privilege",
+            AddEvent { .. } => "add_event",
+            DropEvent { .. } => "drop_event",
+            ModifyEvent { .. } => "modify_event",
         }
     }
 
@@ -630,8 +650,17 @@ impl Change {
             ),
             AddDefaultPrivilege { def } => format!("add default privileges for {}", def.grantee),
             DropDefaultPrivilege { def } => format!("drop default privileges for {}", def.grantee),
+            AddEvent { schema, event } => format!("add event {schema}.{}", event_name(event)),
+            DropEvent { schema, event } => format!("drop event {schema}.{}", event_name(event)),
+            ModifyEvent { schema, after, .. } => {
+                format!("modify event {schema}.{}", event_name(after))
+            }
         }
     }
+}
+
+fn event_name(e: &Unsupported) -> &str {
+    e.name.as_deref().unwrap_or("?")
 }
 
 fn privileges(p: &Permission) -> String {

@@ -742,8 +742,8 @@ pub(crate) async fn read_events(ctx: &Context<'_>, realm: &mut Realm) -> Result<
         .catalog
         .fetch(
             "events",
-            "SELECT EVENT_SCHEMA, EVENT_NAME, EVENT_DEFINITION, EVENT_TYPE, EXECUTE_AT, \
-             INTERVAL_VALUE, INTERVAL_FIELD, ENDS, STATUS, ON_COMPLETION, EVENT_COMMENT \
+            "SELECT EVENT_SCHEMA, EVENT_NAME, EVENT_DEFINITION, EVENT_TYPE, \
+             CAST(EXECUTE_AT AS CHAR), INTERVAL_VALUE, INTERVAL_FIELD, CAST(ENDS AS CHAR), STATUS, ON_COMPLETION, EVENT_COMMENT \
              FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN ({schemas}) \
              ORDER BY EVENT_SCHEMA, EVENT_NAME",
             ctx.names,
@@ -764,11 +764,15 @@ pub(crate) async fn read_events(ctx: &Context<'_>, realm: &mut Realm) -> Result<
         let schedule = if text_or_empty(row, 3).eq_ignore_ascii_case("ONE TIME") {
             format!("AT {}", dialect.quote_string(&text_or_empty(row, 4)))
         } else {
-            let mut s = format!(
-                "EVERY {} {}",
-                text_or_empty(row, 5).trim_matches('\''),
-                text_or_empty(row, 6)
-            );
+            // A compound interval (`'1 4' DAY_HOUR`) stays quoted; a number does not.
+            let value = text_or_empty(row, 5);
+            let value = value.trim_matches('\'');
+            let value = if value.chars().all(|c| c.is_ascii_digit()) {
+                value.to_string()
+            } else {
+                dialect.quote_string(value)
+            };
+            let mut s = format!("EVERY {value} {}", text_or_empty(row, 6));
             if let Some(ends) = text(row, 7) {
                 s.push_str(&format!(" ENDS {}", dialect.quote_string(&ends)));
             }

@@ -1385,6 +1385,24 @@ impl Replay {
             None => (self.current_schema.clone(), None),
         };
         match command {
+            // Events are kept whole as their statement (the differ and the MySQL planner read
+            // them); a later one of the same name replaces the earlier, DROP EVENT removes it.
+            "CREATE EVENT" | "DROP EVENT" if self.dialect.is_mysql_family() && n.is_some() => {
+                let name = n.unwrap_or_default();
+                let d = self.dialect;
+                let events = &mut self.realm.schema_or_insert(&schema).unsupported;
+                events.retain(|u| {
+                    u.kind != "event"
+                        || !u.name.as_deref().is_some_and(|x| d.idents_equal(x, &name))
+                });
+                if command == "CREATE EVENT" {
+                    events.push(cairn_ir::Unsupported {
+                        kind: "event".into(),
+                        name: Some(name),
+                        raw: self.stmt_text.clone(),
+                    });
+                }
+            }
             "CREATE TRIGGER" if self.dialect.is_mysql_family() && self.mysql_trigger() => {}
             "CREATE TRIGGER"
                 if self.dialect == cairn_ir::Dialect::Sqlite && self.sqlite_trigger() => {}

@@ -1012,7 +1012,11 @@ impl<'a> Ev<'a> {
             }
             Change::Grant { permission } => pick(None, Some(Obj::Permission(sd, permission))),
             Change::Revoke { permission, .. } => pick(Some(Obj::Permission(sd, permission)), None),
-            Change::AddDefaultPrivilege { .. } | Change::DropDefaultPrivilege { .. } => None,
+            Change::AddDefaultPrivilege { .. }
+            | Change::DropDefaultPrivilege { .. }
+            | Change::AddEvent { .. }
+            | Change::DropEvent { .. }
+            | Change::ModifyEvent { .. } => None,
         }
     }
 }
@@ -1041,7 +1045,10 @@ fn change_schema(c: &Change) -> Option<&str> {
         | DropDomain { schema, .. }
         | ModifyDomain { schema, .. }
         | AddExtension { schema, .. }
-        | DropExtension { schema, .. } => Some(schema),
+        | DropExtension { schema, .. }
+        | AddEvent { schema, .. }
+        | DropEvent { schema, .. }
+        | ModifyEvent { schema, .. } => Some(schema),
         _ => None,
     }
 }
@@ -1082,5 +1089,7 @@ fn change_name(c: &Change) -> Option<&str> {
         ModifyRole { after, .. } => &after.name,
         Grant { permission } | Revoke { permission, .. } => &permission.grantee,
         AddDefaultPrivilege { def } | DropDefaultPrivilege { def } => &def.grantee,
+        AddEvent { event, .. } | DropEvent { event, .. } => event.name.as_deref()?,
+        ModifyEvent { after, .. } => after.name.as_deref()?,
     })
 }
