@@ -317,3 +317,48 @@ fn ci_output_formats() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("expected human, json, sarif, github or junit"));
 }
+
+#[test]
+fn a_broken_rules_file_is_reported_and_the_other_rules_still_run() {
+    let dir = migration_dir(&[]);
+    std::fs::write(
+        dir.join("schema.sql"),
+        "CREATE TABLE \"OrderItems\" (id int);\nCREATE TABLE t (id int);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("good.cairn"),
+        "/// Tables are not called t.\nrule XX900 no-table-t: warning on schema {\n  for t in tables where t.name == \"t\"\n  deny\n  message \"table {t.name} is called t\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("broken.cairn"),
+        "/// Broken.\nrule XX901 broken: warning on schema {\n  for t in tables where t.nmae == \"t\"\n  deny\n  message \"x\"\n}\n",
+    )
+    .unwrap();
+    let (code, v, err) = lint_json(
+        &dir,
+        &[
+            "schema.sql",
+            "--schema-file",
+            "--dialect",
+            "postgres",
+            "--rules",
+            "good.cairn",
+            "--rules",
+            "broken.cairn",
+        ],
+    );
+    // The broken file fails the run and names its place; it stops none of the other rules.
+    assert_eq!(code, Some(1), "{v}\n{err}");
+    assert!(err.contains("broken.cairn:3:"), "{err}");
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"XX900"), "{v}");
+    assert!(codes.contains(&"NM102"), "{v}");
+    assert!(!codes.contains(&"XX901"), "{v}");
+}

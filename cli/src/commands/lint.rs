@@ -225,8 +225,14 @@ pub async fn run(args: LintArgs) -> Result<Outcome> {
         .collect();
     rule_paths.extend(args.rules.iter().cloned());
     rules.extend(load_rule_paths(&rule_paths)?);
-    if report_rule_diagnostics(&rules) {
-        bail!("the rule files have errors");
+    // A rules file with errors is reported and left out; every other rule still runs, and the
+    // run fails at the end.
+    let rule_errors = report_rule_diagnostics(&rules);
+    if rule_errors {
+        eprintln!(
+            "error: rule files with errors are not run (above); the other rules are, and lint fails"
+        );
+        rules.retain(|r| !r.has_errors());
     }
     let problems = check_param_overrides(&rules.iter().collect::<Vec<_>>(), &policy.params);
     if !problems.is_empty() {
@@ -287,7 +293,7 @@ pub async fn run(args: LintArgs) -> Result<Outcome> {
     report
         .diags
         .sort_by(|a, b| (&a.file, a.start).cmp(&(&b.file, b.start)));
-    let failed = report.diags.iter().any(|d| d.severity == Severity::Error);
+    let failed = rule_errors || report.diags.iter().any(|d| d.severity == Severity::Error);
     print!("{}", render(&located(&report, &rules), format));
     Ok(if failed {
         Outcome::Failed
