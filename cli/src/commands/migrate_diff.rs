@@ -469,7 +469,7 @@ fn after_prefix<'a>(sql: &'a str, prefix: &str) -> Option<&'a str> {
 pub fn atlas_comment(p: &Plan, s: &PlannedStatement) -> String {
     let sql = s.sql.trim_start();
     let change = s.changes.first().and_then(|i| p.changes.get(*i));
-    let table = change.and_then(change_table);
+    let table = change.and_then(Change::table).map(|t| t.name.clone());
     if let Some(rest) = after_prefix(sql, "PRAGMA foreign_keys = ") {
         return if rest.trim().eq_ignore_ascii_case("off") {
             "Disable the enforcement of foreign-keys constraints".into()
@@ -631,40 +631,6 @@ fn mat(m: bool) -> &'static str {
 
 fn routine(procedure: bool) -> &'static str {
     if procedure { "procedure" } else { "function" }
-}
-
-/// The table a change is about, by name.
-fn change_table(c: &Change) -> Option<String> {
-    use Change::*;
-    let t = match c {
-        AddTable { table, .. }
-        | DropTable { table, .. }
-        | ModifyTable { table, .. }
-        | SetRowSecurity { table, .. }
-        | AddColumn { table, .. }
-        | DropColumn { table, .. }
-        | RenameColumn { table, .. }
-        | ModifyColumn { table, .. }
-        | AddIndex { table, .. }
-        | DropIndex { table, .. }
-        | RenameIndex { table, .. }
-        | AddPrimaryKey { table, .. }
-        | DropPrimaryKey { table, .. }
-        | AddForeignKey { table, .. }
-        | DropForeignKey { table, .. }
-        | AddCheck { table, .. }
-        | DropCheck { table, .. }
-        | AddExclude { table, .. }
-        | DropExclude { table, .. }
-        | AddTrigger { table, .. }
-        | DropTrigger { table, .. }
-        | AddPolicy { table, .. }
-        | DropPolicy { table, .. }
-        | ModifyPolicy { table, .. } => table,
-        RenameTable { to, .. } => to,
-        _ => return None,
-    };
-    Some(t.name.clone())
 }
 
 #[cfg(test)]
