@@ -237,10 +237,19 @@ impl Drop for MyScratch {
     }
 }
 
-/// Rows of a query, every column read as text (`None` for NULL), on a fresh connection.
-pub async fn pg_rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
-    use sqlx::{Connection, Row};
-    let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+/// Rows of a query on a fresh connection of type `C` to `url`, every column read as text
+/// (`None` for NULL).
+async fn text_rows<C>(url: &str, sql: &str) -> Vec<Vec<Option<String>>>
+where
+    C: sqlx::Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    <C::Database as sqlx::Database>::Row: sqlx::Row<Database = C::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, C::Database> + sqlx::Type<C::Database>,
+    usize: sqlx::ColumnIndex<<C::Database as sqlx::Database>::Row>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+{
+    use sqlx::Row;
+    let mut c = C::connect(url).await.expect("connect");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_all(&mut c)
         .await
@@ -253,44 +262,21 @@ pub async fn pg_rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
                 .collect()
         })
         .collect()
+}
+
+/// Rows of a query, every column read as text (`None` for NULL), on a fresh connection.
+pub async fn pg_rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    text_rows::<sqlx::PgConnection>(url, sql).await
 }
 
 /// As `pg_rows`, on MariaDB/MySQL.
 pub async fn my_rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
-    use sqlx::{Connection, Row};
-    let mut c = sqlx::MySqlConnection::connect(url).await.expect("connect");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(&mut c)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    let _ = c.close().await;
-    rows.iter()
-        .map(|r| {
-            (0..r.len())
-                .map(|i| r.try_get::<Option<String>, _>(i).expect("a text column"))
-                .collect()
-        })
-        .collect()
+    text_rows::<sqlx::MySqlConnection>(url, sql).await
 }
 
 /// As `pg_rows`, on a SQLite file.
 pub async fn sqlite_rows(db: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
-    use sqlx::{Connection, Row};
-    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .expect("connect");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(&mut c)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    let _ = c.close().await;
-    rows.iter()
-        .map(|r| {
-            (0..r.len())
-                .map(|i| r.try_get::<Option<String>, _>(i).expect("a text column"))
-                .collect()
-        })
-        .collect()
+    text_rows::<sqlx::SqliteConnection>(&format!("sqlite://{}", db.display()), sql).await
 }
 
 /// The first column of the first row, if any.
