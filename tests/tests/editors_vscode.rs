@@ -26,7 +26,8 @@ fn manifest() -> Value {
 
 /// A `export const NAME = [...]` list of strings in src/extension.ts.
 fn extension_list(name: &str) -> Vec<String> {
-    let src = std::fs::read_to_string(extension_dir().join("src/extension.ts")).expect("extension.ts");
+    let src =
+        std::fs::read_to_string(extension_dir().join("src/extension.ts")).expect("extension.ts");
     let decl = format!("export const {name} = ");
     let start = src
         .find(&decl)
@@ -46,7 +47,11 @@ fn languages(m: &Value) -> Vec<Value> {
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -99,12 +104,17 @@ fn assert_ignored(c: &mut LspClient, dir: &Path, name: &str) {
     loop {
         let m = c.wait_for(&format!("diagnostics for {name} or the next file"), |m| {
             m["method"] == "textDocument/publishDiagnostics"
-                && (m["params"]["uri"] == ignored.as_str() || m["params"]["uri"] == sentinel.as_str())
+                && (m["params"]["uri"] == ignored.as_str()
+                    || m["params"]["uri"] == sentinel.as_str())
         });
         if m["params"]["uri"] == sentinel.as_str() {
             break;
         }
-        assert_eq!(m["params"]["diagnostics"], json!([]), "the server ignores {name}");
+        assert_eq!(
+            m["params"]["diagnostics"],
+            json!([]),
+            "the server ignores {name}"
+        );
     }
 }
 
@@ -125,7 +135,10 @@ fn every_file_the_extension_sends_is_one_the_server_reads() {
     // Each activation event names a language the extension serves or a project marker.
     for ev in strings(&m["activationEvents"]) {
         if let Some(id) = ev.strip_prefix("onLanguage:") {
-            assert!(served.iter().any(|s| s == id), "{ev}: not a served language");
+            assert!(
+                served.iter().any(|s| s == id),
+                "{ev}: not a served language"
+            );
         }
     }
 
@@ -184,14 +197,21 @@ fn the_settings_the_extension_passes_are_the_ones_the_server_reads() {
             "SERVER_SETTINGS passes {name}, but the extension has no cairn.{name} setting"
         );
     }
-    assert_eq!(passed, ["dialect", "rulesDocsUrl"], "a new setting needs a check below");
+    assert_eq!(
+        passed,
+        ["dialect", "rulesDocsUrl"],
+        "a new setting needs a check below"
+    );
 
     // rulesDocsUrl: the server's default is the setting's, and a value set is the link's base.
     let default_docs = props["cairn.rulesDocsUrl"]["default"].as_str().unwrap();
     let schema = "table \"Users\" {\n  schema = schema.public\n  column \"id\" {\n    type = int\n  }\n}\nschema \"public\" {\n}\n";
     for (options, base) in [
         (json!({}), default_docs),
-        (json!({ "rulesDocsUrl": "https://docs.example/r/" }), "https://docs.example/r/"),
+        (
+            json!({ "rulesDocsUrl": "https://docs.example/r/" }),
+            "https://docs.example/r/",
+        ),
     ] {
         let dir = scratch_dir("cairn_vscode_docs");
         let mut c = LspClient::start(Some(&dir), options);
