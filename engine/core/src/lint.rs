@@ -341,7 +341,13 @@ pub fn change_owners(
         .iter()
         .map(|c| {
             let table = c.table()?;
-            let candidates = by_table.get(&fold(&table.name))?;
+            let mut candidates: Vec<usize> = Vec::new();
+            candidates.extend(by_table.get(&fold(&table.name)).into_iter().flatten());
+            // A bare `DROP INDEX name` is filed under the index.
+            if let cairn_ir::Change::DropIndex { index, .. } = c {
+                candidates.extend(by_table.get(&fold(&index.name)).into_iter().flatten());
+                candidates.sort_unstable();
+            }
             let words: Vec<String> = c
                 .summary()
                 .split(|ch: char| ch.is_whitespace() || matches!(ch, '.' | ',' | '(' | ')'))
@@ -349,7 +355,7 @@ pub fn change_owners(
                 .map(|w| w.to_ascii_lowercase())
                 .collect();
             let mut best: Option<(usize, usize)> = None;
-            for &i in candidates {
+            for &i in &candidates {
                 let score = words
                     .iter()
                     .filter(|w| lowered[i].contains(w.as_str()))
@@ -364,7 +370,8 @@ pub fn change_owners(
 }
 
 /// The table a DDL statement works on, as written (possibly qualified and quoted): `CREATE
-/// TABLE t`, `ALTER TABLE t`, `DROP TABLE t`, `CREATE INDEX i ON t`, `COMMENT ON COLUMN t.c`.
+/// TABLE t`, `ALTER TABLE t`, `DROP TABLE t`, `CREATE INDEX i ON t`, `COMMENT ON COLUMN t.c`;
+/// for `DROP INDEX i`, the index.
 fn statement_target(body: &str) -> Option<String> {
     let code: String = body
         .lines()
@@ -402,6 +409,10 @@ fn statement_target(body: &str) -> Option<String> {
             match up.get(i).map(String::as_str) {
                 Some("TABLE") => {
                     i = skip(i + 1, &["IF", "NOT", "EXISTS", "ONLY"]);
+                    name_at(i)
+                }
+                Some("INDEX") if first == "DROP" => {
+                    i = skip(i + 1, &["CONCURRENTLY", "IF", "EXISTS"]);
                     name_at(i)
                 }
                 Some("UNIQUE") | Some("INDEX") if first == "CREATE" => {

@@ -601,19 +601,25 @@ impl<'a> Ev<'a> {
                 ColumnExt::Mysql(m) => opt_str(&m.charset),
                 _ => Value::Null,
             },
+            // A change's column (an added one) is placed in the desired state's table.
             "position" => Value::Int(
-                self.table_ref(sd, sch, tc)
-                    .and_then(|t| {
-                        t.columns
-                            .iter()
-                            .position(|x| std::ptr::eq(x, c))
-                            .or_else(|| {
-                                t.columns
-                                    .iter()
-                                    .position(|x| self.dialect.idents_equal(&x.name, &c.name))
-                            })
-                    })
-                    .map_or(0, |p| p as i64 + 1),
+                match sd {
+                    Sd::Change(_) => self
+                        .table_ref(Sd::After, sch, tc)
+                        .or_else(|| self.table_ref(sd, sch, tc)),
+                    _ => self.table_ref(sd, sch, tc),
+                }
+                .and_then(|t| {
+                    t.columns
+                        .iter()
+                        .position(|x| std::ptr::eq(x, c))
+                        .or_else(|| {
+                            t.columns
+                                .iter()
+                                .position(|x| self.dialect.idents_equal(&x.name, &c.name))
+                        })
+                })
+                .map_or(0, |p| p as i64 + 1),
             ),
             "in_primary_key" => Value::Bool(
                 self.table_ref(sd, sch, tc)
