@@ -20,8 +20,16 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/constraint/CD102-drop-check.cairn"),
     ),
     (
+        "constraint/CD103-drop-primary-key.cairn",
+        include_str!("../rules/constraint/CD103-drop-primary-key.cairn"),
+    ),
+    (
         "data-dependent/MF101-unique-index-on-existing-column.cairn",
         include_str!("../rules/data-dependent/MF101-unique-index-on-existing-column.cairn"),
+    ),
+    (
+        "data-dependent/MF102-make-index-unique.cairn",
+        include_str!("../rules/data-dependent/MF102-make-index-unique.cairn"),
     ),
     (
         "data-dependent/MF103-add-required-column.cairn",
@@ -52,6 +60,10 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/incompatible/BC102-rename-column.cairn"),
     ),
     (
+        "incompatible/BC105-drop-not-null.cairn",
+        include_str!("../rules/incompatible/BC105-drop-not-null.cairn"),
+    ),
+    (
         "locking/LK101-rewrite-large-table.cairn",
         include_str!("../rules/locking/LK101-rewrite-large-table.cairn"),
     ),
@@ -60,8 +72,48 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/locking/LK102-lock-large-table.cairn"),
     ),
     (
+        "locking/LK103-lock-timeout.cairn",
+        include_str!("../rules/locking/LK103-lock-timeout.cairn"),
+    ),
+    (
+        "locking/LK104-statement-timeout.cairn",
+        include_str!("../rules/locking/LK104-statement-timeout.cairn"),
+    ),
+    (
         "mysql/MY101-add-not-null-column-without-default.cairn",
         include_str!("../rules/mysql/MY101-add-not-null-column-without-default.cairn"),
+    ),
+    (
+        "mysql/MY110-enum-value-removed.cairn",
+        include_str!("../rules/mysql/MY110-enum-value-removed.cairn"),
+    ),
+    (
+        "mysql/MY111-enum-values-reordered.cairn",
+        include_str!("../rules/mysql/MY111-enum-values-reordered.cairn"),
+    ),
+    (
+        "mysql/MY112-enum-value-not-at-end.cairn",
+        include_str!("../rules/mysql/MY112-enum-value-not-at-end.cairn"),
+    ),
+    (
+        "mysql/MY113-enum-storage-grows.cairn",
+        include_str!("../rules/mysql/MY113-enum-storage-grows.cairn"),
+    ),
+    (
+        "mysql/MY120-set-value-removed.cairn",
+        include_str!("../rules/mysql/MY120-set-value-removed.cairn"),
+    ),
+    (
+        "mysql/MY121-set-values-reordered.cairn",
+        include_str!("../rules/mysql/MY121-set-values-reordered.cairn"),
+    ),
+    (
+        "mysql/MY122-set-value-not-at-end.cairn",
+        include_str!("../rules/mysql/MY122-set-value-not-at-end.cairn"),
+    ),
+    (
+        "mysql/MY123-set-storage-grows.cairn",
+        include_str!("../rules/mysql/MY123-set-storage-grows.cairn"),
     ),
     (
         "mysql/MY130-column-type-copy.cairn",
@@ -80,8 +132,64 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/mysql/MY133-drop-primary-key.cairn"),
     ),
     (
+        "mysql/MY134-fulltext-index.cairn",
+        include_str!("../rules/mysql/MY134-fulltext-index.cairn"),
+    ),
+    (
+        "mysql/MY135-spatial-index.cairn",
+        include_str!("../rules/mysql/MY135-spatial-index.cairn"),
+    ),
+    (
+        "mysql/MY136-table-charset.cairn",
+        include_str!("../rules/mysql/MY136-table-charset.cairn"),
+    ),
+    (
+        "mysql/MY137-modify-primary-key.cairn",
+        include_str!("../rules/mysql/MY137-modify-primary-key.cairn"),
+    ),
+    (
+        "mysql/MY138-table-engine.cairn",
+        include_str!("../rules/mysql/MY138-table-engine.cairn"),
+    ),
+    (
+        "mysql/MY139-partitioning.cairn",
+        include_str!("../rules/mysql/MY139-partitioning.cairn"),
+    ),
+    (
+        "mysql/MY140-stored-generated-column.cairn",
+        include_str!("../rules/mysql/MY140-stored-generated-column.cairn"),
+    ),
+    (
+        "mysql/MY141-auto-increment-column.cairn",
+        include_str!("../rules/mysql/MY141-auto-increment-column.cairn"),
+    ),
+    (
+        "mysql/MY142-column-not-added-last.cairn",
+        include_str!("../rules/mysql/MY142-column-not-added-last.cairn"),
+    ),
+    (
+        "mysql/MY143-generated-column-change.cairn",
+        include_str!("../rules/mysql/MY143-generated-column-change.cairn"),
+    ),
+    (
+        "mysql/MY144-add-check.cairn",
+        include_str!("../rules/mysql/MY144-add-check.cairn"),
+    ),
+    (
+        "mysql/MY145-enforce-check.cairn",
+        include_str!("../rules/mysql/MY145-enforce-check.cairn"),
+    ),
+    (
+        "mysql/MY146-drop-system-versioning.cairn",
+        include_str!("../rules/mysql/MY146-drop-system-versioning.cairn"),
+    ),
+    (
         "mysql/MY147-nullability-rebuild.cairn",
         include_str!("../rules/mysql/MY147-nullability-rebuild.cairn"),
+    ),
+    (
+        "mysql/MY148-column-charset.cairn",
+        include_str!("../rules/mysql/MY148-column-charset.cairn"),
     ),
     (
         "naming/NM101-schema-name.cairn",
@@ -108,6 +216,10 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/naming/NM106-check-name.cairn"),
     ),
     (
+        "naming/NM107-identifier-too-long.cairn",
+        include_str!("../rules/naming/NM107-identifier-too-long.cairn"),
+    ),
+    (
         "postgres/PG101-create-index-not-concurrently.cairn",
         include_str!("../rules/postgres/PG101-create-index-not-concurrently.cairn"),
     ),
@@ -116,8 +228,24 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/postgres/PG102-drop-index-not-concurrently.cairn"),
     ),
     (
+        "postgres/PG103-concurrently-in-transaction.cairn",
+        include_str!("../rules/postgres/PG103-concurrently-in-transaction.cairn"),
+    ),
+    (
         "postgres/PG104-add-primary-key.cairn",
         include_str!("../rules/postgres/PG104-add-primary-key.cairn"),
+    ),
+    (
+        "postgres/PG105-add-unique-constraint.cairn",
+        include_str!("../rules/postgres/PG105-add-unique-constraint.cairn"),
+    ),
+    (
+        "postgres/PG108-index-on-partitioned-table.cairn",
+        include_str!("../rules/postgres/PG108-index-on-partitioned-table.cairn"),
+    ),
+    (
+        "postgres/PG109-add-exclusion-constraint.cairn",
+        include_str!("../rules/postgres/PG109-add-exclusion-constraint.cairn"),
     ),
     (
         "postgres/PG301-column-type-rewrite.cairn",
@@ -132,12 +260,48 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/postgres/PG303-set-not-null-scan.cairn"),
     ),
     (
+        "postgres/PG304-primary-key-on-nullable-columns.cairn",
+        include_str!("../rules/postgres/PG304-primary-key-on-nullable-columns.cairn"),
+    ),
+    (
+        "postgres/PG305-check-without-not-valid.cairn",
+        include_str!("../rules/postgres/PG305-check-without-not-valid.cairn"),
+    ),
+    (
+        "postgres/PG306-foreign-key-without-not-valid.cairn",
+        include_str!("../rules/postgres/PG306-foreign-key-without-not-valid.cairn"),
+    ),
+    (
+        "postgres/PG307-set-logged.cairn",
+        include_str!("../rules/postgres/PG307-set-logged.cairn"),
+    ),
+    (
+        "postgres/PG308-trigger-on-existing-table.cairn",
+        include_str!("../rules/postgres/PG308-trigger-on-existing-table.cairn"),
+    ),
+    (
         "postgres/PG309-stored-generated-column.cairn",
         include_str!("../rules/postgres/PG309-stored-generated-column.cairn"),
     ),
     (
         "postgres/PG310-identity-column.cairn",
         include_str!("../rules/postgres/PG310-identity-column.cairn"),
+    ),
+    (
+        "postgres/PG311-access-method.cairn",
+        include_str!("../rules/postgres/PG311-access-method.cairn"),
+    ),
+    (
+        "postgres/PG312-redefine-primary-key.cairn",
+        include_str!("../rules/postgres/PG312-redefine-primary-key.cairn"),
+    ),
+    (
+        "postgres/PG314-replica-identity.cairn",
+        include_str!("../rules/postgres/PG314-replica-identity.cairn"),
+    ),
+    (
+        "postgres/PG320-autovacuum-disabled.cairn",
+        include_str!("../rules/postgres/PG320-autovacuum-disabled.cairn"),
     ),
     (
         "security/SEC101-superuser-role.cairn",
@@ -164,6 +328,14 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/sqlite/LT101-set-not-null-without-default.cairn"),
     ),
     (
+        "transactions/TX101-statement-outside-transaction.cairn",
+        include_str!("../rules/transactions/TX101-statement-outside-transaction.cairn"),
+    ),
+    (
+        "transactions/TX201-transaction-control-in-file.cairn",
+        include_str!("../rules/transactions/TX201-transaction-control-in-file.cairn"),
+    ),
+    (
         "types/TA101-prefer-bigint-over-int.cairn",
         include_str!("../rules/types/TA101-prefer-bigint-over-int.cairn"),
     ),
@@ -178,6 +350,14 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "types/TA104-ban-char-field.cairn",
         include_str!("../rules/types/TA104-ban-char-field.cairn"),
+    ),
+    (
+        "types/TA105-prefer-jsonb.cairn",
+        include_str!("../rules/types/TA105-prefer-jsonb.cairn"),
+    ),
+    (
+        "types/TA106-prefer-identity.cairn",
+        include_str!("../rules/types/TA106-prefer-identity.cairn"),
     ),
     // END RULES
 ];

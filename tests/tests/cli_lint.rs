@@ -29,13 +29,18 @@ fn lint_json(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value, Stri
 
 const INIT: &str = "CREATE TABLE users (id int PRIMARY KEY, email text, name text);\nCREATE TABLE posts (id int);\n";
 
+/// The session timeouts LK103 and LK104 ask for, on one line so the tests' line numbers hold.
+const TIMEOUTS: &str = "SET lock_timeout = '1s'; SET statement_timeout = '5s';";
+
 #[test]
 fn a_destructive_migration_fails_with_its_location() {
     let dir = migration_dir(&[
         ("20240101000000_init.sql", INIT),
         (
             "20240102000000_cleanup.sql",
-            "-- tidy up\nALTER TABLE users ADD COLUMN age int;\n\n  DROP TABLE posts;\n",
+            &format!(
+                "{TIMEOUTS} -- tidy up\nALTER TABLE users ADD COLUMN age int;\n\n  DROP TABLE posts;\n"
+            ),
         ),
     ]);
     let (code, v, err) = lint_json(&dir, &["migrations", "--dialect", "postgres"]);
@@ -91,7 +96,9 @@ fn nolint_directives_silence_findings() {
         ("1_init.sql", INIT),
         (
             "2_drop.sql",
-            "ALTER TABLE users ADD COLUMN age int;\n-- atlas:nolint DS102\nDROP TABLE posts;\n",
+            &format!(
+                "{TIMEOUTS} ALTER TABLE users ADD COLUMN age int;\n-- atlas:nolint DS102\nDROP TABLE posts;\n"
+            ),
         ),
     ]);
     let (code, v, err) = lint_json(&dir, &["migrations", "--dialect", "postgres"]);
@@ -103,14 +110,19 @@ fn nolint_directives_silence_findings() {
         ("1_init.sql", INIT),
         (
             "2_drop.sql",
-            "-- cairn:nolint destructive\n\nDROP TABLE posts;\nALTER TABLE users DROP COLUMN name;\n",
+            &format!(
+                "-- cairn:nolint destructive\n\n{TIMEOUTS}\nDROP TABLE posts;\nALTER TABLE users DROP COLUMN name;\n"
+            ),
         ),
     ]);
     let (code, v, _) = lint_json(&dir, &["migrations", "--dialect", "postgres"]);
     assert_eq!(code, Some(0), "{v}");
     let dir = migration_dir(&[
         ("1_init.sql", INIT),
-        ("2_drop.sql", "-- atlas:nolint DS103\nDROP TABLE posts;\n"),
+        (
+            "2_drop.sql",
+            &format!("{TIMEOUTS}\n-- atlas:nolint DS103\nDROP TABLE posts;\n"),
+        ),
     ]);
     let (code, v, _) = lint_json(&dir, &["migrations", "--dialect", "postgres"]);
     assert_eq!(code, Some(1), "{v}");
@@ -123,7 +135,9 @@ fn warnings_do_not_fail_and_new_tables_are_not_existing_tables() {
         ("1_init.sql", INIT),
         (
             "2_index.sql",
-            "CREATE TABLE tags (id int, label text);\nCREATE INDEX tags_label ON tags (label);\nCREATE INDEX users_email ON users (email);\n",
+            &format!(
+                "{TIMEOUTS} CREATE TABLE tags (id int, label text);\nCREATE INDEX tags_label ON tags (label);\nCREATE INDEX users_email ON users (email);\n"
+            ),
         ),
     ]);
     let (code, v, _) = lint_json(&dir, &["migrations", "--dialect", "postgres"]);
@@ -243,7 +257,9 @@ fn ci_output_formats() {
         ("1_init.sql", INIT),
         (
             "2_change.sql",
-            "CREATE INDEX users_email ON users (email);\n\nDROP TABLE posts;\n",
+            &format!(
+                "{TIMEOUTS} CREATE INDEX users_email ON users (email);\n\nDROP TABLE posts;\n"
+            ),
         ),
     ]);
     let run = |format: &str| {
@@ -288,7 +304,11 @@ fn ci_output_formats() {
     let lines: Vec<&str> = github.lines().collect();
     assert_eq!(lines.len(), 2, "{github}");
     assert!(
-        lines[0].starts_with("::warning file=migrations/2_change.sql,line=1,col=1,"),
+        // The statement starts after the timeouts on its line.
+        lines[0].starts_with(&format!(
+            "::warning file=migrations/2_change.sql,line=1,col={},",
+            TIMEOUTS.len() + 2
+        )),
         "{github}"
     );
     assert!(

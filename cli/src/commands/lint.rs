@@ -21,7 +21,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use cairn_core::dev::{ReplayFile, replay_on_dev};
 use cairn_core::diff::{DiffOptions, diff};
-use cairn_core::lint::{Stmt, directive_matches, file_directives, split_statements, suppressed};
+use cairn_core::lint::{
+    directive_matches, file_directives, migration_file, split_statements, suppressed,
+};
 use cairn_core::migrate::executor::split_options;
 use cairn_core::plan::{PlanOptions, plan};
 use cairn_core::policy::LintPolicy;
@@ -615,6 +617,10 @@ async fn lint_migration(
     report.attach_rows(&mut before_realm);
     report.attach_rows(&mut after_realm);
     let whole = plan_between(&before_realm, &after_realm)?;
+    // The file as rules see it, with the statement of the file that brings each change of the
+    // whole-file plan about.
+    let file = migration_file(&path, &text, &stmts, &whole, dialect);
+    let owners = &file.change_statement;
     let target = LintTarget {
         dialect,
         before: Some(&before_realm),
@@ -622,16 +628,15 @@ async fn lint_migration(
         plan: Some(&whole),
         server_version: None,
         schema_rules: true,
+        file: Some(&file),
     };
-    // Which statement of the file brings each change of the whole-file plan about: found by
-    // replaying the file statement by statement, on first need.
-    let mut owners: Option<Vec<Option<usize>>> = None;
     for set in rules {
         for f in report.evaluate(set, &target) {
             let Some(severity) = report.level(&f) else {
                 continue;
             };
             let (start, end) = match &f.anchor {
+                Anchor::FileStatement(i) => stmts.get(*i).map_or((0, 0), |s| (s.start, s.end)),
                 Anchor::Change(_) | Anchor::Statement(_) => {
                     let changes: Vec<usize> = match &f.anchor {
                         Anchor::Change(i) => vec![*i],
@@ -641,10 +646,6 @@ async fn lint_migration(
                             .map(|s| s.changes.clone())
                             .unwrap_or_default(),
                         _ => Vec::new(),
-                    };
-                    let owners = match &owners {
-                        Some(o) => o,
-                        None => owners.insert(change_owners(&text, &stmts, &whole, dialect)),
                     };
                     match changes
                         .iter()
@@ -680,129 +681,6 @@ async fn lint_migration(
         }
     }
     Ok(())
-}
-
-/// For each change of `whole`, the index of the statement of the file that brings it about.
-///
-/// Linear in the file: each statement is filed once under the table (or, for a bare `DROP
-/// INDEX`, the object) it names; a change then looks only at the statements of its table and
-/// takes the one that names the most of the objects in the change's summary (the first on a
-/// tie, so the statement that created a thing wins over later ones that touch it).
-fn change_owners(text: &str, stmts: &[Stmt], whole: &Plan, dialect: Dialect) -> Vec<Option<usize>> {
-    let fold = |s: &str| -> String {
-        let s = s.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']');
-        if dialect == Dialect::Postgres {
-            s.to_string()
-        } else {
-            s.to_ascii_lowercase()
-        }
-    };
-    let mut by_table: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut lowered: Vec<String> = Vec::with_capacity(stmts.len());
-    for (i, st) in stmts.iter().enumerate() {
-        let body = &text[st.start..st.end];
-        let lower = body.to_ascii_lowercase();
-        if let Some(name) = statement_target(body) {
-            let name = name.rsplit('.').next().unwrap_or(&name).to_string();
-            by_table.entry(fold(&name)).or_default().push(i);
-        }
-        lowered.push(lower);
-    }
-    const NOISE: &[&str] = &[
-        "add", "drop", "modify", "rename", "column", "columns", "index", "table", "on", "to",
-        "from", "of", "foreign", "key", "primary", "check", "unique", "type", "nullable",
-        "default", "and", "the", "set", "not", "null", "comment",
-    ];
-    whole
-        .changes
-        .iter()
-        .map(|c| {
-            let table = c.table()?;
-            let candidates = by_table.get(&fold(&table.name))?;
-            let words: Vec<String> = c
-                .summary()
-                .split(|ch: char| ch.is_whitespace() || matches!(ch, '.' | ',' | '(' | ')'))
-                .filter(|w| w.len() > 1 && !NOISE.contains(&w.to_ascii_lowercase().as_str()))
-                .map(|w| w.to_ascii_lowercase())
-                .collect();
-            let mut best: Option<(usize, usize)> = None;
-            for &i in candidates {
-                let score = words
-                    .iter()
-                    .filter(|w| lowered[i].contains(w.as_str()))
-                    .count();
-                if best.is_none_or(|(_, s)| score > s) {
-                    best = Some((i, score));
-                }
-            }
-            best.map(|(i, _)| i)
-        })
-        .collect()
-}
-
-/// The table a DDL statement works on, as written (possibly qualified and quoted): `CREATE
-/// TABLE t`, `ALTER TABLE t`, `DROP TABLE t`, `CREATE INDEX i ON t`, `COMMENT ON COLUMN t.c`.
-fn statement_target(body: &str) -> Option<String> {
-    let code: String = body
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("--"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let words: Vec<&str> = code.split_whitespace().collect();
-    let up: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
-    let skip = |mut i: usize, opt: &[&str]| {
-        while i < up.len() && opt.contains(&up[i].as_str()) {
-            i += 1;
-        }
-        i
-    };
-    let name_at = |i: usize| -> Option<String> {
-        let w = words.get(i)?;
-        let w = w.split('(').next().unwrap_or(w).trim_end_matches(';');
-        (!w.is_empty()).then(|| w.to_string())
-    };
-    let first = up.first()?.as_str();
-    match first {
-        "CREATE" | "ALTER" | "DROP" => {
-            let mut i = skip(
-                1,
-                &[
-                    "OR",
-                    "REPLACE",
-                    "TEMP",
-                    "TEMPORARY",
-                    "UNLOGGED",
-                    "GLOBAL",
-                    "LOCAL",
-                ],
-            );
-            match up.get(i).map(String::as_str) {
-                Some("TABLE") => {
-                    i = skip(i + 1, &["IF", "NOT", "EXISTS", "ONLY"]);
-                    name_at(i)
-                }
-                Some("UNIQUE") | Some("INDEX") if first == "CREATE" => {
-                    let on = up.iter().position(|w| w == "ON")?;
-                    name_at(skip(on + 1, &["ONLY"]))
-                }
-                _ => None,
-            }
-        }
-        "COMMENT" => {
-            // COMMENT ON COLUMN t.c / COMMENT ON TABLE t
-            match up.get(2).map(String::as_str) {
-                Some("TABLE") => name_at(3),
-                Some("COLUMN") => {
-                    let n = name_at(3)?;
-                    let mut parts: Vec<&str> = n.split('.').collect();
-                    parts.pop();
-                    parts.last().map(|s| s.to_string())
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.

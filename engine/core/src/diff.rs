@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cairn_ir::{
-    Change, Column, ColumnChanges, Dialect, Enum, GrantObject, Index, Permission, PossibleRename,
-    Privilege, Realm, Schema, Table, TableRef,
+    Change, Check, Column, ColumnChanges, Dialect, Enum, GrantObject, Index, Permission,
+    PossibleRename, Privilege, Realm, Schema, Table, TableRef,
 };
 
 use crate::normalize::{
@@ -565,8 +565,18 @@ fn diff_table(
             |mut x| x.checks.pop(),
         )
     };
-    let (nc_fks, nd_fks) = (fks(cur, cs), fks(des, ds));
-    let (nc_checks, nd_checks) = (checks(cur, cs), checks(des, ds));
+    let (mut nc_fks, mut nd_fks) = (fks(cur, cs), fks(des, ds));
+    let (mut nc_checks, mut nd_checks) = (checks(cur, cs), checks(des, ds));
+    // NOT VALID is compared apart: a validated constraint satisfies one declared NOT VALID, and
+    // one still to validate gets a VALIDATE change rather than a drop and an add.
+    nc_fks
+        .iter_mut()
+        .chain(&mut nd_fks)
+        .for_each(|f| f.not_valid = false);
+    nc_checks
+        .iter_mut()
+        .chain(&mut nd_checks)
+        .for_each(|c| c.not_valid = false);
     let nc_excludes = normalized_each(
         d,
         cur,
@@ -765,6 +775,29 @@ fn diff_table(
         },
         false,
     );
+    let check_key = |c: &Check| c.name.clone().unwrap_or_else(|| c.expr.0.clone());
+    for (i, f) in des.foreign_keys.iter().enumerate() {
+        if let Some(j) = to_validate(&cur.foreign_keys, &nc_fks, &nd_fks[i], &fk_key, |x| {
+            x.not_valid
+        }) && !f.not_valid
+        {
+            out.changes.push(Change::ValidateForeignKey {
+                table: tref.clone(),
+                fk: cur.foreign_keys[j].clone(),
+            });
+        }
+    }
+    for (i, c) in des.checks.iter().enumerate() {
+        if let Some(j) = to_validate(&cur.checks, &nc_checks, &nd_checks[i], &check_key, |x| {
+            x.not_valid
+        }) && !c.not_valid
+        {
+            out.changes.push(Change::ValidateCheck {
+                table: tref.clone(),
+                check: cur.checks[j].clone(),
+            });
+        }
+    }
     // Exclusions compare normalised (name and definition).
     for (e, n) in cur.excludes.iter().zip(&nc_excludes) {
         if !nd_excludes.contains(n) {
@@ -879,6 +912,21 @@ fn index_comment_changed(tref: &TableRef, cur: &Table, des: &Table, changes: &[C
             .or_else(|| cur.index(&di.name))
             .is_some_and(|ci| text(&ci.comment) != text(&di.comment))
     })
+}
+
+/// The index in `cur` of the constraint that pairs with the desired `want` (normalised, like
+/// `ncur`) and is still NOT VALID.
+fn to_validate<T: PartialEq>(
+    cur: &[T],
+    ncur: &[T],
+    want: &T,
+    key: impl Fn(&T) -> String,
+    not_valid: impl Fn(&T) -> bool,
+) -> Option<usize> {
+    let k = key(want);
+    ncur.iter()
+        .position(|n| key(n) == k && n == want)
+        .filter(|&j| not_valid(&cur[j]))
 }
 
 /// Pairs constraints by key on their normalised forms; `drops` selects the drop pass (run before

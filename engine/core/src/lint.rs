@@ -1,12 +1,17 @@
 //! The schema lint runner shared by `cairn lint` and the language server: evaluates `on schema`
 //! rules over a compiled state, locates each finding at the declaration of its object, and
 //! honours `nolint` directives (`-- atlas:nolint CODES`, `-- cairn:nolint`, `# cairn:nolint`
-//! above an HCL block). Also the SQL statement splitter those directives are looked up with.
+//! above an HCL block). Also the SQL statement splitter those directives are looked up with,
+//! and what `on plan` rules see of a migration file (`file`, `change.file_statement`): its
+//! statements, the session settings in force at each, and the statement behind each change.
 
 use std::collections::BTreeMap;
 
+use cairn_ir::{Dialect, Plan};
 use cairn_sema::Compiled;
-use cairn_sema::rules::{Anchor, CompiledRules, Finding, LintTarget, ParamValue, evaluate};
+use cairn_sema::rules::{
+    Anchor, CompiledRules, FileStatement, Finding, LintTarget, MigrationFile, ParamValue, evaluate,
+};
 use cairn_syntax::Span;
 
 /// A finding of a schema rule and where it is reported.
@@ -293,6 +298,280 @@ pub fn hcl_block_comments(text: &str, offset: usize) -> Vec<String> {
         }
     }
     out
+}
+
+/// For each change of `whole`, the index of the statement of the file that brings it about.
+///
+/// Linear in the file: each statement is filed once under the table (or, for a bare `DROP
+/// INDEX`, the object) it names; a change then looks only at the statements of its table and
+/// takes the one that names the most of the objects in the change's summary (the first on a
+/// tie, so the statement that created a thing wins over later ones that touch it).
+pub fn change_owners(
+    text: &str,
+    stmts: &[Stmt],
+    whole: &Plan,
+    dialect: Dialect,
+) -> Vec<Option<usize>> {
+    let fold = |s: &str| -> String {
+        let s = s.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']');
+        if dialect == Dialect::Postgres {
+            s.to_string()
+        } else {
+            s.to_ascii_lowercase()
+        }
+    };
+    let mut by_table: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut lowered: Vec<String> = Vec::with_capacity(stmts.len());
+    for (i, st) in stmts.iter().enumerate() {
+        let body = &text[st.start..st.end];
+        let lower = body.to_ascii_lowercase();
+        if let Some(name) = statement_target(body) {
+            let name = name.rsplit('.').next().unwrap_or(&name).to_string();
+            by_table.entry(fold(&name)).or_default().push(i);
+        }
+        lowered.push(lower);
+    }
+    const NOISE: &[&str] = &[
+        "add", "drop", "modify", "rename", "column", "columns", "index", "table", "on", "to",
+        "from", "of", "foreign", "key", "primary", "check", "unique", "type", "nullable",
+        "default", "and", "the", "set", "not", "null", "comment",
+    ];
+    whole
+        .changes
+        .iter()
+        .map(|c| {
+            let table = c.table()?;
+            let mut candidates: Vec<usize> = Vec::new();
+            candidates.extend(by_table.get(&fold(&table.name)).into_iter().flatten());
+            // A bare `DROP INDEX name` is filed under the index.
+            if let cairn_ir::Change::DropIndex { index, .. } = c {
+                candidates.extend(by_table.get(&fold(&index.name)).into_iter().flatten());
+                candidates.sort_unstable();
+            }
+            let words: Vec<String> = c
+                .summary()
+                .split(|ch: char| ch.is_whitespace() || matches!(ch, '.' | ',' | '(' | ')'))
+                .filter(|w| w.len() > 1 && !NOISE.contains(&w.to_ascii_lowercase().as_str()))
+                .map(|w| w.to_ascii_lowercase())
+                .collect();
+            let mut best: Option<(usize, usize)> = None;
+            for &i in &candidates {
+                let score = words
+                    .iter()
+                    .filter(|w| lowered[i].contains(w.as_str()))
+                    .count();
+                if best.is_none_or(|(_, s)| score > s) {
+                    best = Some((i, score));
+                }
+            }
+            best.map(|(i, _)| i)
+        })
+        .collect()
+}
+
+/// The table a DDL statement works on, as written (possibly qualified and quoted): `CREATE
+/// TABLE t`, `ALTER TABLE t`, `DROP TABLE t`, `CREATE INDEX i ON t`, `COMMENT ON COLUMN t.c`;
+/// for `DROP INDEX i`, the index.
+fn statement_target(body: &str) -> Option<String> {
+    let code: String = body
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = code.split_whitespace().collect();
+    let up: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+    let skip = |mut i: usize, opt: &[&str]| {
+        while i < up.len() && opt.contains(&up[i].as_str()) {
+            i += 1;
+        }
+        i
+    };
+    let name_at = |i: usize| -> Option<String> {
+        let w = words.get(i)?;
+        let w = w.split('(').next().unwrap_or(w).trim_end_matches(';');
+        (!w.is_empty()).then(|| w.to_string())
+    };
+    let first = up.first()?.as_str();
+    match first {
+        "CREATE" | "ALTER" | "DROP" => {
+            let mut i = skip(
+                1,
+                &[
+                    "OR",
+                    "REPLACE",
+                    "TEMP",
+                    "TEMPORARY",
+                    "UNLOGGED",
+                    "GLOBAL",
+                    "LOCAL",
+                ],
+            );
+            match up.get(i).map(String::as_str) {
+                Some("TABLE") => {
+                    i = skip(i + 1, &["IF", "NOT", "EXISTS", "ONLY"]);
+                    name_at(i)
+                }
+                Some("INDEX") if first == "DROP" => {
+                    i = skip(i + 1, &["CONCURRENTLY", "IF", "EXISTS"]);
+                    name_at(i)
+                }
+                Some("UNIQUE") | Some("INDEX") if first == "CREATE" => {
+                    let on = up.iter().position(|w| w == "ON")?;
+                    name_at(skip(on + 1, &["ONLY"]))
+                }
+                _ => None,
+            }
+        }
+        "COMMENT" => {
+            // COMMENT ON COLUMN t.c / COMMENT ON TABLE t
+            match up.get(2).map(String::as_str) {
+                Some("TABLE") => name_at(3),
+                Some("COLUMN") => {
+                    let n = name_at(3)?;
+                    let mut parts: Vec<&str> = n.split('.').collect();
+                    parts.pop();
+                    parts.last().map(|s| s.to_string())
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A migration file as `on plan` rules see it. `stmts` are its statements as
+/// [`split_statements`] gives them (so `Anchor::FileStatement(i)` is `stmts[i]`), and `plan` the
+/// plan from the state before the file to the state after it.
+pub fn migration_file(
+    path: &str,
+    text: &str,
+    stmts: &[Stmt],
+    plan: &Plan,
+    dialect: Dialect,
+) -> MigrationFile {
+    let split = cairn_syntax::sql::split(text, crate::migrate::executor::split_options(dialect));
+    let directives: Vec<String> = split
+        .file_directives
+        .iter()
+        .map(|d| comment_body(&text[d.span.start as usize..d.span.end as usize]))
+        .collect();
+    let transactional = !split
+        .file_directives
+        .iter()
+        .any(|d| d.name == "txmode" && d.args.trim() == "none");
+    let mut settings: Vec<(String, String)> = Vec::new();
+    let mut statements = Vec::with_capacity(stmts.len());
+    for st in stmts {
+        let sql = &text[st.start..st.end];
+        statements.push(FileStatement {
+            sql: sql.to_string(),
+            directives: st
+                .comments
+                .iter()
+                .map(|c| comment_body(c))
+                .filter(|c| c.starts_with("atlas:") || c.starts_with("cairn:"))
+                .collect(),
+            settings: settings.clone(),
+        });
+        match session_setting(sql) {
+            Some(Setting::Set(name, value)) => {
+                settings.retain(|(n, _)| *n != name);
+                settings.push((name, value));
+            }
+            Some(Setting::Reset(name)) => settings.retain(|(n, _)| *n != name),
+            Some(Setting::ResetAll) => settings.clear(),
+            None => {}
+        }
+    }
+    MigrationFile {
+        path: path.to_string(),
+        directives,
+        transactional,
+        statements,
+        change_statement: change_owners(text, stmts, plan, dialect),
+    }
+}
+
+/// A comment line without its marker: `-- atlas:txmode none` gives `atlas:txmode none`.
+fn comment_body(line: &str) -> String {
+    let l = line.trim();
+    l.strip_prefix("--")
+        .or_else(|| l.strip_prefix('#'))
+        .unwrap_or(l)
+        .trim()
+        .to_string()
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Setting {
+    Set(String, String),
+    Reset(String),
+    ResetAll,
+}
+
+/// A statement that changes a session setting: PostgreSQL `SET [SESSION | LOCAL] name {= | TO}
+/// value`, `RESET name`, `RESET ALL`; MySQL `SET [SESSION] name = value`, `SET @@[session.]name
+/// = value`. Global settings (`SET GLOBAL`) and user variables (`SET @x`) are not session
+/// settings.
+fn session_setting(sql: &str) -> Option<Setting> {
+    let code: String = sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let code = code.trim().trim_end_matches(';').trim();
+    let mut words = code.split_whitespace();
+    let first = words.next()?.to_ascii_uppercase();
+    let rest: Vec<&str> = words.collect();
+    let name_of = |w: &str| {
+        let w = w.trim_matches('"').to_ascii_lowercase();
+        w.strip_prefix("@@session.")
+            .or_else(|| w.strip_prefix("@@"))
+            .unwrap_or(&w)
+            .to_string()
+    };
+    match first.as_str() {
+        "RESET" => match rest.first() {
+            Some(w) if w.eq_ignore_ascii_case("all") => Some(Setting::ResetAll),
+            Some(w) => Some(Setting::Reset(name_of(w))),
+            None => None,
+        },
+        "SET" => {
+            let mut i = 0;
+            if rest.first().is_some_and(|w| {
+                w.eq_ignore_ascii_case("session") || w.eq_ignore_ascii_case("local")
+            }) {
+                i = 1;
+            }
+            let target = rest.get(i)?;
+            if target.eq_ignore_ascii_case("global")
+                || target.starts_with("@@global.")
+                || (target.starts_with('@') && !target.starts_with("@@"))
+            {
+                return None;
+            }
+            // `name=value`, `name = value`, `name TO value`.
+            let tail = rest[i..].join(" ");
+            let (name, value) = match tail.split_once('=') {
+                Some((n, v)) if !n.trim().contains(' ') => {
+                    (n.trim().to_string(), v.trim().to_string())
+                }
+                _ => {
+                    let (n, v) = tail.split_once(' ')?;
+                    let v = v.trim();
+                    let v = v
+                        .strip_prefix("TO ")
+                        .or_else(|| v.strip_prefix("to "))
+                        .or_else(|| v.strip_prefix("To "))?;
+                    (n.to_string(), v.trim().to_string())
+                }
+            };
+            // A MySQL list (`SET a = 1, b = 2`) sets the first only here.
+            let value = value.split(',').next().unwrap_or(&value).trim().to_string();
+            Some(Setting::Set(name_of(&name), value))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

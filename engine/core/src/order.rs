@@ -35,6 +35,7 @@ fn rank(c: &Change) -> u8 {
         AddPrimaryKey { .. } => 15,
         AddIndex { .. } | AddCheck { .. } | AddExclude { .. } => 16,
         AddForeignKey { .. } => 17,
+        ValidateCheck { .. } | ValidateForeignKey { .. } => 17,
         SetRowSecurity { .. } => 18,
         AddView { .. } | ModifyView { .. } => 19,
         // Events after the tables their bodies use; dropped ones before the tables go.
@@ -306,6 +307,7 @@ mod tests {
                 on_update: Default::default(),
                 on_delete: Default::default(),
                 deferrable: Default::default(),
+                not_valid: false,
             });
         }
         Change::AddTable {

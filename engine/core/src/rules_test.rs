@@ -9,7 +9,9 @@
 use std::path::{Path, PathBuf};
 
 use cairn_ir::{Dialect, Plan, Realm, Schema};
-use cairn_sema::rules::{Anchor, CompiledRules, CompiledTest, Finding, LintTarget, Side, evaluate};
+use cairn_sema::rules::{
+    Anchor, CompiledRules, CompiledTest, Finding, LintTarget, MigrationFile, Side, evaluate,
+};
 use cairn_sema::{Compiled, compile};
 use cairn_syntax::Span;
 use cairn_syntax::rules::{TestSource, TestSourceKind};
@@ -76,12 +78,16 @@ fn run(rules: &CompiledRules, test: &CompiledTest, planner: &dyn Planner) -> Res
     if rules.has_errors() {
         return Err("the rule file has errors".into());
     }
-    let after_src = test
-        .after
-        .as_ref()
-        .ok_or_else(|| "the test has no `after` state".to_string())?;
     let base = Path::new(&rules.path).parent().map(Path::to_path_buf);
-    let after = load_state(after_src, test.dialect, base.as_deref(), "after")?;
+    // With `migration`, the state after is `before` plus the file, as `cairn lint` sees it.
+    let (after_src, after) = match (&test.after, &test.migration) {
+        (Some(src), _) => (
+            src,
+            load_state(src, test.dialect, base.as_deref(), "after")?,
+        ),
+        (None, Some(src)) => (src, load_migration(src, test, base.as_deref())?),
+        (None, None) => return Err("the test has no `after` state".to_string()),
+    };
     let before = match &test.before {
         Some(src) => load_state(src, test.dialect, base.as_deref(), "before")?,
         // An empty state, written in the same language as `after`.
@@ -125,6 +131,10 @@ fn run(rules: &CompiledRules, test: &CompiledTest, planner: &dyn Planner) -> Res
         &after.compiled.realm,
         &PlanOptions::default(),
     );
+    let file = test.migration.is_some().then(|| {
+        let stmts = crate::lint::split_statements(&after.text);
+        crate::lint::migration_file(MIGRATION_FILE, &after.text, &stmts, &p, test.dialect)
+    });
     let target = LintTarget {
         dialect: test.dialect,
         before: Some(&before.compiled.realm),
@@ -132,6 +142,7 @@ fn run(rules: &CompiledRules, test: &CompiledTest, planner: &dyn Planner) -> Res
         plan: Some(&p),
         server_version: None,
         schema_rules: true,
+        file: file.as_ref(),
     };
     let eval = evaluate(rules, &target, &test.params);
     if !eval.errors.is_empty() {
@@ -156,7 +167,8 @@ fn run(rules: &CompiledRules, test: &CompiledTest, planner: &dyn Planner) -> Res
         let pos = unmatched.iter().position(|f| {
             finding_matches_code(f, code)
                 && at.as_ref().is_none_or(|text| {
-                    anchor_text(f, &p, &before, &after).is_some_and(|s| s.contains(text.as_str()))
+                    anchor_text(f, &p, file.as_ref(), &before, &after)
+                        .is_some_and(|s| s.contains(text.as_str()))
                 })
         });
         match pos {
@@ -182,7 +194,7 @@ fn run(rules: &CompiledRules, test: &CompiledTest, planner: &dyn Planner) -> Res
         let got: Vec<String> = relevant
             .iter()
             .map(|f| {
-                let at = anchor_text(f, &p, &before, &after)
+                let at = anchor_text(f, &p, file.as_ref(), &before, &after)
                     .map(|s| format!(" at {:?}", first_line(&s)))
                     .unwrap_or_default();
                 format!("{}{at}: {}", label(f), f.message)
@@ -247,10 +259,23 @@ fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or("").to_string()
 }
 
-/// The text a finding points at: its statement's SQL, or the source of the object it names.
-fn anchor_text(f: &Finding, plan: &Plan, before: &State, after: &State) -> Option<String> {
+/// The text a finding points at: its statement's SQL (the migration file's, for a test with
+/// `migration`), or the source of the object it names.
+fn anchor_text(
+    f: &Finding,
+    plan: &Plan,
+    file: Option<&MigrationFile>,
+    before: &State,
+    after: &State,
+) -> Option<String> {
     match &f.anchor {
         Anchor::None => None,
+        Anchor::FileStatement(i) => file?.statements.get(*i).map(|s| s.sql.clone()),
+        Anchor::Change(i) if file.is_some() => {
+            let file = file?;
+            let s = file.change_statement.get(*i).copied().flatten()?;
+            file.statements.get(s).map(|s| s.sql.clone())
+        }
         Anchor::Change(i) => plan
             .statements
             .iter()
@@ -266,6 +291,55 @@ fn anchor_text(f: &Finding, plan: &Plan, before: &State, after: &State) -> Optio
             state.text.get(loc.span.range()).map(str::to_string)
         }
     }
+}
+
+/// The name a test's migration file is linted under.
+const MIGRATION_FILE: &str = "migration.sql";
+
+/// The state after a test's migration file: its `before` SQL and the file, compiled together.
+/// The state's text is the file's (findings point into it).
+fn load_migration(
+    src: &TestSource,
+    test: &CompiledTest,
+    base: Option<&Path>,
+) -> Result<State, String> {
+    if src.kind == TestSourceKind::Hcl {
+        return Err("`migration` is a SQL migration file: write it as sql\"...\"".into());
+    }
+    let before = match &test.before {
+        None => String::new(),
+        Some(b) if b.kind == TestSourceKind::Sql => b.text.clone(),
+        Some(_) => {
+            return Err("a test with `migration` needs its `before` state as sql\"...\"".into());
+        }
+    };
+    let text = if src.kind == TestSourceKind::Path {
+        let path = base.map_or_else(|| PathBuf::from(&src.text), |b| b.join(&src.text));
+        std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+    } else {
+        src.text.clone()
+    };
+    let compiled = compile(
+        &[
+            ("before.sql".to_string(), before),
+            (MIGRATION_FILE.to_string(), text.clone()),
+        ],
+        test.dialect,
+    );
+    if compiled.has_errors() {
+        let errs: Vec<String> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        return Err(format!(
+            "the migration does not compile: {}",
+            errs.join("; ")
+        ));
+    }
+    Ok(State { compiled, text })
 }
 
 fn load_state(

@@ -1853,6 +1853,7 @@ mod tests {
             on_update: Default::default(),
             on_delete: Default::default(),
             deferrable: Default::default(),
+            not_valid: false,
         }
     }
 

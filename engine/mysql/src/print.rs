@@ -722,6 +722,7 @@ mod tests {
                 on_update: FkAction::NoAction,
                 on_delete: FkAction::Cascade,
                 deferrable: Default::default(),
+                not_valid: false,
             });
         }
         t

@@ -264,7 +264,22 @@ fn fk_sql(t: &TableRef, fk: &ForeignKey) -> String {
         Deferrable::InitiallyImmediate => s.push_str(" DEFERRABLE INITIALLY IMMEDIATE"),
         Deferrable::InitiallyDeferred => s.push_str(" DEFERRABLE INITIALLY DEFERRED"),
     }
+    if fk.not_valid {
+        s.push_str(" NOT VALID");
+    }
     s
+}
+
+/// `ALTER TABLE ... VALIDATE CONSTRAINT`: scans the rows under SHARE UPDATE EXCLUSIVE, which
+/// lets reads and writes go on.
+fn validate_stmt(t: &TableRef, name: &str, i: usize, comment: String) -> PlannedStatement {
+    stmt(
+        format!("ALTER TABLE {} VALIDATE CONSTRAINT {}", qt(t), q(name)),
+        i,
+        comment,
+    )
+    .lock("SHARE UPDATE EXCLUSIVE")
+    .hazards(|h| h.data_dependent = true)
 }
 
 /// The name a constraint has in the database: its own, or the one PostgreSQL gave it.
@@ -1358,10 +1373,11 @@ fn plan_change(
             out.push(
                 stmt(
                     format!(
-                        "ALTER TABLE {} ADD {name}CHECK ({}){}",
+                        "ALTER TABLE {} ADD {name}CHECK ({}){}{}",
                         qt(table),
                         check.expr.as_str(),
-                        if check.no_inherit { " NO INHERIT" } else { "" }
+                        if check.no_inherit { " NO INHERIT" } else { "" },
+                        if check.not_valid { " NOT VALID" } else { "" }
                     ),
                     i,
                     comment,
@@ -1385,6 +1401,16 @@ fn plan_change(
                     format!("Comment on constraint {name}"),
                 ));
             }
+        }
+        Change::ValidateCheck { table, check } => {
+            let name = check
+                .name
+                .clone()
+                .unwrap_or_else(|| implicit_check_name(input, table, check));
+            out.push(validate_stmt(table, &name, i, comment));
+        }
+        Change::ValidateForeignKey { table, fk } => {
+            out.push(validate_stmt(table, &fk_name(table, fk), i, comment));
         }
         Change::DropCheck { table, check } => {
             // An inspected check always has its real name; one from a schema that never named

@@ -154,6 +154,19 @@ pub fn create_statements(realm: &Realm) -> Vec<String> {
             &t.foreign_keys[k],
         ));
     }
+    // Constraints not validated yet: only ALTER TABLE ... NOT VALID can create them.
+    for &(si, ti) in &table_order {
+        let s = &realm.schemas[si];
+        let t = &s.tables[ti];
+        for ck in t.checks.iter().filter(|c| c.not_valid) {
+            out.push(ddl::add_not_valid_check_sql(&s.name, &t.name, ck));
+        }
+        for (k, fk) in t.foreign_keys.iter().enumerate() {
+            if fk.not_valid && !deferred.contains(&(si, ti, k)) {
+                out.push(ddl::add_foreign_key_sql(&s.name, &t.name, fk));
+            }
+        }
+    }
     for s in &realm.schemas {
         for seq in &s.sequences {
             if let Some((t, c)) = &seq.owned_by {
@@ -583,6 +596,7 @@ mod tests {
                 on_update: Default::default(),
                 on_delete: Default::default(),
                 deferrable: Default::default(),
+                not_valid: false,
             });
         }
         t

@@ -409,6 +409,7 @@ impl Build<'_> {
                     expr: Expr::new(expr.clone()),
                     enforced: true,
                     no_inherit: false,
+                    not_valid: false,
                     comment: None,
                 })
                 .collect();
@@ -475,6 +476,7 @@ impl Build<'_> {
                         on_update: fk_action(&text(&row, 5)),
                         on_delete: fk_action(&text(&row, 6)),
                         deferrable: Default::default(),
+                        not_valid: false,
                     },
                     to: Vec::new(),
                 });

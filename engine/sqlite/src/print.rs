@@ -503,6 +503,7 @@ mod tests {
             on_update: FkAction::NoAction,
             on_delete: FkAction::Cascade,
             deferrable: Deferrable::No,
+            not_valid: false,
         });
         let mut b = Table::new("b");
         let mut id = col("id", "INTEGER");

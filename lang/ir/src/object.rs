@@ -506,6 +506,9 @@ pub struct ForeignKey {
     pub on_update: FkAction,
     pub on_delete: FkAction,
     pub deferrable: Deferrable,
+    /// PostgreSQL: added `NOT VALID` and not validated since, so existing rows are unchecked
+    /// (`pg_constraint.convalidated` false). `ALTER TABLE ... VALIDATE CONSTRAINT` clears it.
+    pub not_valid: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -539,6 +542,8 @@ pub struct Check {
     pub enforced: bool,
     /// PostgreSQL `NO INHERIT`.
     pub no_inherit: bool,
+    /// PostgreSQL: added `NOT VALID` and not validated since (see [`ForeignKey::not_valid`]).
+    pub not_valid: bool,
     pub comment: Option<String>,
 }
 

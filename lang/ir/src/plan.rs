@@ -181,6 +181,17 @@ pub enum Change {
         table: TableRef,
         check: Check,
     },
+    /// PostgreSQL `ALTER TABLE ... VALIDATE CONSTRAINT`: a check added `NOT VALID` is to be
+    /// validated (`check` is the desired one).
+    ValidateCheck {
+        table: TableRef,
+        check: Check,
+    },
+    /// The same for a foreign key added `NOT VALID`.
+    ValidateForeignKey {
+        table: TableRef,
+        fk: ForeignKey,
+    },
 
     AddExclude {
         table: TableRef,
@@ -379,6 +390,8 @@ impl Change {
             DropForeignKey { .. } => "drop_foreign_key",
             AddCheck { .. } => "add_check",
             DropCheck { .. } => "drop_check",
+            ValidateCheck { .. } => "validate_check",
+            ValidateForeignKey { .. } => "validate_foreign_key",
             AddExclude { .. } => "add_exclude",
             DropExclude { .. } => "drop_exclude",
             AddTrigger { .. } => "add_trigger",
@@ -459,6 +472,8 @@ impl Change {
             | DropForeignKey { table, .. }
             | AddCheck { table, .. }
             | DropCheck { table, .. }
+            | ValidateCheck { table, .. }
+            | ValidateForeignKey { table, .. }
             | AddExclude { table, .. }
             | DropExclude { table, .. }
             | AddTrigger { table, .. }
@@ -537,6 +552,16 @@ impl Change {
             DropCheck { table, check } => format!(
                 "drop check {} on {}",
                 check.name.as_deref().unwrap_or(check.expr.as_str()),
+                t(table)
+            ),
+            ValidateCheck { table, check } => format!(
+                "validate check {} on {}",
+                check.name.as_deref().unwrap_or(check.expr.as_str()),
+                t(table)
+            ),
+            ValidateForeignKey { table, fk } => format!(
+                "validate foreign key {} on {}",
+                fk.name.as_deref().unwrap_or(&fk.columns.join(",")),
                 t(table)
             ),
             AddExclude { table, .. } => format!("add exclusion constraint on {}", t(table)),

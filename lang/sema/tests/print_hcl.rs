@@ -58,6 +58,7 @@ fn fk(
         on_update: FkAction::NoAction,
         on_delete,
         deferrable: Deferrable::No,
+        not_valid: false,
     }
 }
 
@@ -67,6 +68,7 @@ fn check(name: Option<&str>, e: &str) -> Check {
         expr: expr(e),
         enforced: true,
         no_inherit: false,
+        not_valid: false,
         comment: None,
     }
 }

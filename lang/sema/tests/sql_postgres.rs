@@ -136,6 +136,7 @@ fn shop_tables_columns_and_constraints() {
             on_update: FkAction::NoAction,
             on_delete: FkAction::Cascade,
             deferrable: Deferrable::InitiallyDeferred,
+            not_valid: false,
         }]
     );
     let ix = orders.index("orders_note_idx").unwrap();

@@ -327,6 +327,7 @@ async fn foreign_keys(
             on_update: fk_action(&text_or_empty(row, 7)),
             on_delete: fk_action(&text_or_empty(row, 8)),
             deferrable: Deferrable::No,
+            not_valid: false,
         });
     }
     Ok(())
@@ -406,6 +407,7 @@ async fn checks(
             expr: cairn_ir::Expr::new(clause),
             enforced: !text_or_empty(row, 5).eq_ignore_ascii_case("no"),
             no_inherit: false,
+            not_valid: false,
             comment: None,
         });
     }

@@ -421,6 +421,7 @@ pub(super) async fn types(
                         expr: Expr(check_expr(&def)),
                         enforced: true,
                         no_inherit: false,
+                        not_valid: false,
                         comment: None,
                     })
                     .collect();

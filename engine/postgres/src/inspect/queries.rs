@@ -84,6 +84,7 @@ SELECT co.conrelid::int8 AS table_oid, co.conname::text AS name, co.contype::tex
         ORDER BY k.ord) AS ref_columns,
   co.confupdtype::text AS on_update, co.confdeltype::text AS on_delete,
   co.condeferrable AS deferrable, co.condeferred AS deferred, co.connoinherit AS no_inherit,
+  NOT co.convalidated AS not_valid,
   pg_get_constraintdef(co.oid) AS definition,
   CASE WHEN co.conindid <> 0 THEN (SELECT ic.relname::text FROM pg_class ic WHERE ic.oid = co.conindid) END AS index_name,
   d.description AS comment

@@ -294,6 +294,7 @@ pub(super) async fn constraints(
                     on_update: fk_action(&get::<String>(&row, "on_update")?),
                     on_delete: fk_action(&get::<String>(&row, "on_delete")?),
                     deferrable: deferrable(&row)?,
+                    not_valid: get(&row, "not_valid")?,
                 });
             }
             "c" => {
@@ -303,6 +304,7 @@ pub(super) async fn constraints(
                     expr: Expr(check_expr(&definition)),
                     enforced: true,
                     no_inherit,
+                    not_valid: get(&row, "not_valid")?,
                     comment: get(&row, "comment")?,
                 });
             }

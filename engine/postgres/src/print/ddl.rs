@@ -253,13 +253,14 @@ pub(crate) fn create_table_sql(schema: &str, t: &Table, inline_fks: &[bool]) -> 
             .filter(|i| i.constraint)
             .map(unique_constraint_sql),
     );
-    items.extend(t.checks.iter().map(check_sql));
+    // NOT VALID constraints exist only through ALTER TABLE: they are added after the table.
+    items.extend(t.checks.iter().filter(|c| !c.not_valid).map(check_sql));
     items.extend(t.excludes.iter().map(exclude_sql));
     items.extend(
         t.foreign_keys
             .iter()
             .zip(inline_fks)
-            .filter(|(_, inline)| **inline)
+            .filter(|(fk, inline)| **inline && !fk.not_valid)
             .map(|(fk, _)| foreign_key_sql(fk, schema)),
     );
     let ext = match &t.ext {
@@ -382,9 +383,19 @@ pub(crate) fn create_index_sql(schema: &str, relation: &str, ix: &Index) -> Stri
 
 pub(crate) fn add_foreign_key_sql(schema: &str, table: &str, fk: &ForeignKey) -> String {
     format!(
-        "ALTER TABLE {} ADD {}",
+        "ALTER TABLE {} ADD {}{}",
         qn(schema, table),
-        foreign_key_sql(fk, schema)
+        foreign_key_sql(fk, schema),
+        if fk.not_valid { " NOT VALID" } else { "" }
+    )
+}
+
+/// `ALTER TABLE ... ADD CHECK ... NOT VALID`, for a check not validated yet.
+pub(crate) fn add_not_valid_check_sql(schema: &str, table: &str, c: &Check) -> String {
+    format!(
+        "ALTER TABLE {} ADD {} NOT VALID",
+        qn(schema, table),
+        check_sql(c)
     )
 }
 

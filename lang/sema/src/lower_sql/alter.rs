@@ -193,9 +193,33 @@ impl Replay {
             } => self.replace_column(
                 schema, table, col_name, col_name, data_type, options, clauses,
             ),
-            O::AddConstraint { constraint, .. } => {
+            O::AddConstraint {
+                constraint,
+                not_valid,
+            } => {
+                let (checks, fks) = (table.checks.len(), table.foreign_keys.len());
                 self.add_table_constraint(schema, table, constraint, true);
+                if *not_valid {
+                    // PostgreSQL accepts NOT VALID on CHECK and FOREIGN KEY constraints only.
+                    table.checks[checks..]
+                        .iter_mut()
+                        .for_each(|c| c.not_valid = true);
+                    table.foreign_keys[fks..]
+                        .iter_mut()
+                        .for_each(|f| f.not_valid = true);
+                }
                 self.map_constraints(schema, table);
+            }
+            O::ValidateConstraint { name } => {
+                let n = self.ident(name);
+                if !validate_constraint(table, &n, self.dialect) {
+                    let span = self.ident_span(name);
+                    self.error(
+                        E_UNKNOWN_OBJECT,
+                        span,
+                        format!("constraint {n} does not exist on table {tname}"),
+                    );
+                }
             }
             O::DropConstraint {
                 if_exists, name, ..
@@ -285,7 +309,7 @@ impl Replay {
             O::AutoIncrement { value, .. } => {
                 my_ext(table).auto_increment = value.value.to_string().parse().ok();
             }
-            O::Algorithm { .. } | O::Lock { .. } | O::ValidateConstraint { .. } => {}
+            O::Algorithm { .. } | O::Lock { .. } => {}
             other => {
                 let span = self.stmt_span;
                 self.warn(
@@ -656,6 +680,23 @@ fn drop_constraint(table: &mut Table, name: &str, d: cairn_ir::Dialect) -> bool 
             + table.checks.len()
             + table.excludes.len()
             + table.indexes.len()
+}
+
+/// `VALIDATE CONSTRAINT name`: the named check or foreign key is now validated. A constraint
+/// added without a name has an implicit one the IR does not keep, so an unknown name is
+/// accepted when the table has unnamed constraints.
+fn validate_constraint(table: &mut Table, name: &str, d: cairn_ir::Dialect) -> bool {
+    let named = |n: &Option<String>| n.as_deref().is_some_and(|n| d.idents_equal(n, name));
+    if let Some(c) = table.checks.iter_mut().find(|c| named(&c.name)) {
+        c.not_valid = false;
+        return true;
+    }
+    if let Some(f) = table.foreign_keys.iter_mut().find(|f| named(&f.name)) {
+        f.not_valid = false;
+        return true;
+    }
+    table.checks.iter().any(|c| c.name.is_none())
+        || table.foreign_keys.iter().any(|f| f.name.is_none())
 }
 
 fn rename_constraint(table: &mut Table, old: &str, new: &str) -> bool {

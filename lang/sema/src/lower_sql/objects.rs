@@ -924,6 +924,7 @@ impl Replay {
                     expr: cairn_ir::Expr::new(ch.expr.to_string()),
                     enforced: true,
                     no_inherit: false,
+                    not_valid: false,
                     comment: None,
                 });
             } else {
@@ -977,6 +978,7 @@ impl Replay {
                     expr: cairn_ir::Expr::new(c.expr.clone()),
                     enforced: true,
                     no_inherit: false,
+                    not_valid: false,
                     comment: None,
                 })
                 .collect(),

@@ -343,6 +343,7 @@ impl Replay {
                         expr: cairn_ir::Expr::new(c.expr.to_string()),
                         enforced: c.enforced.unwrap_or(true),
                         no_inherit: c.no_inherit,
+                        not_valid: false,
                         comment: None,
                     });
                 }
@@ -558,6 +559,7 @@ impl Replay {
             on_update: self.fk_action_in_dialect(fk.on_update),
             on_delete: self.fk_action_in_dialect(fk.on_delete),
             deferrable: deferrable(fk.characteristics.as_ref()),
+            not_valid: false,
         }
     }
 
@@ -640,6 +642,7 @@ impl Replay {
                 expr: cairn_ir::Expr::new(ch.expr.to_string()),
                 enforced: ch.enforced.unwrap_or(true),
                 no_inherit: ch.no_inherit,
+                not_valid: false,
                 comment: None,
             }),
             C::Index(ic) => {

@@ -2205,14 +2205,26 @@ impl Checker<'_> {
             );
             ok = false;
         }
-        if t.after.is_none() {
-            self.err(
-                m,
-                E_TEST,
-                t.title.span,
-                "a test needs `after = sql\"...\"` (or hcl\"...\", or a path)",
-            );
-            ok = false;
+        match (&t.after, &t.migration) {
+            (None, None) => {
+                self.err(
+                    m,
+                    E_TEST,
+                    t.title.span,
+                    "a test needs `after = sql\"...\"` (or hcl\"...\", or a path), or `migration = sql\"...\"`",
+                );
+                ok = false;
+            }
+            (Some(_), Some(m_src)) => {
+                self.err(
+                    m,
+                    E_TEST,
+                    m_src.span,
+                    "a test with `migration` takes its `after` state from it: drop `after`",
+                );
+                ok = false;
+            }
+            _ => {}
         }
         let mut params = BTreeMap::new();
         for f in &t.params {
@@ -2244,6 +2256,7 @@ impl Checker<'_> {
             dialect,
             before: t.before.clone(),
             after: t.after.clone(),
+            migration: t.migration.clone(),
             expects,
             params,
             span,

@@ -34,6 +34,47 @@ pub struct LintTarget<'a> {
     pub server_version: Option<i64>,
     /// Whether `on schema` rules run (over `after`).
     pub schema_rules: bool,
+    /// The migration file being linted, when the plan comes from one (`file` in the plan
+    /// model); `None` for plans Cairn computes.
+    pub file: Option<&'a MigrationFile>,
+}
+
+/// A migration file as `on plan` rules see it: its statements as written, with the session
+/// settings in force when each runs and the plan changes it brings about.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MigrationFile {
+    pub path: String,
+    /// The file-level directives (`atlas:txmode none`, ...), without the comment marker.
+    pub directives: Vec<String>,
+    /// The file runs inside one transaction (no `txmode none` directive).
+    pub transactional: bool,
+    pub statements: Vec<FileStatement>,
+    /// For each change of the plan, the index in `statements` of the statement that brings it
+    /// about (when one was found).
+    pub change_statement: Vec<Option<usize>>,
+}
+
+/// One statement of a migration file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileStatement {
+    pub sql: String,
+    /// The directives in the comment lines right above it.
+    pub directives: Vec<String>,
+    /// The session settings in force when it runs (`SET [SESSION | LOCAL] name = value` earlier
+    /// in the file; MySQL `SET [SESSION] name = value`), as lower-case names and their values in
+    /// SQL text, the latest value of each name last.
+    pub settings: Vec<(String, String)>,
+}
+
+impl FileStatement {
+    /// The value of the setting `name` in force, if any.
+    pub fn setting(&self, name: &str) -> Option<&str> {
+        self.settings
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 impl<'a> LintTarget<'a> {
@@ -46,6 +87,7 @@ impl<'a> LintTarget<'a> {
             plan: None,
             server_version: None,
             schema_rules: true,
+            file: None,
         }
     }
 
@@ -58,6 +100,7 @@ impl<'a> LintTarget<'a> {
             plan: Some(plan),
             server_version: None,
             schema_rules: false,
+            file: None,
         }
     }
 }
@@ -79,6 +122,9 @@ pub enum Anchor {
     Change(usize),
     /// A statement of the plan, by index into `Plan::statements`.
     Statement(usize),
+    /// A statement of the migration file being linted, by index into
+    /// `MigrationFile::statements`.
+    FileStatement(usize),
     /// An object of one of the states.
     Object { side: Side, path: ObjectPath },
 }
@@ -244,6 +290,8 @@ enum Obj<'a> {
     Change(usize),
     Changed(usize),
     Statement(usize),
+    File,
+    FileStatement(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -333,6 +381,7 @@ struct Ev<'a> {
     before: &'a Realm,
     after: &'a Realm,
     plan: Option<&'a Plan>,
+    file: Option<&'a MigrationFile>,
     server_version: Option<i64>,
     params: Vec<Value<'a>>,
     lets: Vec<Value<'a>>,
@@ -383,6 +432,7 @@ impl<'a> Ev<'a> {
             before: target.before.unwrap_or_else(|| empty_realm(target.dialect)),
             after: target.after,
             plan: target.plan,
+            file: target.file,
             server_version: target.server_version,
             params,
             lets: vec![Value::Null; rules.lets.len()],
@@ -683,6 +733,7 @@ impl<'a> Ev<'a> {
         match o {
             Obj::Change(i) | Obj::Changed(i) => Anchor::Change(i),
             Obj::Statement(i) => Anchor::Statement(i),
+            Obj::FileStatement(i) => Anchor::FileStatement(i),
             Obj::Schema(sd, s) => obj_sd(sd, ObjectPath::Schema(st(&s.name))),
             Obj::Table(sd, s, t) => obj_sd(sd, ObjectPath::Table(st(s), st(&t.name))),
             Obj::Column(sd, s, tc, c) => {
@@ -734,6 +785,7 @@ impl<'a> Ev<'a> {
                 }
             }
             Obj::State(_)
+            | Obj::File
             | Obj::Type(..)
             | Obj::Index(_, _, None, _)
             | Obj::IndexPart(_)
@@ -819,6 +871,12 @@ impl<'a> Ev<'a> {
                 .and_then(|p| p.statements.get(i))
                 .map(|s| s.sql.clone())
                 .unwrap_or_default(),
+            Obj::File => self.file.map(|f| f.path.clone()).unwrap_or_default(),
+            Obj::FileStatement(i) => self
+                .file
+                .and_then(|f| f.statements.get(i))
+                .map(|s| s.sql.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -848,6 +906,7 @@ impl<'a> Ev<'a> {
             "server_version" => return opt_int(self.server_version),
             "before" => return Value::Obj(Obj::State(Sd::Before)),
             "after" => return Value::Obj(Obj::State(Sd::After)),
+            "file" => return self.file.map_or(Value::Null, |_| Value::Obj(Obj::File)),
             _ => {}
         }
         let key = (u8::from(target == Target::Plan), name);
@@ -1276,7 +1335,9 @@ fn obj_eq(a: Obj<'_>, b: Obj<'_>) -> bool {
         (Obj::Permission(_, x), Obj::Permission(_, y)) => eq(x, y),
         (Obj::Change(x), Obj::Change(y))
         | (Obj::Changed(x), Obj::Changed(y))
-        | (Obj::Statement(x), Obj::Statement(y)) => x == y,
+        | (Obj::Statement(x), Obj::Statement(y))
+        | (Obj::FileStatement(x), Obj::FileStatement(y)) => x == y,
+        (Obj::File, Obj::File) => true,
         _ => false,
     }
 }

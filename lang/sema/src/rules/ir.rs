@@ -271,6 +271,8 @@ pub struct CompiledTest {
     pub dialect: Dialect,
     pub before: Option<TestSource>,
     pub after: Option<TestSource>,
+    /// A migration file applied to `before` (instead of `after`), linted as `cairn lint` does.
+    pub migration: Option<TestSource>,
     /// Expected findings: a code and optionally the text the finding's span must start with.
     /// Empty means `expect none`.
     pub expects: Vec<(String, Option<String>)>,

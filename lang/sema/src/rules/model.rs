@@ -150,6 +150,11 @@ const PLAN_FIELDS: &[FieldDef] = &[
         "The current state (an empty state when there is none).",
     ),
     f("after", "state", "The desired state."),
+    f(
+        "file",
+        "file?",
+        "The migration file being linted (`cairn lint` on a migration directory); null for plans Cairn computes.",
+    ),
     fv("dialect", "string", "The dialect of the plan.", DIALECTS),
     f(
         "server_version",
@@ -182,6 +187,8 @@ pub const CHANGE_KINDS: &[&str] = &[
     "drop_foreign_key",
     "add_check",
     "drop_check",
+    "validate_check",
+    "validate_foreign_key",
     "add_exclude",
     "drop_exclude",
     "add_trigger",
@@ -245,6 +252,8 @@ pub fn change_side_type(kind: &str, after: bool) -> Option<&'static str> {
         "drop_foreign_key" => ("foreign_key", true, false),
         "add_check" => ("check", false, true),
         "drop_check" => ("check", true, false),
+        "validate_check" => ("check", true, true),
+        "validate_foreign_key" => ("foreign_key", true, true),
         "add_trigger" => ("trigger", false, true),
         "drop_trigger" => ("trigger", true, false),
         "add_policy" => ("policy", false, true),
@@ -362,7 +371,7 @@ pub const TYPES: &[TypeDef] = &[
             f(
                 "partitioned",
                 "bool",
-                "The table is partitioned (`PARTITION BY`).",
+                "The table is partitioned (`PARTITION BY`; MySQL too).",
             ),
             f(
                 "partition_of",
@@ -378,6 +387,42 @@ pub const TYPES: &[TypeDef] = &[
                 "renamed_from",
                 "string?",
                 "The name it had before, as the schema declares.",
+            ),
+            f("unlogged", "bool", "PostgreSQL: an UNLOGGED table."),
+            f(
+                "access_method",
+                "string?",
+                "PostgreSQL: the table access method (`USING method`), when not the default.",
+            ),
+            f(
+                "storage_params",
+                "list[string]",
+                "PostgreSQL: storage parameters as `key=value` (`autovacuum_enabled=false`).",
+            ),
+            f(
+                "replica_identity",
+                "string?",
+                "PostgreSQL: `FULL`, `NOTHING` or `USING INDEX name` (null for DEFAULT).",
+            ),
+            f(
+                "engine",
+                "string?",
+                "MySQL: the storage engine, when declared.",
+            ),
+            f(
+                "charset",
+                "string?",
+                "MySQL: the table's default character set, when declared.",
+            ),
+            f(
+                "collation",
+                "string?",
+                "MySQL: the table's default collation, when declared.",
+            ),
+            f(
+                "system_versioned",
+                "bool",
+                "MariaDB: `WITH SYSTEM VERSIONING`.",
             ),
         ],
     },
@@ -416,6 +461,17 @@ pub const TYPES: &[TypeDef] = &[
                 "in_primary_key",
                 "bool",
                 "It is part of the table's primary key.",
+            ),
+            f(
+                "stored",
+                "bool",
+                "A STORED generated column (false for virtual ones and plain columns).",
+            ),
+            f("charset", "string?", "MySQL: its explicit character set."),
+            f(
+                "position",
+                "int",
+                "Its position in its table, from 1 (0 when the table is not known).",
             ),
             f(
                 "renamed_from",
@@ -548,6 +604,11 @@ pub const TYPES: &[TypeDef] = &[
             fv("on_delete", "string", "`ON DELETE` action.", FK_ACTIONS),
             fv("on_update", "string", "`ON UPDATE` action.", FK_ACTIONS),
             f("deferrable", "bool", "DEFERRABLE."),
+            f(
+                "not_valid",
+                "bool",
+                "PostgreSQL: added NOT VALID and not validated yet (existing rows unchecked).",
+            ),
         ],
     },
     TypeDef {
@@ -562,6 +623,11 @@ pub const TYPES: &[TypeDef] = &[
             f("table", "table", "The table."),
             f("expr", "string", "The condition, as SQL text."),
             f("enforced", "bool", "False for MySQL `NOT ENFORCED`."),
+            f(
+                "not_valid",
+                "bool",
+                "PostgreSQL: added NOT VALID and not validated yet (existing rows unchecked).",
+            ),
         ],
     },
     TypeDef {
@@ -869,6 +935,11 @@ pub const TYPES: &[TypeDef] = &[
                 "The change's table is created by the same plan.",
             ),
             f(
+                "file_statement",
+                "file_statement?",
+                "The statement of the migration file that brings the change about (null for computed plans).",
+            ),
+            f(
                 "rows",
                 "int?",
                 "The estimated rows of the touched table, when a live database is known.",
@@ -895,6 +966,66 @@ pub const TYPES: &[TypeDef] = &[
                 "irreversible",
                 "bool",
                 "No statement undoes it without loss.",
+            ),
+        ],
+    },
+    TypeDef {
+        name: "file",
+        doc: "A migration file being linted.",
+        fields: &[
+            f("path", "string", "Its path."),
+            f(
+                "directives",
+                "list[string]",
+                "Its file-level directives (`atlas:txmode none`), without the `--`.",
+            ),
+            f(
+                "transactional",
+                "bool",
+                "It runs inside one transaction (no `txmode none` directive).",
+            ),
+            f(
+                "statements",
+                "list[file_statement]",
+                "Its statements, as written.",
+            ),
+        ],
+    },
+    TypeDef {
+        name: "file_statement",
+        doc: "A statement of a migration file, as written.",
+        fields: &[
+            f("sql", "string", "Its text."),
+            f("ordinal", "int", "Its position in the file, from 1."),
+            f(
+                "directives",
+                "list[string]",
+                "The directives in the comment lines right above it.",
+            ),
+            f(
+                "settings",
+                "list[string]",
+                "The session settings in force when it runs, as `name=value` (lower-case names): `SET`, `SET SESSION` and `SET LOCAL` earlier in the file.",
+            ),
+            f(
+                "lock_timeout",
+                "string?",
+                "PostgreSQL `lock_timeout` in force when it runs (null when the file never sets it).",
+            ),
+            f(
+                "statement_timeout",
+                "string?",
+                "PostgreSQL `statement_timeout` in force when it runs.",
+            ),
+            f(
+                "lock_wait_timeout",
+                "string?",
+                "MySQL `lock_wait_timeout` in force when it runs.",
+            ),
+            f(
+                "changes",
+                "list[change]",
+                "The plan changes it brings about.",
             ),
         ],
     },

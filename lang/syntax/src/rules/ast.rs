@@ -213,6 +213,9 @@ pub struct Test {
     pub dialect: Ident,
     pub before: Option<TestSource>,
     pub after: Option<TestSource>,
+    /// `migration = sql"..."`: a migration file applied to `before`, linted the way `cairn
+    /// lint` lints one (its state after is `before` plus the file).
+    pub migration: Option<TestSource>,
     pub expects: Vec<Expect>,
     /// `params { name = value ... }`: overrides of params for this case.
     pub params: Vec<Field>,

@@ -839,6 +839,7 @@ where
     enum TestField {
         Before(TestSource),
         After(TestSource),
+        Migration(TestSource),
         Expect(Expect),
         Params(Vec<Field>),
     }
@@ -864,8 +865,12 @@ where
             .map(TestField::Before),
         kw("after")
             .ignore_then(punct(Punct::Assign))
-            .ignore_then(source)
+            .ignore_then(source.clone())
             .map(TestField::After),
+        kw("migration")
+            .ignore_then(punct(Punct::Assign))
+            .ignore_then(source)
+            .map(TestField::Migration),
         expect,
         kw("params")
             .ignore_then(
@@ -876,7 +881,7 @@ where
             )
             .map(TestField::Params),
     ))
-    .labelled("`before`, `after`, `expect` or `params`")
+    .labelled("`before`, `after`, `migration`, `expect` or `params`")
     .then_ignore(punct(Punct::Semi).or_not());
     let test = kw("test")
         .ignore_then(kebab(src))
@@ -895,6 +900,7 @@ where
                 dialect,
                 before: None,
                 after: None,
+                migration: None,
                 expects: Vec::new(),
                 params: Vec::new(),
             };
@@ -902,6 +908,7 @@ where
                 match f {
                     TestField::Before(s) => t.before = Some(s),
                     TestField::After(s) => t.after = Some(s),
+                    TestField::Migration(s) => t.migration = Some(s),
                     TestField::Expect(x) => t.expects.push(x),
                     TestField::Params(p) => t.params.extend(p),
                 }

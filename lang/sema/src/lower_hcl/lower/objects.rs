@@ -373,6 +373,7 @@ impl<'a> Lowerer<'a> {
                 on_update,
                 on_delete,
                 deferrable: self.deferrable(env, fb),
+                not_valid: false,
             });
         }
         for cb in b.blocks_named("check") {
@@ -406,6 +407,7 @@ impl<'a> Lowerer<'a> {
                 expr,
                 enforced: self.boolean(env, cb, "enforced").unwrap_or(true),
                 no_inherit: self.flag(env, cb, "no_inherit"),
+                not_valid: false,
                 comment: self.text(env, cb, "comment"),
             });
         }
@@ -1176,6 +1178,7 @@ impl<'a> Lowerer<'a> {
                     expr,
                     enforced: true,
                     no_inherit: false,
+                    not_valid: false,
                     comment: self.text(env, cb, "comment"),
                 });
             }

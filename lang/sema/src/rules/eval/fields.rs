@@ -161,6 +161,7 @@ impl<'a> Ev<'a> {
                 "on_delete" => b(fk.on_delete.sql()),
                 "on_update" => b(fk.on_update.sql()),
                 "deferrable" => Value::Bool(fk.deferrable != Deferrable::No),
+                "not_valid" => Value::Bool(fk.not_valid),
                 _ => Value::Null,
             },
             Obj::Check(sd, sch, tc, c) => match name {
@@ -185,6 +186,7 @@ impl<'a> Ev<'a> {
                 "table" => obj_or_null(self.table_of(sd, sch, tc)),
                 "expr" => b(c.expr.as_str()),
                 "enforced" => Value::Bool(c.enforced),
+                "not_valid" => Value::Bool(c.not_valid),
                 _ => Value::Null,
             },
             Obj::View(sd, sch, v, mat) => match name {
@@ -363,6 +365,49 @@ impl<'a> Ev<'a> {
                 }
             }
             Obj::Statement(i) => self.statement_field(i, name),
+            Obj::File => self.file_field(name),
+            Obj::FileStatement(i) => self.file_statement_field(i, name),
+        }
+    }
+
+    fn file_field(&self, name: &str) -> Value<'a> {
+        let Some(f) = self.file else {
+            return Value::Null;
+        };
+        match name {
+            "path" => b(&f.path),
+            "directives" => list(f.directives.iter().map(|d| b(d))),
+            "transactional" => Value::Bool(f.transactional),
+            "statements" => {
+                list((0..f.statements.len()).map(|i| Value::Obj(Obj::FileStatement(i))))
+            }
+            _ => Value::Null,
+        }
+    }
+
+    fn file_statement_field(&self, i: usize, name: &str) -> Value<'a> {
+        let Some(f) = self.file else {
+            return Value::Null;
+        };
+        let Some(s) = f.statements.get(i) else {
+            return Value::Null;
+        };
+        match name {
+            "sql" => b(&s.sql),
+            "ordinal" => Value::Int(i as i64 + 1),
+            "directives" => list(s.directives.iter().map(|d| b(d))),
+            "settings" => list(s.settings.iter().map(|(n, v)| owned(format!("{n}={v}")))),
+            "lock_timeout" => s.setting("lock_timeout").map_or(Value::Null, b),
+            "statement_timeout" => s.setting("statement_timeout").map_or(Value::Null, b),
+            "lock_wait_timeout" => s.setting("lock_wait_timeout").map_or(Value::Null, b),
+            "changes" => list(
+                f.change_statement
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| **s == Some(i))
+                    .map(|(c, _)| Value::Obj(Obj::Change(c))),
+            ),
+            _ => Value::Null,
         }
     }
 
@@ -470,13 +515,44 @@ impl<'a> Ev<'a> {
             "permissions" => self.table_perms(sd, sch, &t.name),
             "rls_enabled" => Value::Bool(t.row_security.enabled),
             "rls_forced" => Value::Bool(t.row_security.forced),
-            "partitioned" => Value::Bool(t.partition_by.is_some()),
+            "partitioned" => Value::Bool(
+                t.partition_by.is_some()
+                    || matches!(&t.ext, TableExt::Mysql(m) if m.partitioning.is_some()),
+            ),
             "partition_of" => t
                 .partition_of
                 .as_ref()
                 .map_or(Value::Null, |p| owned(p.parent.display())),
             "rows" => u64_int(t.rows),
             "renamed_from" => opt_str(&t.renamed_from),
+            "unlogged" => Value::Bool(matches!(&t.ext, TableExt::Postgres(p) if p.unlogged)),
+            "access_method" => match &t.ext {
+                TableExt::Postgres(p) => opt_str(&p.access_method),
+                _ => Value::Null,
+            },
+            "storage_params" => match &t.ext {
+                TableExt::Postgres(p) => list(
+                    p.storage_params
+                        .iter()
+                        .map(|(k, v)| owned(format!("{k}={v}"))),
+                ),
+                _ => list(std::iter::empty()),
+            },
+            "replica_identity" => match &t.ext {
+                TableExt::Postgres(p) => opt_str(&p.replica_identity),
+                _ => Value::Null,
+            },
+            "engine" | "charset" | "collation" => match &t.ext {
+                TableExt::Mysql(m) => opt_str(match name {
+                    "engine" => &m.engine,
+                    "charset" => &m.charset,
+                    _ => &m.collation,
+                }),
+                _ => Value::Null,
+            },
+            "system_versioned" => {
+                Value::Bool(matches!(&t.ext, TableExt::Mysql(m) if m.system_versioned))
+            }
             _ => Value::Null,
         }
     }
@@ -520,6 +596,31 @@ impl<'a> Ev<'a> {
                         .map(|p| Value::Obj(Obj::Permission(sdx, p))),
                 )
             }
+            "stored" => Value::Bool(c.generated.as_ref().is_some_and(|g| g.stored)),
+            "charset" => match &c.ext {
+                ColumnExt::Mysql(m) => opt_str(&m.charset),
+                _ => Value::Null,
+            },
+            // A change's column (an added one) is placed in the desired state's table.
+            "position" => Value::Int(
+                match sd {
+                    Sd::Change(_) => self
+                        .table_ref(Sd::After, sch, tc)
+                        .or_else(|| self.table_ref(sd, sch, tc)),
+                    _ => self.table_ref(sd, sch, tc),
+                }
+                .and_then(|t| {
+                    t.columns
+                        .iter()
+                        .position(|x| std::ptr::eq(x, c))
+                        .or_else(|| {
+                            t.columns
+                                .iter()
+                                .position(|x| self.dialect.idents_equal(&x.name, &c.name))
+                        })
+                })
+                .map_or(0, |p| p as i64 + 1),
+            ),
             "in_primary_key" => Value::Bool(
                 self.table_ref(sd, sch, tc)
                     .and_then(|t| t.primary_key.as_ref())
@@ -735,6 +836,10 @@ impl<'a> Ev<'a> {
             "before" => obj_or_null(self.change_side(i, c, false)),
             "after" => obj_or_null(self.change_side(i, c, true)),
             "changed" => Value::Obj(Obj::Changed(i)),
+            "file_statement" => self
+                .file
+                .and_then(|f| f.change_statement.get(i).copied().flatten())
+                .map_or(Value::Null, |s| Value::Obj(Obj::FileStatement(s))),
             "statement" => self
                 .plan_ix()
                 .statements_of
@@ -894,6 +999,13 @@ impl<'a> Ev<'a> {
             }
             Change::DropCheck { table, check } => {
                 pick(Some(Obj::Check(sd, &table.schema, tc(table), check)), None)
+            }
+            // Both sides are the constraint as it is (still NOT VALID on the `before` side).
+            Change::ValidateCheck { table, check } => {
+                Some(Obj::Check(sd, &table.schema, tc(table), check))
+            }
+            Change::ValidateForeignKey { table, fk } => {
+                Some(Obj::ForeignKey(sd, &table.schema, tc(table), fk))
             }
             Change::AddExclude { .. } | Change::DropExclude { .. } => None,
             Change::AddTrigger { table, trigger } => pick(
@@ -1067,8 +1179,12 @@ fn change_name(c: &Change) -> Option<&str> {
         RenameColumn { to, .. } | RenameIndex { to, .. } => to,
         AddIndex { index, .. } | DropIndex { index, .. } => &index.name,
         AddPrimaryKey { key, .. } | DropPrimaryKey { key, .. } => key.name.as_deref()?,
-        AddForeignKey { fk, .. } | DropForeignKey { fk, .. } => fk.name.as_deref()?,
-        AddCheck { check, .. } | DropCheck { check, .. } => check.name.as_deref()?,
+        AddForeignKey { fk, .. } | DropForeignKey { fk, .. } | ValidateForeignKey { fk, .. } => {
+            fk.name.as_deref()?
+        }
+        AddCheck { check, .. } | DropCheck { check, .. } | ValidateCheck { check, .. } => {
+            check.name.as_deref()?
+        }
         AddExclude { exclude, .. } | DropExclude { exclude, .. } => exclude.name.as_deref()?,
         AddTrigger { trigger, .. } | DropTrigger { trigger, .. } => &trigger.name,
         AddPolicy { policy, .. } | DropPolicy { policy, .. } => &policy.name,
