@@ -53,14 +53,13 @@ fn rule_file_errors_are_findings_in_every_machine_format() {
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(
         results.iter().any(|r| r["ruleId"] == code.as_str()
-            && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                == "broken.cairn"
+            && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.cairn"
             && r["locations"][0]["physicalLocation"]["region"]["startLine"] == 3),
         "{sarif}"
     );
     let github = run("github");
     assert!(
-        github.contains(&format!("::error file=broken.cairn,line=3,")),
+        github.contains("::error file=broken.cairn,line=3,"),
         "{github}"
     );
     let junit = run("junit");
@@ -156,7 +155,16 @@ fn the_naming_block_sets_the_nm_rules_patterns_and_messages() {
         "lint {\n  naming {\n    column {\n      match = \"([\"\n    }\n  }\n}\n",
     )
     .unwrap();
-    let o = cairn(&dir, &["lint", "schema.sql", "--schema-file", "--dialect", "postgres"]);
+    let o = cairn(
+        &dir,
+        &[
+            "lint",
+            "schema.sql",
+            "--schema-file",
+            "--dialect",
+            "postgres",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("lint.naming.column.match"),

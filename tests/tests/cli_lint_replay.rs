@@ -58,7 +58,10 @@ fn an_ignored_action_makes_later_findings_and_its_table_uncertain() {
     let gap = find(&diags, "E108", 3);
     assert_eq!(gap["severity"], "warning", "{gap}");
     assert_eq!(gap["column"].as_u64(), Some(1), "{gap}");
-    assert!(gap["file"].as_str().unwrap().ends_with("2_change.sql"), "{gap}");
+    assert!(
+        gap["file"].as_str().unwrap().ends_with("2_change.sql"),
+        "{gap}"
+    );
     // Before it, on another table: certain.
     let tags = find(&diags, "DS102", 1);
     assert!(tags.get("uncertain").is_none(), "{tags}");
@@ -101,7 +104,10 @@ fn a_syntax_error_is_located_and_the_rest_of_the_file_is_still_linted() {
     let syntax = find(&diags, "E3010", 2);
     assert_eq!(syntax["severity"], "error", "{syntax}");
     assert_eq!(syntax["column"].as_u64(), Some(29), "{syntax}");
-    assert!(syntax["message"].as_str().unwrap().contains("found: ,"), "{syntax}");
+    assert!(
+        syntax["message"].as_str().unwrap().contains("found: ,"),
+        "{syntax}"
+    );
     assert!(find(&diags, "DS102", 1).get("uncertain").is_none());
     // The statement after it is linted, from an uncertain state.
     let users = find(&diags, "DS102", 3);

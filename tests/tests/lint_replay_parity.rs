@@ -5,6 +5,7 @@
 //!    `cairn lint DIR` must report no statement it could not interpret), and
 //! 2. onto a fresh live database of each dialect its SQL is written for (`cairn migrate
 //!    apply`),
+//!
 //! and the two states are compared with `cairn schema diff` (the differ over normalised states:
 //! "Schemas are synced" or the statements that separate them).
 //!
@@ -25,7 +26,10 @@ const DIALECTS: &[(&str, &[&str])] = &[
     ("corpus/baseline2", &["sqlite", "mysql"]),
     // Plain portable DDL.
     ("corpus/migrations", &["postgres", "mysql", "sqlite"]),
-    ("corpus/multi-tenants_migrations", &["postgres", "mysql", "sqlite"]),
+    (
+        "corpus/multi-tenants_migrations",
+        &["postgres", "mysql", "sqlite"],
+    ),
     // `CREATE DATABASE atlantis` and `atlantis`.`tbl`: MySQL only, at server scope.
     ("corpus/mysql", &["mysql"]),
     // Backquotes and `-- atlas:checkpoint` files: a fresh database starts at the last one.
@@ -166,13 +170,19 @@ async fn drop_database(url: &str, name: &str) {
     use sqlx::Connection;
     if let Ok(mut c) = sqlx::MySqlConnection::connect(url).await {
         let sql = format!("DROP DATABASE IF EXISTS `{name}`");
-        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut c).await;
+        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut c)
+            .await;
         let _ = c.close().await;
     }
 }
 
 /// Drops a database the case created at server scope.
-struct DropOnExit(String, &'static str, cairn_tests::MyScratch);
+struct DropOnExit(
+    String,
+    &'static str,
+    #[allow(dead_code)] cairn_tests::MyScratch,
+);
 
 impl Drop for DropOnExit {
     fn drop(&mut self) {
@@ -268,19 +278,37 @@ async fn run_case(id: &str, dir: &Path, dialect: &str) -> Result<(), String> {
 #[test]
 fn the_comparison_sees_a_difference() {
     let work = std::env::temp_dir().join(unique_name("cairn_parity_control"));
-    for (name, sql) in [("a", "CREATE TABLE t (id int);\n"), ("b", "CREATE TABLE t (id int, n int);\n")] {
+    for (name, sql) in [
+        ("a", "CREATE TABLE t (id int);\n"),
+        ("b", "CREATE TABLE t (id int, n int);\n"),
+    ] {
         let d = work.join(name);
         std::fs::create_dir_all(&d).unwrap();
         std::fs::write(d.join("1_init.sql"), sql).unwrap();
-        let o = cairn(&work, &["migrate", "hash", "--dir", &format!("file://{name}")]);
+        let o = cairn(
+            &work,
+            &["migrate", "hash", "--dir", &format!("file://{name}")],
+        );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
     let url = format!("sqlite://{}", work.join("live.db").display());
-    let o = cairn(&work, &["migrate", "apply", "--url", &url, "--dir", "file://a"]);
+    let o = cairn(
+        &work,
+        &["migrate", "apply", "--url", &url, "--dir", "file://a"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let diff = |dir: &str| {
         let dir = format!("file://{}", work.join(dir).display());
-        let args = ["schema", "diff", "--from", &url, "--to", &dir, "--exclude", "atlas_schema_revisions"];
+        let args = [
+            "schema",
+            "diff",
+            "--from",
+            &url,
+            "--to",
+            &dir,
+            "--exclude",
+            "atlas_schema_revisions",
+        ];
         stdout(&cairn(&work, &args))
     };
     assert!(diff("a").contains("Schemas are synced"), "{}", diff("a"));
@@ -325,7 +353,10 @@ async fn lint_replay_matches_live_databases() {
         .filter(|(id, _)| !expected.contains_key(*id))
         .map(|(id, e)| format!("{id}\t{e}"))
         .collect();
-    let fixed: Vec<&String> = passed.iter().filter(|p| expected.contains_key(*p)).collect();
+    let fixed: Vec<&String> = passed
+        .iter()
+        .filter(|p| expected.contains_key(*p))
+        .collect();
     assert!(
         unexpected.is_empty() && fixed.is_empty(),
         "unexpected failures (fix them or list them with their cause in tests/lint-replay-expected-failures.txt):\n{}\n\nlisted but passing now (remove them from the list): {fixed:?}",

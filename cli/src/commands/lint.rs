@@ -511,9 +511,11 @@ fn compile_errors(compiled: &cairn_sema::Compiled, report: &mut Report) -> bool 
 /// Reports the replay's diagnostics for `path` that mean a statement was not interpreted
 /// (errors, E101, E108) into the report, at their positions.
 fn replay_gaps(compiled: &cairn_sema::Compiled, path: &str, report: &mut Report) {
-    for d in compiled.diagnostics.iter().filter(|d| {
-        d.file == path && crate::commands::lint_uncertain::not_interpreted(d)
-    }) {
+    for d in compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == path && crate::commands::lint_uncertain::not_interpreted(d))
+    {
         report.diags.push(Diag {
             code: d.code.clone(),
             severity: d.severity,

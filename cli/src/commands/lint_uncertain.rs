@@ -54,7 +54,10 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 fn describe(d: &Diagnostic) -> String {
-    format!("Cairn's replay did not apply the statement there ({}: {})", d.code, d.message)
+    format!(
+        "Cairn's replay did not apply the statement there ({}: {})",
+        d.code, d.message
+    )
 }
 
 impl Uncertainty {
@@ -128,7 +131,10 @@ impl Uncertainty {
 /// before it) to the next `;`: enough to find the table a DDL statement names.
 fn statement_at(text: &str, at: usize) -> &str {
     let at = at.min(text.len());
-    let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    let at = (0..=at)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
     let start = text[..at].rfind(';').map_or(0, |i| i + 1);
     let end = text[at..].find(';').map_or(text.len(), |i| at + i);
     &text[start..end]

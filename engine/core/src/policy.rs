@@ -210,8 +210,9 @@ impl LintPolicy {
                 if attr == "match"
                     && let Err(e) = regex::Regex::new(text)
                 {
-                    p.errors
-                        .push(format!("lint.{prefix}.match: {text:?} is not a valid regex: {e}"));
+                    p.errors.push(format!(
+                        "lint.{prefix}.match: {text:?} is not a valid regex: {e}"
+                    ));
                     continue;
                 }
                 let param = format!("{}_{suffix}", prefix.replace('.', "_"));
@@ -346,9 +347,10 @@ mod tests {
             "index".into(),
             section(&[("match", Value::String("_idx$".into()))]),
         );
-        naming
-            .blocks
-            .insert("bogus".into(), section(&[("match", Value::String("x".into()))]));
+        naming.blocks.insert(
+            "bogus".into(),
+            section(&[("match", Value::String("x".into()))]),
+        );
         naming.blocks.insert(
             "table".into(),
             section(&[("match", Value::String("([".into()))]),
@@ -358,12 +360,22 @@ mod tests {
             l.params
                 .insert("naming_message".into(), Value::String("mine".into()));
         });
-        assert_eq!(p.params["naming_match"], ParamValue::Str("^[a-z_]+$".into()));
+        assert_eq!(
+            p.params["naming_match"],
+            ParamValue::Str("^[a-z_]+$".into())
+        );
         assert_eq!(p.params["naming_message"], ParamValue::Str("mine".into()));
-        assert_eq!(p.params["naming_index_match"], ParamValue::Str("_idx$".into()));
+        assert_eq!(
+            p.params["naming_index_match"],
+            ParamValue::Str("_idx$".into())
+        );
         assert!(!p.params.contains_key("naming_table_match"));
         assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
-        assert!(p.errors[0].contains("lint.naming.table.match"), "{:?}", p.errors);
+        assert!(
+            p.errors[0].contains("lint.naming.table.match"),
+            "{:?}",
+            p.errors
+        );
         assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
     }
 

@@ -605,7 +605,10 @@ mod tests {
             a.format("r.cairn"),
             Some(Ok("use std\n\nparam n: int = 3\n".to_string()))
         );
-        a.set_file("b.cairn", "rule X1 x: warning on schema {\n  for t in\n}\n".into());
+        a.set_file(
+            "b.cairn",
+            "rule X1 x: warning on schema {\n  for t in\n}\n".into(),
+        );
         assert!(matches!(a.format("b.cairn"), Some(Err(_))));
     }
 

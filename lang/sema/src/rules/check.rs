@@ -1676,7 +1676,7 @@ impl<'p> Checker<'p> {
                             "human_count",
                             "regex_match",
                         ]
-                            .map(String::from),
+                        .map(String::from),
                     );
                     v
                 }

@@ -1129,13 +1129,14 @@ impl<'a> Ev<'a> {
                 _ => Value::Null,
             },
             Builtin::RegexMatch => match (&first, vals.get(1)) {
-                (Value::Str(s), Some(Value::Str(p))) => {
-                    regex_value(p.as_str()).map_or(Value::Null, |r| Value::Bool(r.is_match(s.as_str())))
-                }
+                (Value::Str(s), Some(Value::Str(p))) => regex_value(p.as_str())
+                    .map_or(Value::Null, |r| Value::Bool(r.is_match(s.as_str()))),
                 _ => Value::Bool(false),
             },
             Builtin::HumanCount => match first {
-                Value::Int(n) if n < 0 => owned(format!("-{}", cairn_ir::human_count(n.unsigned_abs()))),
+                Value::Int(n) if n < 0 => {
+                    owned(format!("-{}", cairn_ir::human_count(n.unsigned_abs())))
+                }
                 Value::Int(n) => owned(cairn_ir::human_count(n as u64)),
                 _ => Value::Null,
             },

@@ -126,7 +126,15 @@ fn is_operator(t: &Tok<'_>) -> bool {
     match t {
         Tok::Ident(w) => matches!(
             *w,
-            "and" | "or" | "not" | "in" | "is" | "matches" | "contains" | "starts_with" | "ends_with"
+            "and"
+                | "or"
+                | "not"
+                | "in"
+                | "is"
+                | "matches"
+                | "contains"
+                | "starts_with"
+                | "ends_with"
         ),
         Tok::P(p) => matches!(
             p,
@@ -249,7 +257,8 @@ impl<'a, 's> Printer<'a, 's> {
                     } else if outer.is_empty() {
                         item.is_none()
                     } else if in_brace {
-                        let clause = matches!(first_tok, Tok::Ident(w) if CLAUSE_KEYWORDS.contains(w));
+                        let clause =
+                            matches!(first_tok, Tok::Ident(w) if CLAUSE_KEYWORDS.contains(w));
                         !clause && (is_operator(first_tok) || prev_code_continues)
                     } else {
                         false
@@ -484,9 +493,10 @@ impl<'a, 's> Printer<'a, 's> {
             return false;
         }
         match (p, t) {
-            (_, Tok::P(Punct::Comma | Punct::RParen | Punct::RBrack | Punct::Dot | Punct::Semi)) => {
-                false
-            }
+            (
+                _,
+                Tok::P(Punct::Comma | Punct::RParen | Punct::RBrack | Punct::Dot | Punct::Semi),
+            ) => false,
             (Tok::P(Punct::LParen | Punct::LBrack | Punct::Dot), _) => false,
             (Tok::P(Punct::LBrace), Tok::P(Punct::RBrace)) => false,
             (Tok::Ident(w), Tok::P(Punct::LParen)) => RESERVED.contains(&w),
@@ -544,8 +554,11 @@ mod tests {
 
     #[test]
     fn a_broken_file_is_refused_with_its_errors() {
-        let e = format("t.cairn", "rule XX001 x: warning on schema {\n  for t in\n}\n")
-            .unwrap_err();
+        let e = format(
+            "t.cairn",
+            "rule XX001 x: warning on schema {\n  for t in\n}\n",
+        )
+        .unwrap_err();
         assert!(e.iter().all(|d| d.is_error()) && !e.is_empty());
     }
 }
