@@ -105,7 +105,31 @@ pub fn schema_files(path: &Path) -> Result<Vec<PathBuf>> {
     if files.is_empty() {
         bail!("{} holds no schema files (.hcl or .sql)", path.display());
     }
+    if path.join("atlas.sum").is_file() {
+        let texts: Vec<(String, String)> = files
+            .iter()
+            .map(|f| {
+                let text = std::fs::read_to_string(f).unwrap_or_default();
+                (f.display().to_string(), text)
+            })
+            .collect();
+        let first = last_checkpoint(&texts).unwrap_or(0);
+        files.drain(..first);
+    }
     Ok(files)
+}
+
+/// Where a migration directory's replay starts, as Atlas replays it for a new database: the
+/// index of the latest checkpoint file (`-- atlas:checkpoint` at its top) among `files` (path,
+/// text), if any.
+pub fn last_checkpoint(files: &[(String, String)]) -> Option<usize> {
+    files.iter().rposition(|(p, t)| {
+        cairn_core::migrate::dir::MigrationFile {
+            name: p.clone(),
+            bytes: t.clone().into_bytes(),
+        }
+        .is_checkpoint()
+    })
 }
 
 /// Project and policy files that can sit beside schema files but are not schema.

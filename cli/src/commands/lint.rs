@@ -155,6 +155,8 @@ struct Diag {
     file: String,
     start: usize,
     end: usize,
+    /// Why the state this finding was computed from is uncertain (`lint_uncertain`).
+    uncertain: Option<String>,
 }
 
 /// Everything lint knows about a file it reports into, and the policy it reports under.
@@ -230,11 +232,20 @@ pub async fn run(args: LintArgs) -> Result<Outcome> {
     // A rules file with errors is reported and left out; every other rule still runs, and the
     // run fails at the end.
     let rule_errors = report_rule_diagnostics(&rules);
+    // Machine formats carry the rule files' diagnostics as findings too (CI shows only those).
+    let rule_diags = if format == LintFormat::Human {
+        Vec::new()
+    } else {
+        crate::commands::rules::rule_file_diagnostics(&rules)
+    };
     if rule_errors {
         eprintln!(
             "error: rule files with errors are not run (above); the other rules are, and lint fails"
         );
         rules.retain(|r| !r.has_errors());
+    }
+    if !policy.errors.is_empty() {
+        bail!("the project's lint block: {}", policy.errors.join("; "));
     }
     let problems = check_param_overrides(&rules.iter().collect::<Vec<_>>(), &policy.params);
     if !problems.is_empty() {
@@ -255,6 +266,19 @@ pub async fn run(args: LintArgs) -> Result<Outcome> {
         policy,
         rows: BTreeMap::new(),
     };
+    for (file, text, d) in rule_diags {
+        report.texts.entry(file.clone()).or_insert(text);
+        report.diags.push(Diag {
+            code: d.code,
+            severity: d.severity,
+            message: d.message,
+            help: d.help,
+            file,
+            start: d.span.start as usize,
+            end: d.span.end as usize,
+            uncertain: None,
+        });
+    }
     if let Some(u) = args.url.as_deref() {
         report.rows = live_rows(u).await?;
     }
@@ -406,6 +430,7 @@ async fn lint_directory(
                     file: shown,
                     start: 0,
                     end: 0,
+                    uncertain: None,
                 });
             }
         }
@@ -479,9 +504,31 @@ fn compile_errors(compiled: &cairn_sema::Compiled, report: &mut Report) -> bool 
             file: d.file.clone(),
             start: d.span.start as usize,
             end: d.span.end as usize,
+            uncertain: None,
         });
     }
     any
+}
+
+/// Reports the replay's diagnostics for `path` that mean a statement was not interpreted
+/// (errors, E101, E108) into the report, at their positions.
+fn replay_gaps(compiled: &cairn_sema::Compiled, path: &str, report: &mut Report) {
+    for d in compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == path && crate::commands::lint_uncertain::not_interpreted(d))
+    {
+        report.diags.push(Diag {
+            code: d.code.clone(),
+            severity: d.severity,
+            message: d.message.clone(),
+            help: d.help.clone(),
+            file: d.file.clone(),
+            start: d.span.start as usize,
+            end: d.span.end as usize,
+            uncertain: None,
+        });
+    }
 }
 
 fn lint_schema(
@@ -547,6 +594,7 @@ fn diag(f: &Finding, severity: Severity, file: String, start: usize, end: usize)
         file,
         start,
         end,
+        uncertain: None,
     }
 }
 
@@ -588,25 +636,63 @@ async fn lint_migration(
     if header.as_ref().is_some_and(|codes| codes.is_empty()) {
         return Ok(());
     }
+    // The replay starts at the latest checkpoint, as on a new database; a checkpoint file holds
+    // the whole state after it on its own.
+    if let Some(cp) = crate::load::last_checkpoint(&inputs) {
+        inputs.drain(..cp);
+    }
     let before = crate::load::compile(&inputs, dialect);
+    let earlier_inputs = inputs.clone();
+    if crate::load::last_checkpoint(&[(path.clone(), text.clone())]).is_some() {
+        inputs.clear();
+    }
     inputs.push((path.clone(), text.clone()));
     let after = crate::load::compile(&inputs, dialect);
-    if compile_errors(&after, report) {
-        return Ok(());
+    // On the dev database a statement the interpreter misreads would fail the replay there: the
+    // compiler's errors stop the file. Without one, the interpreter's gaps are reported and
+    // make the state after them uncertain (`lint_uncertain`), and the file is still linted.
+    let mut uncertainty = crate::commands::lint_uncertain::Uncertainty::default();
+    if dev.is_some() {
+        if compile_errors(&after, report) {
+            return Ok(());
+        }
+    } else {
+        replay_gaps(&after, &path, report);
+        let fold = |s: &str| fold_name(s, dialect);
+        // The earlier files' gaps (from the state before), then the file's own.
+        let diagnostics: Vec<cairn_syntax::Diagnostic> = before
+            .diagnostics
+            .iter()
+            .chain(after.diagnostics.iter().filter(|d| d.file == path))
+            .cloned()
+            .collect();
+        uncertainty = crate::commands::lint_uncertain::Uncertainty::of(
+            &diagnostics,
+            &path,
+            &text,
+            |f| {
+                earlier_inputs
+                    .iter()
+                    .find(|(p, _)| p == f)
+                    .map(|(_, t)| t.as_str())
+            },
+            fold,
+        );
     }
     let (mut before_realm, mut after_realm) = match dev {
         // On the dev database: the earlier files replayed, then this one, each inspected.
         Some(dev) => {
-            let replays: Vec<ReplayFile> = inputs
-                .iter()
-                .map(|(p, t)| replay_file(p, t, dev.dialect()))
-                .collect();
+            let replays = |files: &[(String, String)]| -> Vec<ReplayFile> {
+                files
+                    .iter()
+                    .map(|(p, t)| replay_file(p, t, dev.dialect()))
+                    .collect()
+            };
             let planner = crate::drivers::planner(dev.dialect());
-            let n = replays.len();
-            let b = replay_on_dev(dev, &replays[..n - 1], planner)
+            let b = replay_on_dev(dev, &replays(&earlier_inputs), planner)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let a = replay_on_dev(dev, &replays, planner)
+            let a = replay_on_dev(dev, &replays(&inputs), planner)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             (b, a)
@@ -635,6 +721,7 @@ async fn lint_migration(
             let Some(severity) = report.level(&f) else {
                 continue;
             };
+            let uncertain;
             let (start, end) = match &f.anchor {
                 Anchor::FileStatement(i) => stmts.get(*i).map_or((0, 0), |s| (s.start, s.end)),
                 Anchor::Change(_) | Anchor::Statement(_) => {
@@ -653,16 +740,26 @@ async fn lint_migration(
                     {
                         Some(s) => (stmts[s].start, stmts[s].end),
                         None => stmts.first().map_or((0, 0), |s| (s.start, s.end)),
-                    }
+                    };
+                    let table = changes
+                        .iter()
+                        .find_map(|c| whole.changes.get(*c)?.table())
+                        .map(|t| fold_name(&t.name, dialect));
+                    uncertain = uncertainty.of_plan_finding(start, table.as_deref());
+                    (start, end)
                 }
                 Anchor::Object { path: obj, .. } => match after.source_map.get(obj) {
                     // Schema findings are reported only for what this file declares.
                     Some(loc) if loc.file == path => {
+                        uncertain = uncertainty.of_schema_finding();
                         (loc.span.start as usize, loc.span.end as usize)
                     }
                     _ => continue,
                 },
-                Anchor::None => (0, 0),
+                Anchor::None => {
+                    uncertain = uncertainty.of_schema_finding();
+                    (0, 0)
+                }
             };
             let nolint = report.policy.nolint_allowed(f.code.as_deref());
             if nolint
@@ -675,15 +772,21 @@ async fn lint_migration(
             if nolint && suppressed(&text, &path, &stmts, start, &f) {
                 continue;
             }
-            report
-                .diags
-                .push(diag(&f, severity, path.clone(), start, end));
+            let mut d = diag(&f, severity, path.clone(), start, end);
+            d.uncertain = uncertain;
+            report.diags.push(d);
         }
     }
     Ok(())
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// A table name for matching a finding with an uninterpreted statement: quotes dropped, case
+/// ignored (a false match only marks one more finding uncertain).
+fn fold_name(s: &str, _dialect: Dialect) -> String {
+    s.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']')
+        .to_ascii_lowercase()
+}
+
 /// Line starts of one text, so many offsets are turned into lines and columns in log time.
 struct LineIndex<'a> {
     text: &'a str,
@@ -746,6 +849,7 @@ fn located(report: &Report, rules: &[CompiledRules]) -> LintReport {
                 column,
                 end_line,
                 end_column,
+                uncertain: d.uncertain.clone(),
             }
         })
         .collect();

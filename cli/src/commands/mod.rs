@@ -2,6 +2,7 @@
 
 pub mod init;
 pub mod lint;
+mod lint_uncertain;
 pub mod lsp;
 pub mod migrate;
 pub mod migrate_diff;

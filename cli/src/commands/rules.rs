@@ -29,6 +29,21 @@ pub enum RulesCommand {
         after_help = "Examples:\n  cairn rules docs\n  cairn rules docs --out site/rules --check"
     )]
     Docs(DocsArgs),
+    /// Format `*.cairn` rule files in place: canonical indentation and spacing, one blank line
+    /// between items; comments are kept. A file with syntax errors is reported, not rewritten.
+    #[command(
+        after_help = "Examples:\n  cairn rules fmt policies/\n  cairn rules fmt --check rules/ naming.cairn   # exit 1 and list the files that would change"
+    )]
+    Fmt(FmtArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// Rule files or directories of them (default: the current directory).
+    pub paths: Vec<String>,
+    /// Do not write; list the files that would change and exit 1 when there are any.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Args, Debug)]
@@ -65,7 +80,66 @@ pub fn run(cmd: RulesCommand) -> Result<Outcome> {
         RulesCommand::List(a) => list(a),
         RulesCommand::Test(a) => test(a),
         RulesCommand::Docs(a) => docs(a),
+        RulesCommand::Fmt(a) => fmt(a),
     }
+}
+
+/// `cairn rules fmt`: formats each `*.cairn` file the paths name (directories recursively).
+fn fmt(args: FmtArgs) -> Result<Outcome> {
+    let paths = if args.paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.paths
+    };
+    let mut files = Vec::new();
+    for p in &paths {
+        rule_files(Path::new(p), &mut files)?;
+    }
+    files.retain(|f| f.extension().is_some_and(|e| e == "cairn"));
+    if files.is_empty() {
+        bail!("no rule files (*.cairn) in {}", paths.join(", "));
+    }
+    let (mut broken, mut changed) = (false, Vec::new());
+    for f in &files {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let shown = f.display().to_string();
+        match cairn_syntax::rules::fmt::format(&shown, &text) {
+            Err(errors) => {
+                broken = true;
+                for d in errors {
+                    let (line, column) = line_col(&text, d.span.start as usize);
+                    eprintln!(
+                        "{shown}:{line}:{column}: {}[{}]: {}",
+                        d.severity.name(),
+                        d.code,
+                        d.message
+                    );
+                }
+                eprintln!("{shown}: not formatted (syntax errors above)");
+            }
+            Ok(out) if out != text => {
+                if !args.check {
+                    std::fs::write(f, &out)
+                        .with_context(|| format!("cannot write {}", f.display()))?;
+                }
+                changed.push(shown);
+            }
+            Ok(_) => {}
+        }
+    }
+    for c in &changed {
+        if args.check {
+            println!("{c}");
+        } else {
+            eprintln!("formatted {c}");
+        }
+    }
+    Ok(if broken || (args.check && !changed.is_empty()) {
+        Outcome::Failed
+    } else {
+        Outcome::Success
+    })
 }
 
 fn docs(args: DocsArgs) -> Result<Outcome> {
@@ -180,6 +254,21 @@ pub fn report_rule_diagnostics(sets: &[CompiledRules]) -> bool {
         }
     }
     errors
+}
+
+/// The diagnostics of rule files with each file's text (read back from disk; empty for the
+/// embedded standard library), for reports that carry them as findings.
+pub fn rule_file_diagnostics(
+    sets: &[CompiledRules],
+) -> Vec<(String, String, cairn_syntax::Diagnostic)> {
+    let mut out = Vec::new();
+    for set in sets.iter().filter(|s| !s.diagnostics.is_empty()) {
+        let text = std::fs::read_to_string(&set.path).unwrap_or_default();
+        for d in &set.diagnostics {
+            out.push((set.path.clone(), text.clone(), d.clone()));
+        }
+    }
+    out
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -30,7 +30,7 @@ fn hazard_words(h: &Hazards, rows: Option<u64>) -> Vec<String> {
         v.push("irreversible".to_string());
     }
     if let (Some(r), false) = (rows, v.is_empty()) {
-        v.push(format!("~{r} rows"));
+        v.push(format!("~{} rows", cairn_ir::human_count(r)));
     }
     v
 }

@@ -372,7 +372,7 @@ pub fn change_owners(
 /// The table a DDL statement works on, as written (possibly qualified and quoted): `CREATE
 /// TABLE t`, `ALTER TABLE t`, `DROP TABLE t`, `CREATE INDEX i ON t`, `COMMENT ON COLUMN t.c`;
 /// for `DROP INDEX i`, the index.
-fn statement_target(body: &str) -> Option<String> {
+pub fn statement_target(body: &str) -> Option<String> {
     let code: String = body
         .lines()
         .filter(|l| !l.trim_start().starts_with("--"))

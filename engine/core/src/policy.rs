@@ -75,7 +75,13 @@ pub struct LintPolicy {
     /// Problems that do not stop the run (an unknown analyzer block, a param that is not a
     /// scalar or a list), to print as warnings.
     pub warnings: Vec<String>,
+    /// Problems that stop a lint run (a naming regex that does not compile).
+    pub errors: Vec<String>,
 }
+
+/// The object kinds of Atlas's `naming { KIND { match message } }` blocks; each NM rule reads
+/// `naming_KIND_match` / `naming_KIND_message` over `naming_match` / `naming_message`.
+const NAMING_KINDS: &[&str] = &["schema", "table", "column", "index", "foreign_key", "check"];
 
 fn level_of(name: &str) -> Level {
     if name.eq_ignore_ascii_case("off") {
@@ -165,6 +171,9 @@ impl LintPolicy {
                     }
                 }
             }
+            if key == "naming" {
+                p.naming(s);
+            }
             if key == "destructive" && s.attrs.get("force").and_then(Value::to_bool) == Some(true) {
                 p.force_destructive = true;
             }
@@ -181,6 +190,48 @@ impl LintPolicy {
             }
         }
         p
+    }
+
+    /// Atlas's `naming { match message KIND { match message } }` as the NM rules' params
+    /// (`naming_match`, `naming_KIND_match`, ...); an explicit `params` entry wins.
+    fn naming(&mut self, s: &Section) {
+        let set = |p: &mut LintPolicy, prefix: &str, sec: &Section| {
+            for (attr, suffix) in [("match", "match"), ("message", "message")] {
+                let Some(v) = sec.attrs.get(attr) else {
+                    continue;
+                };
+                let (Value::String(text) | Value::Keyword(text)) = v else {
+                    p.errors.push(format!(
+                        "lint.{prefix}.{attr}: expected a string, not {}",
+                        v.kind_name()
+                    ));
+                    continue;
+                };
+                if attr == "match"
+                    && let Err(e) = regex::Regex::new(text)
+                {
+                    p.errors.push(format!(
+                        "lint.{prefix}.match: {text:?} is not a valid regex: {e}"
+                    ));
+                    continue;
+                }
+                let param = format!("{}_{suffix}", prefix.replace('.', "_"));
+                p.params
+                    .entry(param)
+                    .or_insert_with(|| ParamValue::Str(text.clone()));
+            }
+        };
+        set(self, "naming", s);
+        for (kind, sec) in &s.blocks {
+            if NAMING_KINDS.contains(&kind.as_str()) {
+                set(self, &format!("naming.{kind}"), sec);
+            } else {
+                self.warnings.push(format!(
+                    "lint.naming: the block {kind:?} is not one Cairn knows ({}); ignored",
+                    NAMING_KINDS.join(", ")
+                ));
+            }
+        }
     }
 
     /// The severity of a finding of rule `code` / `name` with `tags`, whose rule says `default`;
@@ -284,6 +335,48 @@ mod tests {
             p.severity(Some("MF104"), "x", &[], Severity::Warning),
             Some(Severity::Warning)
         );
+    }
+
+    #[test]
+    fn naming_blocks_become_params() {
+        let mut naming = section(&[
+            ("match", Value::String("^[a-z_]+$".into())),
+            ("message", Value::String("bad name".into())),
+        ]);
+        naming.blocks.insert(
+            "index".into(),
+            section(&[("match", Value::String("_idx$".into()))]),
+        );
+        naming.blocks.insert(
+            "bogus".into(),
+            section(&[("match", Value::String("x".into()))]),
+        );
+        naming.blocks.insert(
+            "table".into(),
+            section(&[("match", Value::String("([".into()))]),
+        );
+        let p = lint(|l| {
+            l.analyzers.insert("naming".into(), naming);
+            l.params
+                .insert("naming_message".into(), Value::String("mine".into()));
+        });
+        assert_eq!(
+            p.params["naming_match"],
+            ParamValue::Str("^[a-z_]+$".into())
+        );
+        assert_eq!(p.params["naming_message"], ParamValue::Str("mine".into()));
+        assert_eq!(
+            p.params["naming_index_match"],
+            ParamValue::Str("_idx$".into())
+        );
+        assert!(!p.params.contains_key("naming_table_match"));
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert!(
+            p.errors[0].contains("lint.naming.table.match"),
+            "{:?}",
+            p.errors
+        );
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
     }
 
     #[test]

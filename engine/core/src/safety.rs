@@ -58,7 +58,7 @@ pub fn check_plan(plan: &Plan, possible: &[PossibleRename], allow: &Allowances) 
                     "dropping table {} deletes its data{}",
                     table.display(),
                     def.rows
-                        .map(|r| format!(" (about {r} rows)"))
+                        .map(|r| format!(" (about {} rows)", cairn_ir::human_count(r)))
                         .unwrap_or_default()
                 ),
                 table.name.clone(),

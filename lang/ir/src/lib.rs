@@ -9,12 +9,14 @@
 //!   as the database would store them (case folding is applied by the front ends).
 //! - No `Serialize`: wire formats are defined at the edges.
 
+mod count;
 mod dialect;
 mod object;
 mod plan;
 mod type_names;
 mod types;
 
+pub use count::human_count;
 pub use dialect::{Dialect, Flavor, pg_object_name};
 pub use object::*;
 pub use plan::*;

@@ -757,3 +757,28 @@ fn no_panic_on_truncations() {
         }
     }
 }
+
+#[test]
+fn human_count_prints_counts_at_human_scale() {
+    let c = pg("CREATE TABLE events (id int);");
+    let mut realm = c.realm.clone();
+    for s in &mut realm.schemas {
+        for t in &mut s.tables {
+            t.rows = Some(123_456_789);
+        }
+    }
+    let rules = clean(
+        r#"/// Rows.
+rule RW001 rows: warning on schema {
+  for t in tables
+  deny
+  message "{t.name}: about {human_count(t.rows ?? 0)} rows, {human_count(950)}, {human_count(1234)}"
+}
+"#,
+    );
+    assert_eq!(
+        messages(&run_schema(&rules, &realm)),
+        vec!["events: about 123M rows, 950, 1.2K".to_string()]
+    );
+    assert!(diags("rule X1 x: warning on schema {\n  for t in tables\n  deny\n  message \"{human_count(t.name)}\"\n}\n").contains("takes an int"));
+}

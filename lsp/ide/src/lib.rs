@@ -462,9 +462,18 @@ impl AnalysisHost {
         }
     }
 
-    /// The file formatted as `cairn schema fmt` formats it (HCL only); an error message with the
-    /// place the formatter stopped at otherwise.
+    /// The file formatted as `cairn schema fmt` (HCL) or `cairn rules fmt` (`.cairn`) formats
+    /// it; an error message with the place of the (first) error otherwise.
     pub fn format(&self, path: &str) -> Option<Result<String, (usize, String)>> {
+        if path.ends_with(".cairn") {
+            let text = self.text(path)?;
+            return Some(
+                cairn_syntax::rules::fmt::format(path, text).map_err(|errors| {
+                    let first = &errors[0];
+                    (first.span.start as usize, first.message.clone())
+                }),
+            );
+        }
         if !path.ends_with(".hcl") {
             return None;
         }
@@ -586,6 +595,21 @@ mod tests {
         assert_eq!(segs, vec!["table", "users", "column", "id"]);
         assert!(path_at("", 0).is_none());
         assert!(path_at("a", 99).is_some());
+    }
+
+    #[test]
+    fn formats_rules_files_and_refuses_broken_ones() {
+        let mut a = AnalysisHost::new(Dialect::Postgres);
+        a.set_file("r.cairn", "use std\nparam   n:int=3\n".into());
+        assert_eq!(
+            a.format("r.cairn"),
+            Some(Ok("use std\n\nparam n: int = 3\n".to_string()))
+        );
+        a.set_file(
+            "b.cairn",
+            "rule X1 x: warning on schema {\n  for t in\n}\n".into(),
+        );
+        assert!(matches!(a.format("b.cairn"), Some(Err(_))));
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub fn render(report: &LintReport) -> String {
             message.push_str("\nhelp: ");
             message.push_str(h);
         }
+        if let Some(u) = &d.uncertain {
+            message.push_str("\nnote: ");
+            message.push_str(u);
+        }
         let _ = writeln!(
             out,
             "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",

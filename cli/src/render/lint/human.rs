@@ -20,6 +20,9 @@ pub fn render(report: &LintReport) -> String {
         if let Some(h) = &d.help {
             let _ = writeln!(out, "  help: {h}");
         }
+        if let Some(u) = &d.uncertain {
+            let _ = writeln!(out, "  note: {u}");
+        }
     }
     let errors = report.errors();
     if report.items.is_empty() {

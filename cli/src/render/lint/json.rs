@@ -1,5 +1,6 @@
 //! `--format json`: the contract's shape, `{"diagnostics": [{"code", "severity", "message",
-//! "help", "file", "line", "column", "end_line", "end_column"}]}`.
+//! "help", "file", "line", "column", "end_line", "end_column"}]}`, plus `"uncertain": true`
+//! and `"uncertain_reason"` on a finding computed from an uncertain replayed state.
 
 use super::LintReport;
 
@@ -8,7 +9,7 @@ pub fn render(report: &LintReport) -> String {
         .items
         .iter()
         .map(|d| {
-            serde_json::json!({
+            let mut v = serde_json::json!({
                 "code": d.code,
                 "severity": d.severity.name(),
                 "message": d.message,
@@ -18,7 +19,12 @@ pub fn render(report: &LintReport) -> String {
                 "column": d.column,
                 "end_line": d.end_line,
                 "end_column": d.end_column,
-            })
+            });
+            if let Some(u) = &d.uncertain {
+                v["uncertain"] = serde_json::json!(true);
+                v["uncertain_reason"] = serde_json::json!(u);
+            }
+            v
         })
         .collect();
     format!("{}\n", serde_json::json!({ "diagnostics": diags }))

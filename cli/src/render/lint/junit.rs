@@ -83,6 +83,10 @@ pub fn render(report: &LintReport) -> String {
                 text.push_str("\nhelp: ");
                 text.push_str(h);
             }
+            if let Some(u) = &d.uncertain {
+                text.push_str("\nnote: ");
+                text.push_str(u);
+            }
             if d.severity == Severity::Error {
                 let _ = writeln!(
                     out,

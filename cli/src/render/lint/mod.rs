@@ -26,6 +26,9 @@ pub struct LintItem {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// Set when the state the finding was computed from is uncertain (a statement before it
+    /// was not interpreted by the replay): why.
+    pub uncertain: Option<String>,
 }
 
 /// What a renderer may say about a rule that reported (SARIF lists them).
@@ -111,6 +114,7 @@ pub(crate) fn sample() -> LintReport {
                 column: 3,
                 end_line: 4,
                 end_column: 20,
+                uncertain: None,
             },
             LintItem {
                 code: "PG101".into(),
@@ -122,6 +126,7 @@ pub(crate) fn sample() -> LintReport {
                 column: 1,
                 end_line: 6,
                 end_column: 42,
+                uncertain: Some("the state after line 5 is uncertain: statement not understood (E3010)".into()),
             },
         ],
         rules: vec![

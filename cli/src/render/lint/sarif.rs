@@ -56,6 +56,11 @@ pub fn render(report: &LintReport) -> String {
                 text.push_str(h);
                 text.push(')');
             }
+            if let Some(u) = &d.uncertain {
+                text.push_str(" (note: ");
+                text.push_str(u);
+                text.push(')');
+            }
             let mut v = serde_json::json!({
                 "ruleId": d.code,
                 "level": level(d.severity),
@@ -72,6 +77,9 @@ pub fn render(report: &LintReport) -> String {
                     }
                 }],
             });
+            if let Some(u) = &d.uncertain {
+                v["properties"] = serde_json::json!({ "uncertain": true, "uncertainReason": u });
+            }
             if let Some(i) = report.rules.iter().position(|r| r.id == d.code) {
                 v["ruleIndex"] = serde_json::json!(i);
             }

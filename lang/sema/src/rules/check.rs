@@ -1637,6 +1637,8 @@ impl<'p> Checker<'p> {
                 "upper" => Some(Builtin::Upper),
                 "str" => Some(Builtin::Str),
                 "join" => Some(Builtin::Join),
+                "human_count" => Some(Builtin::HumanCount),
+                "regex_match" => Some(Builtin::RegexMatch),
                 _ => None,
             };
             if let Some(b) = builtin {
@@ -1664,7 +1666,18 @@ impl<'p> Checker<'p> {
                     if let Some(s) = self.modules[m].uses_std {
                         v.extend(self.modules[s].preds.keys().cloned());
                     }
-                    v.extend(["len", "lower", "upper", "str", "join"].map(String::from));
+                    v.extend(
+                        [
+                            "len",
+                            "lower",
+                            "upper",
+                            "str",
+                            "join",
+                            "human_count",
+                            "regex_match",
+                        ]
+                        .map(String::from),
+                    );
                     v
                 }
             };
@@ -1719,7 +1732,11 @@ impl<'p> Checker<'p> {
         args: Vec<CExpr>,
         span: Span,
     ) -> CExpr {
-        let arity = if b == Builtin::Join { 2 } else { 1 };
+        let arity = if matches!(b, Builtin::Join | Builtin::RegexMatch) {
+            2
+        } else {
+            1
+        };
         if args.len() != arity {
             let msg = format!(
                 "`{}` takes {arity} argument{}, not {}",
@@ -1750,6 +1767,21 @@ impl<'p> Checker<'p> {
                 if opt { Ty::Str.opt() } else { Ty::Str }
             }
             Builtin::Str => Ty::Str,
+            Builtin::RegexMatch => {
+                for x in &args {
+                    if !matches!(x.ty.base(), Ty::Str | Ty::Any | Ty::Null) {
+                        let msg = format!("`regex_match` takes strings, not {}", x.ty);
+                        self.err(m, E_TYPE, x.span, msg);
+                    }
+                }
+                Ty::Bool
+            }
+            Builtin::HumanCount => {
+                if !matches!(a.ty.base(), Ty::Int | Ty::Any | Ty::Null) {
+                    bad(self, "an int");
+                }
+                if opt { Ty::Str.opt() } else { Ty::Str }
+            }
             Builtin::Join => {
                 if !matches!(a.ty.base(), Ty::List(_) | Ty::Any | Ty::Null) {
                     bad(self, "a list");

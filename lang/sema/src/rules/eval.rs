@@ -307,6 +307,25 @@ enum Value<'a> {
 fn b<'a>(s: &'a str) -> Value<'a> {
     Value::Str(S::B(s))
 }
+
+/// A regex given as a value (`regex_match`), compiled once per pattern and thread; `None`
+/// when it does not compile.
+fn regex_value(pattern: &str) -> Option<regex::Regex> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Option<regex::Regex>>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|c| {
+        if let Some(r) = c.borrow().get(pattern) {
+            return r.clone();
+        }
+        let r = regex::Regex::new(pattern).ok();
+        c.borrow_mut().insert(pattern.to_string(), r.clone());
+        r
+    })
+}
+
 fn owned<'a>(s: String) -> Value<'a> {
     Value::Str(S::O(Rc::from(s)))
 }
@@ -1166,6 +1185,18 @@ impl<'a> Ev<'a> {
             },
             Builtin::Upper => match first {
                 Value::Str(s) => owned(s.as_str().to_uppercase()),
+                _ => Value::Null,
+            },
+            Builtin::RegexMatch => match (&first, vals.get(1)) {
+                (Value::Str(s), Some(Value::Str(p))) => regex_value(p.as_str())
+                    .map_or(Value::Null, |r| Value::Bool(r.is_match(s.as_str()))),
+                _ => Value::Bool(false),
+            },
+            Builtin::HumanCount => match first {
+                Value::Int(n) if n < 0 => {
+                    owned(format!("-{}", cairn_ir::human_count(n.unsigned_abs())))
+                }
+                Value::Int(n) => owned(cairn_ir::human_count(n as u64)),
                 _ => Value::Null,
             },
             Builtin::Str => {

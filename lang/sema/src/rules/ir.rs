@@ -295,6 +295,10 @@ pub enum Builtin {
     Upper,
     Str,
     Join,
+    /// `human_count(n)`: `120M`, `1.2K`.
+    HumanCount,
+    /// `regex_match(s, pattern)`: `s matches pattern` with the regex given as a value.
+    RegexMatch,
 }
 
 /// A compiled expression.

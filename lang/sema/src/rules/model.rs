@@ -1157,6 +1157,16 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
         "Any value as text (as a template renders it).",
     ),
     (
+        "regex_match",
+        "regex_match(string, string) -> bool",
+        "The first string matches the regex given by the second (a param, say); `matches` with a computed pattern. A pattern that does not compile gives null.",
+    ),
+    (
+        "human_count",
+        "human_count(int) -> string",
+        "A count at human scale, as messages print row estimates: `950`, `1.2K`, `120M`.",
+    ),
+    (
         "join",
         "join(list[T], string) -> string",
         "The items as text, separated by the second argument.",

@@ -9,6 +9,7 @@
 
 pub mod ast;
 mod doc;
+pub mod fmt;
 pub mod lex;
 mod parse;
 
