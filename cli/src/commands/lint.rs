@@ -723,7 +723,11 @@ async fn lint_migration(
             };
             let uncertain;
             let (start, end) = match &f.anchor {
-                Anchor::FileStatement(i) => stmts.get(*i).map_or((0, 0), |s| (s.start, s.end)),
+                Anchor::FileStatement(i) => {
+                    let (start, end) = stmts.get(*i).map_or((0, 0), |s| (s.start, s.end));
+                    uncertain = uncertainty.of_plan_finding(start, None);
+                    (start, end)
+                }
                 Anchor::Change(_) | Anchor::Statement(_) => {
                     let changes: Vec<usize> = match &f.anchor {
                         Anchor::Change(i) => vec![*i],
@@ -734,7 +738,7 @@ async fn lint_migration(
                             .unwrap_or_default(),
                         _ => Vec::new(),
                     };
-                    match changes
+                    let (start, end) = match changes
                         .iter()
                         .find_map(|c| owners.get(*c).copied().flatten())
                     {
