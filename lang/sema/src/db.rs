@@ -111,8 +111,9 @@ pub fn file_syntax(db: &dyn Db, file: SourceFile, dialect: Dialect) -> FileSynta
 
 /// Resolves every file of the project into one realm. HCL is resolved block by block (see
 /// `lower_hcl::resolve_incremental`): after an edit inside one block, only that block is
-/// lowered again.
-#[salsa::tracked(returns(ref))]
+/// lowered again. (`no_eq`: an edit almost always changes the realm, and comparing two realms
+/// of a large schema costs as much as linting the changed table.)
+#[salsa::tracked(returns(ref), no_eq)]
 pub fn project_realm(db: &dyn Db, project: Project) -> Compiled {
     resolve_project(db, project, true)
 }

@@ -107,10 +107,19 @@ fn one_edit_relowers_one_block() {
         .to(A.replace("varchar(100)", "varchar(1000)"));
     let after = project_realm(&db, project).clone();
     let log = log.lock().unwrap();
-    let lowered: Vec<&String> = log.iter().filter(|k| k.starts_with("lower_block")).collect();
+    let lowered: Vec<&String> = log
+        .iter()
+        .filter(|k| k.starts_with("lower_block"))
+        .collect();
     assert_eq!(lowered.len(), 1, "{log:?}");
     assert_eq!(count(&log, "project_realm"), 1, "{log:?}");
-    assert_eq!(after, compile(&[("a.pg.hcl", &A.replace("varchar(100)", "varchar(1000)")), ("b.pg.hcl", B)]));
+    assert_eq!(
+        after,
+        compile(&[
+            ("a.pg.hcl", &A.replace("varchar(100)", "varchar(1000)")),
+            ("b.pg.hcl", B)
+        ])
+    );
 }
 
 fn compile(files: &[(&str, &str)]) -> cairn_sema::Compiled {
@@ -299,7 +308,12 @@ fn block_by_block_equals_one_pass() {
             let (p, inputs) = match project.take() {
                 Some((p, mut inputs)) => {
                     while inputs.len() < files.len() {
-                        inputs.push(SourceFile::new(&db, "b.hcl".into(), String::new(), SourceKind::Hcl));
+                        inputs.push(SourceFile::new(
+                            &db,
+                            "b.hcl".into(),
+                            String::new(),
+                            SourceKind::Hcl,
+                        ));
                     }
                     inputs.truncate(files.len());
                     for (input, (_, text)) in inputs.iter().zip(files) {

@@ -8,12 +8,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use cairn_core::lint::{Located, locate};
 use cairn_ir::{Realm, Schema, Table};
 use cairn_sema::rules::{
-    CExpr, CExprKind, CPart, CompiledRule, CompiledRules, Finding, Global, LintTarget,
-    ParamValue, RulesSet, Step, Target, Ty, Verdict, compile_rules, evaluate,
+    CExpr, CExprKind, CPart, CompiledRule, CompiledRules, Finding, Global, LintTarget, ParamValue,
+    RulesSet, Step, Target, Ty, Verdict, compile_rules, evaluate,
 };
-use rustc_hash::FxHashMap;
 use cairn_sema::{Db, Project, project_realm};
 use cairn_syntax::{Diagnostic, Span};
+use rustc_hash::FxHashMap;
 
 use crate::{Completion, CompletionKind};
 
@@ -258,7 +258,15 @@ const LOCAL_FIELDS: &[(&str, &[&str])] = &[
     ),
     (
         "type",
-        &["name", "size", "precision", "scale", "array", "unsupported", "raw"],
+        &[
+            "name",
+            "size",
+            "precision",
+            "scale",
+            "array",
+            "unsupported",
+            "raw",
+        ],
     ),
     (
         "index",
@@ -321,13 +329,10 @@ pub(crate) fn table_local(set: &CompiledRules, rule: &CompiledRule) -> bool {
             .into_iter()
             .flatten()
             .all(local)
-        && rule.suggestions.iter().all(|s| {
-            local(&s.title)
-                && [&s.sql, &s.renamed_from]
-                    .into_iter()
-                    .flatten()
-                    .all(local)
-        })
+        && rule
+            .suggestions
+            .iter()
+            .all(|s| local(&s.title) && [&s.sql, &s.renamed_from].into_iter().flatten().all(local))
 }
 
 fn expr_local(set: &CompiledRules, e: &CExpr, depth: usize) -> bool {

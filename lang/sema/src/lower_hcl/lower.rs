@@ -139,6 +139,11 @@ impl Symbols {
         out
     }
 
+    /// The first declaration of one item.
+    pub(crate) fn first(&self, item: salsa::Id) -> Option<&DeclInfo> {
+        self.by_item.get(&item)?.first().map(|&i| &self.decls[i])
+    }
+
     /// The declarations of one item.
     pub(crate) fn item(&self, item: salsa::Id) -> Vec<DeclInfo> {
         self.by_item
@@ -323,7 +328,13 @@ pub(super) fn lower_files(files: &[&HclFile], dialect: Dialect) -> Compiled {
 }
 
 /// Attaches a trigger or policy to its table (created by then unless it was broken).
-pub(crate) fn attach(realm: &mut Realm, dialect: Dialect, schema: &str, table: &str, what: Attached) {
+pub(crate) fn attach(
+    realm: &mut Realm,
+    dialect: Dialect,
+    schema: &str,
+    table: &str,
+    what: Attached,
+) {
     if let Some(t) = realm.schema_or_insert(schema).table_mut(table, dialect) {
         match what {
             Attached::Trigger(x) => t.triggers.push(x),
@@ -1252,7 +1263,10 @@ impl<'a> Lowerer<'a> {
         for info in resolver.lookup(kind, label) {
             let own = (0..self.own).find(|&i| DeclInfo::of(&self.decls[i]) == info);
             hits.push(own.unwrap_or_else(|| {
-                let src = Src { file: "", offset: 0 };
+                let src = Src {
+                    file: "",
+                    offset: 0,
+                };
                 self.decls.push(info.decl(None, src));
                 self.decls.len() - 1
             }));

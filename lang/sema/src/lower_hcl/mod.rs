@@ -33,7 +33,6 @@ use cairn_ir::{Dialect, ObjectPath, Realm};
 use cairn_syntax::hcl::parse::BodyAst;
 use cairn_syntax::hcl::scan::{ItemKind, scan};
 use cairn_syntax::{Diagnostic, Span};
-use rustc_hash::FxHashMap;
 use salsa::plumbing::{AsId, FromId};
 
 use crate::db::{Compiled, Db, FileSyntax, Project, SourceFile, file_syntax};
@@ -191,8 +190,9 @@ pub(crate) fn resolve(files: &[&HclFile], dialect: Dialect) -> Compiled {
 // across items; an item whose places clash with an earlier item's is lowered again in place,
 // seeing them, so the diagnostics are those of a whole-project lowering.
 
-/// The symbol table of a project's HCL files.
-#[salsa::tracked(returns(ref))]
+/// The symbol table of a project's HCL files. (`no_eq`: it changes with every edit, since it
+/// keys items by their text; comparing it would be wasted work.)
+#[salsa::tracked(returns(ref), no_eq)]
 pub(crate) fn project_symbols(db: &dyn Db, project: Project) -> Symbols {
     let dialect = *project.dialect(db);
     lower::symbols(&hcl_files(db, project), dialect)
@@ -255,7 +255,11 @@ impl Resolver for DbResolver<'_> {
 /// Lowers one top-level item on its own, with spans relative to it and no file: equal text
 /// gives the same fragment wherever it is.
 #[salsa::tracked(returns(ref))]
-pub(crate) fn lower_block<'db>(db: &'db dyn Db, project: Project, item: BlockText<'db>) -> Fragment {
+pub(crate) fn lower_block<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    item: BlockText<'db>,
+) -> Fragment {
     let dialect = *project.dialect(db);
     let decls = item_decls(db, project, item);
     let parsed = parse_block(db, item);
@@ -264,7 +268,10 @@ pub(crate) fn lower_block<'db>(db: &'db dyn Db, project: Project, item: BlockTex
         Ok(body) => lower::lower_item(
             body,
             decls,
-            Src { file: "", offset: 0 },
+            Src {
+                file: "",
+                offset: 0,
+            },
             dialect,
             &resolver,
             HashMap::new(),
@@ -292,7 +299,7 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
         for item in &f.items {
             let Some(key) = item.key else { continue };
             let text = BlockText::from_id(key);
-            let Some(first) = item_decls(db, project, text).first() else {
+            let Some(first) = symbols.first(key) else {
                 continue;
             };
             let class = match first.kind() {
@@ -306,20 +313,23 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
     let mut asm = Assembly {
         realm: Realm::new(dialect),
         source_map: SourceMap::default(),
-        seen: FxHashMap::default(),
         attach: Vec::new(),
     };
     let resolver = DbResolver { db, project };
     for (f, item, text) in order.into_iter().flatten() {
         let fragment = lower_block(db, project, text);
-        let schema = item_decls(db, project, text)[0].kind() == "schema";
-        if fragment.places.iter().any(|(p, _)| asm.seen.contains_key(p)) {
+        let schema = symbols.first(text.as_id()).map(DeclInfo::kind) == Some("schema");
+        if fragment
+            .places
+            .iter()
+            .any(|(p, _)| asm.source_map.get(p).is_some())
+        {
             // It clashes with an earlier item: lower it again where it is, seeing their places.
             let Some(body) = &item.body else { continue };
             let seen = asm
-                .seen
+                .source_map
                 .iter()
-                .map(|(p, (file, span))| (p.clone(), (file.to_string(), *span)))
+                .map(|(p, l)| (p.clone(), (l.file.clone(), l.span)))
                 .collect();
             let src = Src {
                 file: &f.path,
@@ -329,7 +339,13 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
             let live = lower::lower_item(body, decls, src, dialect, &resolver, seen);
             asm.merge(&live, &f.path, None, schema, &mut diagnostics);
         } else {
-            asm.merge(fragment, &f.path, Some(item.offset), schema, &mut diagnostics);
+            asm.merge(
+                fragment,
+                &f.path,
+                Some(item.offset),
+                schema,
+                &mut diagnostics,
+            );
         }
     }
     for (schema, table, what) in asm.attach {
@@ -343,30 +359,27 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
 }
 
 /// The realm being assembled from fragments.
-struct Assembly<'f> {
+struct Assembly {
     realm: Realm,
+    /// Where each object was declared (first: a later duplicate is not placed).
     source_map: SourceMap,
-    /// Where each object was declared first.
-    seen: FxHashMap<ObjectPath, (&'f str, Span)>,
     attach: Vec<(String, String, lower::Attached)>,
 }
 
-impl<'f> Assembly<'f> {
+impl Assembly {
     /// Adds a fragment of `file`: relative to `offset` (a memoized fragment), or with its
     /// spans and files already in place (`None`: lowered in place).
     fn merge(
         &mut self,
         fragment: &Fragment,
-        file: &'f str,
+        file: &str,
         offset: Option<usize>,
         schema_item: bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let at = |span: Span| offset.map_or(span, |o| span.shift(o));
         for (path, span) in &fragment.places {
-            let span = at(*span);
-            self.seen.insert(path.clone(), (file, span));
-            self.source_map.insert(path.clone(), file, span);
+            self.source_map.insert(path.clone(), file, at(*span));
         }
         let base = self.realm.permissions.len();
         for (k, span) in fragment.permissions.iter().enumerate() {

@@ -48,8 +48,8 @@ fn label(b: &BlockAst) -> Option<String> {
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_all(&mut self) {
         // Objects attached to tables come after every table, wherever they are declared.
-        let (late, early): (Vec<usize>, Vec<usize>) = (0..self.own)
-            .partition(|&i| matches!(self.decls[i].kind, "trigger" | "policy"));
+        let (late, early): (Vec<usize>, Vec<usize>) =
+            (0..self.own).partition(|&i| matches!(self.decls[i].kind, "trigger" | "policy"));
         for i in early.into_iter().chain(late) {
             let dcl = &self.decls[i];
             let (src, kind) = (dcl.src, dcl.kind);
