@@ -107,8 +107,11 @@ pub(crate) struct TableLint {
     plans: Vec<SetPlan>,
     /// (schema, table) -> the table as linted and its findings (set index, finding with the
     /// rule's index in its set).
-    tables: FxHashMap<(String, String), (Table, Vec<(usize, Finding)>)>,
+    tables: FxHashMap<(String, String), LintedTable>,
 }
+
+/// A table as linted, and its findings: (rule set index, finding).
+type LintedTable = (Table, Vec<(usize, Finding)>);
 
 /// One rule set split in two: `local` holds its table-local rules, `global` the others; each
 /// with the indexes of its rules in the original set.
