@@ -39,33 +39,47 @@ pub fn schema_findings<'a>(
     fallback_file: &str,
 ) -> Vec<Located> {
     let target = LintTarget::schema(realm);
+    let findings = rules
+        .into_iter()
+        .flat_map(|set| evaluate(set, &target, params).findings);
+    locate(compiled, findings, text_of, fallback_file)
+}
+
+/// Locates findings of `on schema` rules (in the order given) at the declarations of their
+/// objects in `compiled`, and marks those a `nolint` directive covers: the second half of
+/// [`schema_findings`], for callers that evaluate the rules themselves (the language server
+/// evaluates per table and caches).
+pub fn locate<'a>(
+    compiled: &Compiled,
+    findings: impl IntoIterator<Item = Finding>,
+    text_of: &dyn Fn(&str) -> Option<&'a str>,
+    fallback_file: &str,
+) -> Vec<Located> {
     let mut split: BTreeMap<String, Vec<Stmt>> = BTreeMap::new();
     let mut out = Vec::new();
-    for set in rules {
-        for f in evaluate(set, &target, params).findings {
-            let (file, span) = match &f.anchor {
-                Anchor::Object { path, .. } => match compiled.source_map.get(path) {
-                    Some(loc) => (loc.file.clone(), loc.span),
-                    None => (fallback_file.to_string(), Span::default()),
-                },
-                _ => (fallback_file.to_string(), Span::default()),
-            };
-            let text = text_of(&file).unwrap_or("");
-            let stmts: &[Stmt] = if file.ends_with(".hcl") {
-                &[]
-            } else {
-                split
-                    .entry(file.clone())
-                    .or_insert_with(|| split_statements(text))
-            };
-            let suppressed = suppressed(text, &file, stmts, span.start as usize, &f);
-            out.push(Located {
-                finding: f,
-                file,
-                span,
-                suppressed,
-            });
-        }
+    for f in findings {
+        let (file, span) = match &f.anchor {
+            Anchor::Object { path, .. } => match compiled.source_map.get(path) {
+                Some(loc) => (loc.file.clone(), loc.span),
+                None => (fallback_file.to_string(), Span::default()),
+            },
+            _ => (fallback_file.to_string(), Span::default()),
+        };
+        let text = text_of(&file).unwrap_or("");
+        let stmts: &[Stmt] = if file.ends_with(".hcl") {
+            &[]
+        } else {
+            split
+                .entry(file.clone())
+                .or_insert_with(|| split_statements(text))
+        };
+        let suppressed = suppressed(text, &file, stmts, span.start as usize, &f);
+        out.push(Located {
+            finding: f,
+            file,
+            span,
+            suppressed,
+        });
     }
     out
 }

@@ -109,15 +109,19 @@ pub fn file_syntax(db: &dyn Db, file: SourceFile, dialect: Dialect) -> FileSynta
     }
 }
 
-/// Resolves every file of the project into one realm.
-#[salsa::tracked(returns(ref))]
+/// Resolves every file of the project into one realm. HCL is resolved block by block (see
+/// `lower_hcl::resolve_incremental`): after an edit inside one block, only that block is
+/// lowered again. (`no_eq`: an edit almost always changes the realm, and comparing two realms
+/// of a large schema costs as much as linting the changed table.)
+#[salsa::tracked(returns(ref), no_eq)]
 pub fn project_realm(db: &dyn Db, project: Project) -> Compiled {
-    resolve_project(db, project)
+    resolve_project(db, project, true)
 }
 
 /// What [`project_realm`] computes, without keeping it in the database: a one-shot compile
-/// hands the result over instead of holding a second copy of the realm.
-fn resolve_project(db: &dyn Db, project: Project) -> Compiled {
+/// hands the result over instead of holding a second copy of the realm (and resolves HCL in
+/// one pass, `incremental` false, keeping no per-block results).
+fn resolve_project(db: &dyn Db, project: Project, incremental: bool) -> Compiled {
     let dialect = *project.dialect(db);
     let mut hcl = Vec::new();
     let mut sql = Vec::new();
@@ -129,11 +133,18 @@ fn resolve_project(db: &dyn Db, project: Project) -> Compiled {
             FileSyntax::Rules(_) => {}
         }
     }
+    let resolve_hcl = |hcl: &[&lower_hcl::HclFile]| {
+        if incremental {
+            lower_hcl::resolve_incremental(db, project, hcl)
+        } else {
+            lower_hcl::resolve(hcl, dialect)
+        }
+    };
     let mut compiled = match (hcl.is_empty(), sql.is_empty()) {
-        (false, true) | (true, true) => lower_hcl::resolve(&hcl, dialect),
+        (false, true) | (true, true) => resolve_hcl(&hcl),
         (true, false) => lower_sql::replay(&sql, dialect),
         (false, false) => {
-            let mut c = lower_hcl::resolve(&hcl, dialect);
+            let mut c = resolve_hcl(&hcl);
             let first_sql = &sql[0];
             c.diagnostics.push(
                 Diagnostic::error(
@@ -176,7 +187,7 @@ pub fn compile_with_threads(
     }
     lower_hcl::parse_ahead(&db, &inputs, threads);
     let project = Project::new(&db, inputs, dialect);
-    let mut compiled = resolve_project(&db, project);
+    let mut compiled = resolve_project(&db, project, false);
     // The parsed blocks are not needed any more: free them before the caller goes on.
     drop(db);
     for path in unknown {

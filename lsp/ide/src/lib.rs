@@ -86,6 +86,8 @@ pub struct AnalysisHost {
     saved: BTreeMap<String, String>,
     /// The migration directory's files (path, text), in order: the baseline of the plan preview.
     baseline: Option<Vec<(String, String)>>,
+    /// The per-table lint findings kept between edits.
+    lint_memo: lint::LintMemo,
 }
 
 impl Default for AnalysisHost {
@@ -97,8 +99,11 @@ impl Default for AnalysisHost {
 impl AnalysisHost {
     /// `default_dialect` is used for schema files whose name does not say their dialect.
     pub fn new(default_dialect: Dialect) -> AnalysisHost {
+        let db = Database::default();
+        let lint_memo = lint::LintMemo::new(&db, Default::default());
         AnalysisHost {
-            db: Database::default(),
+            db,
+            lint_memo,
             files: BTreeMap::new(),
             projects: BTreeMap::new(),
             rules: None,
@@ -270,7 +275,7 @@ impl AnalysisHost {
             .map(plain)
             .collect();
         out.extend(
-            lint::project_lint(&self.db, project, rules)
+            lint::project_lint(&self.db, project, rules, self.lint_memo)
                 .iter()
                 .filter(|l| l.file == path)
                 .map(lint::finding_diagnostic),

@@ -3,12 +3,17 @@
 //! realm, and the rule codes offered inside `nolint` comments.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use cairn_core::lint::{Located, schema_findings};
-use cairn_sema::rules::{CompiledRules, RulesSet, compile_rules};
+use cairn_core::lint::{Located, locate};
+use cairn_ir::{Realm, Schema, Table};
+use cairn_sema::rules::{
+    CExpr, CExprKind, CPart, CompiledRule, CompiledRules, Finding, Global, LintTarget, ParamValue,
+    RulesSet, Step, Target, Ty, Verdict, compile_rules, evaluate,
+};
 use cairn_sema::{Db, Project, project_realm};
 use cairn_syntax::{Diagnostic, Span};
+use rustc_hash::FxHashMap;
 
 use crate::{Completion, CompletionKind};
 
@@ -20,9 +25,16 @@ pub(crate) fn stdlib() -> &'static [CompiledRules] {
 
 /// The findings of every schema rule over a project's realm. Re-runs only when the realm (or a
 /// rules file of the workspace) changes; a realm with compile errors is not linted, as in
-/// `cairn lint`.
+/// `cairn lint`. Rules that look at one table at a time run per table, and a table equal to
+/// the one linted last time keeps its findings (see [`TableLint`]): an edit inside one table
+/// re-runs them for that table only.
 #[salsa::tracked(returns(ref))]
-pub(crate) fn project_lint(db: &dyn Db, project: Project, rules: RulesSet) -> Vec<Located> {
+pub(crate) fn project_lint(
+    db: &dyn Db,
+    project: Project,
+    rules: RulesSet,
+    memo: LintMemo,
+) -> Vec<Located> {
     let compiled = project_realm(db, project);
     if compiled.has_errors() {
         return Vec::new();
@@ -45,16 +57,324 @@ pub(crate) fn project_lint(db: &dyn Db, project: Project, rules: RulesSet) -> Ve
         .first()
         .map(|f| f.path(db).clone())
         .unwrap_or_default();
-    let mut found = schema_findings(
-        compiled,
-        &compiled.realm,
-        stdlib().iter().chain(own),
-        &BTreeMap::new(),
-        &text_of,
-        &fallback,
-    );
+    let sets: Vec<&CompiledRules> = stdlib().iter().chain(own).collect();
+    let params = BTreeMap::new();
+    let findings = memo
+        .cache(db)
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .findings(&sets, &params, &compiled.realm);
+    let mut found = locate(compiled, findings, &text_of, &fallback);
     found.retain(|l| !l.suppressed);
     found
+}
+
+/// The per-table memo of [`project_lint`], held by the host for the whole session.
+#[salsa::input]
+pub(crate) struct LintMemo {
+    #[returns(ref)]
+    pub cache: SharedTableLint,
+}
+
+/// A [`TableLint`] behind a lock; equal to itself only (it is state, not a value).
+#[derive(Clone, Default)]
+pub(crate) struct SharedTableLint(Arc<Mutex<TableLint>>);
+
+impl PartialEq for SharedTableLint {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl Eq for SharedTableLint {}
+
+impl std::fmt::Debug for SharedTableLint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedTableLint")
+    }
+}
+
+/// Schema rule findings per table, for the rules that look at one table at a time (see
+/// [`table_local`]): such a rule finds over the whole realm exactly what it finds over each
+/// table alone, in table order. A table is linted again only when it differs from the table
+/// of the same name linted last time; the other rules run over the whole realm every time.
+#[derive(Default)]
+pub(crate) struct TableLint {
+    /// The rule sets and params the entries were computed with.
+    sets: Vec<CompiledRules>,
+    params: BTreeMap<String, ParamValue>,
+    /// Per rule set: its rules split into table-local and the others.
+    plans: Vec<SetPlan>,
+    /// (schema, table) -> the table as linted and its findings (set index, finding with the
+    /// rule's index in its set).
+    tables: FxHashMap<(String, String), LintedTable>,
+}
+
+/// A table as linted, and its findings: (rule set index, finding).
+type LintedTable = (Table, Vec<(usize, Finding)>);
+
+/// One rule set split in two: `local` holds its table-local rules, `global` the others; each
+/// with the indexes of its rules in the original set.
+struct SetPlan {
+    local: CompiledRules,
+    local_index: Vec<usize>,
+    global: CompiledRules,
+    global_index: Vec<usize>,
+}
+
+impl SetPlan {
+    fn new(set: &CompiledRules) -> SetPlan {
+        let (mut local, mut global) = (set.clone(), set.clone());
+        local.rules.clear();
+        global.rules.clear();
+        let (mut local_index, mut global_index) = (Vec::new(), Vec::new());
+        for (i, rule) in set.rules.iter().enumerate() {
+            if table_local(set, rule) {
+                local.rules.push(rule.clone());
+                local_index.push(i);
+            } else {
+                global.rules.push(rule.clone());
+                global_index.push(i);
+            }
+        }
+        SetPlan {
+            local,
+            local_index,
+            global,
+            global_index,
+        }
+    }
+}
+
+impl TableLint {
+    /// The findings of every rule of `sets` over `realm`, in the order
+    /// [`cairn_core::lint::schema_findings`] gives them: set by set, rule by rule.
+    fn findings(
+        &mut self,
+        sets: &[&CompiledRules],
+        params: &BTreeMap<String, ParamValue>,
+        realm: &Realm,
+    ) -> Vec<Finding> {
+        let same_rules = self.sets.len() == sets.len()
+            && self.sets.iter().zip(sets).all(|(a, b)| a == *b)
+            && &self.params == params;
+        if !same_rules {
+            self.sets = sets.iter().map(|s| (*s).clone()).collect();
+            self.params = params.clone();
+            self.plans = sets.iter().map(|s| SetPlan::new(s)).collect();
+            self.tables.clear();
+        }
+        // buckets[set][rule]: the findings of that rule, in order.
+        let mut buckets: Vec<Vec<Vec<Finding>>> = sets
+            .iter()
+            .map(|s| vec![Vec::new(); s.rules.len()])
+            .collect();
+        let mut old = std::mem::take(&mut self.tables);
+        for schema in &realm.schemas {
+            for table in &schema.tables {
+                let key = (schema.name.clone(), table.name.clone());
+                let entry = match old.remove(&key) {
+                    Some(e) if e.0 == *table => e,
+                    _ => (table.clone(), self.lint_table(realm, schema, table)),
+                };
+                for (s, f) in &entry.1 {
+                    buckets[*s][f.rule].push(f.clone());
+                }
+                self.tables.insert(key, entry);
+            }
+        }
+        let target = LintTarget::schema(realm);
+        for (s, plan) in self.plans.iter().enumerate() {
+            if plan.global.rules.is_empty() {
+                continue;
+            }
+            for mut f in evaluate(&plan.global, &target, params).findings {
+                f.rule = plan.global_index[f.rule];
+                buckets[s][f.rule].push(f);
+            }
+        }
+        buckets.into_iter().flatten().flatten().collect()
+    }
+
+    /// The findings of the table-local rules over `table` alone.
+    fn lint_table(&self, realm: &Realm, schema: &Schema, table: &Table) -> Vec<(usize, Finding)> {
+        let mut alone = Realm::new(realm.dialect);
+        let mut s = Schema::new(&schema.name);
+        s.tables.push(table.clone());
+        alone.schemas.push(s);
+        let target = LintTarget::schema(&alone);
+        let mut out = Vec::new();
+        for (i, plan) in self.plans.iter().enumerate() {
+            if plan.local.rules.is_empty() {
+                continue;
+            }
+            for mut f in evaluate(&plan.local, &target, &self.params).findings {
+                f.rule = plan.local_index[f.rule];
+                out.push((i, f));
+            }
+        }
+        out
+    }
+}
+
+/// The globals a table-local rule may iterate first: one table's objects, in table order.
+const PER_TABLE: &[&str] = &["tables", "columns", "indexes", "foreign_keys", "checks"];
+
+/// The fields, per object type, whose value comes from the object's own table (no lookup of
+/// another object of the realm). A field not listed makes a rule whole-schema.
+const LOCAL_FIELDS: &[(&str, &[&str])] = &[
+    (
+        "table",
+        &[
+            "name",
+            "qualified_name",
+            "comment",
+            "columns",
+            "primary_key",
+            "indexes",
+            "foreign_keys",
+            "checks",
+            "triggers",
+            "policies",
+            "rls_enabled",
+            "rls_forced",
+            "partitioned",
+            "renamed_from",
+        ],
+    ),
+    (
+        "column",
+        &[
+            "name",
+            "table",
+            "type",
+            "nullable",
+            "default",
+            "identity",
+            "auto_increment",
+            "generated",
+            "collation",
+            "comment",
+            "renamed_from",
+            "in_primary_key",
+        ],
+    ),
+    (
+        "type",
+        &[
+            "name",
+            "size",
+            "precision",
+            "scale",
+            "array",
+            "unsupported",
+            "raw",
+        ],
+    ),
+    (
+        "index",
+        &[
+            "name",
+            "table",
+            "unique",
+            "columns",
+            "parts",
+            "where",
+            "method",
+            "include",
+            "comment",
+            "constraint",
+            "renamed_from",
+        ],
+    ),
+    ("index_part", &["column", "expr", "desc"]),
+    ("primary_key", &["name", "table", "columns"]),
+    (
+        "foreign_key",
+        &[
+            "name",
+            "table",
+            "columns",
+            "ref_table_name",
+            "ref_columns",
+            "on_delete",
+            "on_update",
+            "deferrable",
+        ],
+    ),
+    ("check", &["name", "table", "expr", "enforced"]),
+];
+
+/// Whether `rule` looks at one table at a time: an `on schema` rule whose first step iterates
+/// the tables (or their columns, indexes, foreign keys or checks) of the realm, and whose every
+/// other expression reads only fields of that table's objects, params and the dialect.
+pub(crate) fn table_local(set: &CompiledRules, rule: &CompiledRule) -> bool {
+    if rule.target != Target::Schema {
+        return false;
+    }
+    let Some((Step::For { iter, .. }, rest)) = rule.steps.split_first() else {
+        return false;
+    };
+    if !matches!(&iter.kind, CExprKind::Global(Global::Scope(g)) if PER_TABLE.contains(g)) {
+        return false;
+    }
+    let local = |e: &CExpr| expr_local(set, e, 0);
+    let verdict = match &rule.verdict {
+        Verdict::Require(c) | Verdict::Deny(Some(c)) => local(c),
+        Verdict::Deny(None) => true,
+    };
+    verdict
+        && rest.iter().all(|s| match s {
+            Step::For { iter, .. } => local(iter),
+            Step::Where(c) => local(c),
+        })
+        && [&rule.message, &rule.help, &rule.at]
+            .into_iter()
+            .flatten()
+            .all(local)
+        && rule
+            .suggestions
+            .iter()
+            .all(|s| local(&s.title) && [&s.sql, &s.renamed_from].into_iter().flatten().all(local))
+}
+
+fn expr_local(set: &CompiledRules, e: &CExpr, depth: usize) -> bool {
+    // Deeply nested (or recursive) lets and predicates: not worth proving.
+    if depth > 32 {
+        return false;
+    }
+    let local = |x: &CExpr| expr_local(set, x, depth + 1);
+    match &e.kind {
+        CExprKind::Null
+        | CExprKind::Bool(_)
+        | CExprKind::Int(_)
+        | CExprKind::Str(_)
+        | CExprKind::Local(_)
+        | CExprKind::Param(_) => true,
+        CExprKind::Template(parts) => parts.iter().all(|p| match p {
+            CPart::Text(_) => true,
+            CPart::Hole(x) => local(x),
+        }),
+        CExprKind::List(xs) | CExprKind::Builtin(_, xs) => xs.iter().all(local),
+        CExprKind::Let(i) => set.lets.get(*i).is_some_and(|l| local(&l.value)),
+        CExprKind::Global(Global::Scope(g)) => matches!(*g, "dialect" | "server_version"),
+        CExprKind::Field(x, name) => {
+            let fields = match x.ty.base() {
+                Ty::Obj(t) => LOCAL_FIELDS.iter().find(|(n, _)| n == t).map(|(_, f)| *f),
+                _ => None,
+            };
+            fields.is_some_and(|f| f.contains(name)) && local(x)
+        }
+        CExprKind::CallPredicate(i, args) => {
+            args.iter().all(local) && set.predicates.get(*i).is_some_and(|p| local(&p.body))
+        }
+        CExprKind::Quantifier { iter, body, .. } => local(iter) && local(body),
+        CExprKind::Not(x) | CExprKind::Neg(x) => local(x),
+        CExprKind::Binary(_, l, r) => local(l) && local(r),
+        CExprKind::IsKind { expr, .. } | CExprKind::IsNull { expr, .. } => local(expr),
+        CExprKind::Matches(x, _) => local(x),
+        CExprKind::Cond(c, t, f) => local(c) && local(t) && local(f),
+    }
 }
 
 /// Where a rule's documentation is: a page of the rule reference (`docs/rules/CODE.md`) for the

@@ -5,7 +5,7 @@
 use cairn_ir::QualifiedName;
 
 /// An evaluated expression.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Value {
     Null,
     Bool(bool),
@@ -26,7 +26,7 @@ pub(super) enum Value {
 }
 
 /// What a reference points at.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Ref {
     Schema(String),
     /// A table, view or materialized view (`kind` is the block type), by its resolved name.

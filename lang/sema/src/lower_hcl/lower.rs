@@ -13,6 +13,7 @@ use cairn_syntax::diag::did_you_mean;
 use cairn_syntax::hcl::parse::{BlockAst, HclExpr, Step, TemplatePart};
 use cairn_syntax::hcl::scan::ItemKind;
 use cairn_syntax::{Diagnostic, Span};
+use rustc_hash::FxHashMap;
 
 use super::HclFile;
 use super::eval::{self, Ref, Value};
@@ -21,15 +22,17 @@ use crate::source_map::SourceMap;
 
 /// Where a block came from: its file and the offset its spans are relative to.
 #[derive(Clone, Copy)]
-struct Src<'a> {
-    file: &'a str,
-    offset: usize,
+pub(super) struct Src<'a> {
+    pub file: &'a str,
+    pub offset: usize,
 }
 
 /// One object declaration: a top-level block, or one instance of a `for_each` block.
 struct Decl<'a> {
     kind: &'static str,
-    block: &'a BlockAst,
+    /// The block; `None` for a declaration of another item, known by its summary only (when
+    /// one item is lowered on its own).
+    block: Option<&'a BlockAst>,
     src: Src<'a>,
     /// The block's last label (what references name).
     label: String,
@@ -40,6 +43,143 @@ struct Decl<'a> {
     /// The schema it lives in (schema-level objects), once resolved.
     schema: Option<String>,
     each: Option<(Value, Value)>,
+    /// The names of its `column` blocks (tables and views), for `column.x` references.
+    columns: Vec<String>,
+    /// The item it was declared in (its block text's key) and the block's index in the item.
+    item: Option<salsa::Id>,
+    index: usize,
+}
+
+/// What other items see of a declaration: everything but its block. Equal summaries resolve
+/// references the same way, so an item that only references another is not lowered again when
+/// the other changes inside (a column's type) but not in its summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DeclInfo {
+    kind: &'static str,
+    label: String,
+    qualifier: Option<String>,
+    name: String,
+    schema: Option<String>,
+    each: Option<(Value, Value)>,
+    columns: Vec<String>,
+    /// The block's index among the item's blocks.
+    index: usize,
+}
+
+impl DeclInfo {
+    pub(crate) fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    fn of(d: &Decl<'_>) -> DeclInfo {
+        DeclInfo {
+            kind: d.kind,
+            label: d.label.clone(),
+            qualifier: d.qualifier.clone(),
+            name: d.name.clone(),
+            schema: d.schema.clone(),
+            each: d.each.clone(),
+            columns: d.columns.clone(),
+            index: d.index,
+        }
+    }
+
+    fn decl<'a>(&self, block: Option<&'a BlockAst>, src: Src<'a>) -> Decl<'a> {
+        Decl {
+            kind: self.kind,
+            block,
+            src,
+            label: self.label.clone(),
+            qualifier: self.qualifier.clone(),
+            name: self.name.clone(),
+            schema: self.schema.clone(),
+            each: self.each.clone(),
+            columns: self.columns.clone(),
+            item: None,
+            index: self.index,
+        }
+    }
+}
+
+/// The symbol table of a project: every declaration's summary, by label and by item, and the
+/// diagnostics of collecting them (unknown block types, bad `for_each`, missing names).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Symbols {
+    /// Whether items can be lowered one by one: not when the project has `variable` or
+    /// `locals` blocks (their values are evaluated once, where first used, and an item alone
+    /// cannot see them).
+    pub incremental: bool,
+    decls: Vec<DeclInfo>,
+    by_label: FxHashMap<(&'static str, String), Vec<usize>>,
+    /// The declarations of each item (by its block text's key), in order.
+    by_item: FxHashMap<salsa::Id, Vec<usize>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Symbols {
+    /// The declarations that `kind.label` can name.
+    pub(crate) fn lookup(&self, kind: &'static str, label: &str) -> Vec<DeclInfo> {
+        self.by_label
+            .get(&(kind, label.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&i| self.decls[i].clone())
+            .collect()
+    }
+
+    /// Every label of `kind` (for "did you mean").
+    pub(crate) fn labels(&self, kind: &'static str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .by_label
+            .keys()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, n)| n.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The first declaration of one item.
+    pub(crate) fn first(&self, item: salsa::Id) -> Option<&DeclInfo> {
+        self.by_item.get(&item)?.first().map(|&i| &self.decls[i])
+    }
+
+    /// The declarations of one item.
+    pub(crate) fn item(&self, item: salsa::Id) -> Vec<DeclInfo> {
+        self.by_item
+            .get(&item)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.decls[i].clone())
+            .collect()
+    }
+}
+
+/// How an item lowered on its own reaches the rest of the project (salsa queries, so that the
+/// item depends only on what it looked up).
+pub(crate) trait Resolver {
+    fn lookup(&self, kind: &'static str, label: &str) -> Vec<DeclInfo>;
+    fn labels(&self, kind: &'static str) -> Vec<String>;
+}
+
+/// A trigger or policy waiting for its table: attached once every table is lowered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Attached {
+    Trigger(cairn_ir::Trigger),
+    Policy(cairn_ir::Policy),
+}
+
+/// What lowering one item gives: its objects, the places it declared them at (in order, for
+/// duplicate checks and the source map), its diagnostics and what it attaches to tables. In a
+/// fragment lowered on its own, spans are relative to the item and files are empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Fragment {
+    pub realm: Realm,
+    pub places: Vec<(ObjectPath, Span)>,
+    /// The declaration span of each of `realm.permissions`.
+    pub permissions: Vec<Span>,
+    pub attach: Vec<(String, String, Attached)>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The evaluation environment of one block.
@@ -121,27 +261,135 @@ struct Lowerer<'a> {
     diags: Vec<Diagnostic>,
     /// Where each object was declared first, for duplicate reports.
     seen: HashMap<ObjectPath, (String, Span)>,
+    /// Triggers and policies for their tables, in order.
+    attach: Vec<(String, String, Attached)>,
+    /// Lowering one item: how it resolves other items' declarations (looked up once each, and
+    /// appended to `decls`), and the places and permission spans it records.
+    resolver: Option<&'a dyn Resolver>,
+    looked_up: HashMap<(&'static str, String), Vec<usize>>,
+    places: Vec<(ObjectPath, Span)>,
+    permission_spans: Vec<Span>,
+    /// How many of `decls` are the item's own (the rest were looked up).
+    own: usize,
+    /// Whether `variable` or `locals` blocks were collected.
+    saw_values: bool,
+}
+
+impl Fragment {
+    pub(crate) fn empty(dialect: Dialect) -> Fragment {
+        Fragment {
+            realm: Realm::new(dialect),
+            places: Vec::new(),
+            permissions: Vec::new(),
+            attach: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(dialect: Dialect, resolver: Option<&'a dyn Resolver>) -> Lowerer<'a> {
+        Lowerer {
+            dialect,
+            decls: Vec::new(),
+            vars: HashMap::new(),
+            locals: HashMap::new(),
+            cache: HashMap::new(),
+            evaluating: HashSet::new(),
+            by_label: HashMap::new(),
+            realm: Realm::new(dialect),
+            source_map: SourceMap::default(),
+            diags: Vec::new(),
+            seen: HashMap::new(),
+            attach: Vec::new(),
+            resolver,
+            looked_up: HashMap::new(),
+            places: Vec::new(),
+            permission_spans: Vec::new(),
+            own: 0,
+            saw_values: false,
+        }
+    }
 }
 
 pub(super) fn lower_files(files: &[&HclFile], dialect: Dialect) -> Compiled {
-    let mut l = Lowerer {
-        dialect,
-        decls: Vec::new(),
-        vars: HashMap::new(),
-        locals: HashMap::new(),
-        cache: HashMap::new(),
-        evaluating: HashSet::new(),
-        by_label: HashMap::new(),
-        realm: Realm::new(dialect),
-        source_map: SourceMap::default(),
-        diags: Vec::new(),
-        seen: HashMap::new(),
-    };
+    let mut l = Lowerer::new(dialect, None);
     l.collect(files);
+    l.own = l.decls.len();
     l.lower_all();
+    for (schema, table, what) in std::mem::take(&mut l.attach) {
+        attach(&mut l.realm, dialect, &schema, &table, what);
+    }
     Compiled {
         realm: l.realm,
         source_map: l.source_map,
+        diagnostics: l.diags,
+    }
+}
+
+/// Attaches a trigger or policy to its table (created by then unless it was broken).
+pub(crate) fn attach(
+    realm: &mut Realm,
+    dialect: Dialect,
+    schema: &str,
+    table: &str,
+    what: Attached,
+) {
+    if let Some(t) = realm.schema_or_insert(schema).table_mut(table, dialect) {
+        match what {
+            Attached::Trigger(x) => t.triggers.push(x),
+            Attached::Policy(x) => t.policies.push(x),
+        }
+    }
+}
+
+/// The symbol table of `files`: the first half of [`lower_files`].
+pub(super) fn symbols(files: &[&HclFile], dialect: Dialect) -> Symbols {
+    let mut l = Lowerer::new(dialect, None);
+    l.collect(files);
+    let decls: Vec<DeclInfo> = l.decls.iter().map(DeclInfo::of).collect();
+    let mut by_item: FxHashMap<salsa::Id, Vec<usize>> = FxHashMap::default();
+    // Items of equal text share a key: the first one's declarations stand for all.
+    let mut first: FxHashMap<salsa::Id, (usize, usize)> = FxHashMap::default();
+    for (i, dcl) in l.decls.iter().enumerate() {
+        let Some(item) = dcl.item else { continue };
+        let at = (dcl.src.file.as_ptr() as usize, dcl.src.offset);
+        if *first.entry(item).or_insert(at) == at {
+            by_item.entry(item).or_default().push(i);
+        }
+    }
+    Symbols {
+        incremental: !l.saw_values,
+        decls,
+        by_label: l.by_label.into_iter().collect(),
+        by_item,
+        diagnostics: l.diags,
+    }
+}
+
+/// Lowers one item on its own: `decls` are its declarations (from [`Symbols::item`]), `src`
+/// where it is (file `""` and offset 0 for a fragment that any place of equal text can use),
+/// `seen` the places declared before it (empty for such a fragment).
+pub(super) fn lower_item<'a>(
+    body: &'a cairn_syntax::hcl::parse::BodyAst,
+    decls: &[DeclInfo],
+    src: Src<'a>,
+    dialect: Dialect,
+    resolver: &'a dyn Resolver,
+    seen: HashMap<ObjectPath, (String, Span)>,
+) -> Fragment {
+    let mut l = Lowerer::new(dialect, Some(resolver));
+    l.seen = seen;
+    for d in decls {
+        l.decls.push(d.decl(body.blocks.get(d.index), src));
+    }
+    l.own = l.decls.len();
+    l.lower_all();
+    Fragment {
+        realm: l.realm,
+        places: l.places,
+        permissions: l.permission_spans,
+        attach: l.attach,
         diagnostics: l.diags,
     }
 }
@@ -158,7 +406,7 @@ impl<'a> Lowerer<'a> {
     // ----- collection and for_each expansion -----
 
     fn collect(&mut self, files: &[&'a HclFile]) {
-        let mut objects: Vec<(&'a BlockAst, Src<'a>)> = Vec::new();
+        let mut objects: Vec<(&'a BlockAst, Src<'a>, Option<salsa::Id>, usize)> = Vec::new();
         for f in files {
             for item in &f.items {
                 let Some(body) = &item.body else { continue };
@@ -177,7 +425,10 @@ impl<'a> Lowerer<'a> {
                     self.diags.push(diag);
                 }
                 debug_assert!(item.kind == ItemKind::Block || body.blocks.is_empty());
-                for b in &body.blocks {
+                for (index, b) in body.blocks.iter().enumerate() {
+                    if matches!(b.ident.as_str(), "variable" | "locals") {
+                        self.saw_values = true;
+                    }
                     match b.ident.as_str() {
                         "variable" => match b.labels.first() {
                             Some(l) => {
@@ -198,20 +449,20 @@ impl<'a> Lowerer<'a> {
                                 self.locals.insert(a.name.clone(), (&a.expr, src));
                             }
                         }
-                        _ => objects.push((b, src)),
+                        _ => objects.push((b, src, item.key, index)),
                     }
                 }
             }
         }
         // Schemas first: every other object's `schema` attribute resolves against them.
         let (schemas, others): (Vec<_>, Vec<_>) =
-            objects.into_iter().partition(|(b, _)| b.ident == "schema");
-        for (b, src) in schemas.into_iter().chain(others) {
-            self.declare(b, src);
+            objects.into_iter().partition(|(b, ..)| b.ident == "schema");
+        for (b, src, item, index) in schemas.into_iter().chain(others) {
+            self.declare(b, src, item, index);
         }
     }
 
-    fn declare(&mut self, b: &'a BlockAst, src: Src<'a>) {
+    fn declare(&mut self, b: &'a BlockAst, src: Src<'a>, item: Option<salsa::Id>, index: usize) {
         let Some(kind) = kind_static(&b.ident).filter(|k| {
             OBJECT_KINDS
                 .iter()
@@ -277,15 +528,25 @@ impl<'a> Lowerer<'a> {
                     .or_default()
                     .push(idx);
             }
+            let columns = if matches!(kind, "table" | "view" | "materialized") {
+                b.blocks_named("column")
+                    .filter_map(|c| c.labels.last().map(|l| l.value.clone()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             self.decls.push(Decl {
                 kind,
-                block: b,
+                block: Some(b),
                 src,
                 label,
                 qualifier,
                 name,
                 schema,
                 each,
+                columns,
+                item,
+                index,
             });
         }
     }
@@ -906,11 +1167,8 @@ impl<'a> Lowerer<'a> {
         // Qualified: `table.<schema or qualifier>.<label>`.
         if let Some(second) = attr(1) {
             let hits: Vec<usize> = self
-                .by_label
-                .get(&(kind, second.to_string()))
+                .lookup(kind, second)
                 .into_iter()
-                .flatten()
-                .copied()
                 .filter(|&i| {
                     let dcl = &self.decls[i];
                     dcl.qualifier.as_deref() == Some(first) || dcl.schema.as_deref() == Some(first)
@@ -920,11 +1178,7 @@ impl<'a> Lowerer<'a> {
                 return self.member(env, *i, kind, &steps[2..], span);
             }
         }
-        let mut hits: Vec<usize> = self
-            .by_label
-            .get(&(kind, first.to_string()))
-            .cloned()
-            .unwrap_or_default();
+        let mut hits: Vec<usize> = self.lookup(kind, first);
         let mut rest = &steps[1..];
         // `schema.tenant[each.value]`: pick the `for_each` instance.
         if let Some(Step::Index(x)) = rest.first()
@@ -944,12 +1198,15 @@ impl<'a> Lowerer<'a> {
         match hits.as_slice() {
             [i] => self.member(env, *i, kind, rest, span),
             [] => {
-                let names: Vec<String> = self
-                    .by_label
-                    .keys()
-                    .filter(|(k, _)| *k == kind)
-                    .map(|(_, n)| n.clone())
-                    .collect();
+                let names: Vec<String> = match self.resolver {
+                    Some(r) => r.labels(kind),
+                    None => self
+                        .by_label
+                        .keys()
+                        .filter(|(k, _)| *k == kind)
+                        .map(|(_, n)| n.clone())
+                        .collect(),
+                };
                 let mut diag = d(
                     env.src,
                     span,
@@ -985,6 +1242,37 @@ impl<'a> Lowerer<'a> {
                 Value::Error
             }
         }
+    }
+
+    /// The declarations `kind.label` can name, as indexes into `decls`. Lowering one item, a
+    /// declaration of another item is looked up through the resolver and appended (an equal
+    /// summary among the item's own declarations is that declaration).
+    fn lookup(&mut self, kind: &'static str, label: &str) -> Vec<usize> {
+        let Some(resolver) = self.resolver else {
+            return self
+                .by_label
+                .get(&(kind, label.to_string()))
+                .cloned()
+                .unwrap_or_default();
+        };
+        let key = (kind, label.to_string());
+        if let Some(hits) = self.looked_up.get(&key) {
+            return hits.clone();
+        }
+        let mut hits = Vec::new();
+        for info in resolver.lookup(kind, label) {
+            let own = (0..self.own).find(|&i| DeclInfo::of(&self.decls[i]) == info);
+            hits.push(own.unwrap_or_else(|| {
+                let src = Src {
+                    file: "",
+                    offset: 0,
+                };
+                self.decls.push(info.decl(None, src));
+                self.decls.len() - 1
+            }));
+        }
+        self.looked_up.insert(key, hits.clone());
+        hits
     }
 
     fn qname(&self, i: usize) -> QualifiedName {
@@ -1064,11 +1352,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let dcl = &self.decls[i];
-        let columns: Vec<&str> = dcl
-            .block
-            .blocks_named("column")
-            .filter_map(|c| c.labels.last().map(|l| l.value.as_str()))
-            .collect();
+        let columns: Vec<&str> = dcl.columns.iter().map(String::as_str).collect();
         // A view that declares no columns has the columns of its query, which only a database
         // can tell: any name is taken.
         let open = columns.is_empty() && matches!(dcl.kind, "view" | "materialized");

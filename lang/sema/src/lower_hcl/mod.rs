@@ -26,14 +26,18 @@ mod eval;
 mod lower;
 mod types;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use cairn_ir::Dialect;
-use cairn_syntax::Diagnostic;
+use cairn_ir::{Dialect, ObjectPath, Realm};
 use cairn_syntax::hcl::parse::BodyAst;
 use cairn_syntax::hcl::scan::{ItemKind, scan};
+use cairn_syntax::{Diagnostic, Span};
+use salsa::plumbing::{AsId, FromId};
 
-use crate::db::{Compiled, Db, SourceFile};
+use crate::db::{Compiled, Db, FileSyntax, Project, SourceFile, file_syntax};
+use crate::source_map::SourceMap;
+use lower::{DeclInfo, Fragment, Resolver, Src, Symbols};
 
 /// One HCL file, split and parsed: its items in order, each with its offset in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,10 +60,13 @@ pub struct HclItem {
     /// The parsed item; `None` when the scanner or the parser found it broken (the diagnostic
     /// is in [`HclFile::diagnostics`]).
     pub body: Option<Arc<BodyAst>>,
+    /// The key of the item's text ([`BlockText`]): what its lowering is memoized by.
+    pub key: Option<salsa::Id>,
 }
 
-/// The text of one top-level item, interned so that equal text is one salsa key.
-#[salsa::interned(debug)]
+/// The text of one top-level item, interned so that equal text is one salsa key. Never
+/// collected: parsed files keep the keys of their items.
+#[salsa::interned(debug, revisions = usize::MAX)]
 pub(crate) struct BlockText<'db> {
     #[returns(ref)]
     pub text: String,
@@ -91,16 +98,16 @@ pub(crate) fn parse_file(db: &dyn Db, file: SourceFile, _dialect: Dialect) -> Hc
     let mut items = Vec::with_capacity(scanned.items.len());
     for item in scanned.items {
         let offset = item.span.start as usize;
-        let body = if item.broken {
-            None
+        let (body, key) = if item.broken {
+            (None, None)
         } else {
             let key = BlockText::new(db, text[item.span.range()].to_string());
             match parse_block(db, key).body.clone() {
-                Ok(body) => Some(body),
+                Ok(body) => (Some(body), Some(key.as_id())),
                 Err(mut d) => {
                     d.file = path.clone();
                     diagnostics.push(d.shifted(offset));
-                    None
+                    (None, None)
                 }
             }
         };
@@ -110,6 +117,7 @@ pub(crate) fn parse_file(db: &dyn Db, file: SourceFile, _dialect: Dialect) -> Hc
             ident: item.ident,
             comments: item.comments.into_iter().map(|c| c.text).collect(),
             body,
+            key,
         });
     }
     HclFile {
@@ -168,4 +176,267 @@ pub(crate) fn resolve(files: &[&HclFile], dialect: Dialect) -> Compiled {
     diags.append(&mut compiled.diagnostics);
     compiled.diagnostics = diags;
     compiled
+}
+
+// ----- block by block resolution (the language server) -----
+//
+// A project is resolved in two steps. The symbol table ([`project_symbols`]) is built from every
+// block on each change: it evaluates only what names a declaration (labels, `name`, `schema`,
+// `for_each`). Each top-level item is then lowered on its own by [`lower_block`], keyed by its
+// text; it reads its own declarations ([`item_decls`]) and the declarations it references
+// ([`lookup_decls`]) through queries whose values are summaries, so an edit inside one table
+// re-lowers that table only (and the items that reference a summary that changed). The realm
+// is then assembled from the items' fragments in declaration order, with the duplicate checks
+// across items; an item whose places clash with an earlier item's is lowered again in place,
+// seeing them, so the diagnostics are those of a whole-project lowering.
+
+/// The symbol table of a project's HCL files. (`no_eq`: it changes with every edit, since it
+/// keys items by their text; comparing it would be wasted work.)
+#[salsa::tracked(returns(ref), no_eq)]
+pub(crate) fn project_symbols(db: &dyn Db, project: Project) -> Symbols {
+    let dialect = *project.dialect(db);
+    lower::symbols(&hcl_files(db, project), dialect)
+}
+
+fn hcl_files(db: &dyn Db, project: Project) -> Vec<&HclFile> {
+    let dialect = *project.dialect(db);
+    project
+        .files(db)
+        .iter()
+        .filter_map(|f| match file_syntax(db, *f, dialect) {
+            FileSyntax::Hcl(h) => Some(h),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The declarations of one item (by its text).
+#[salsa::tracked(returns(ref))]
+pub(crate) fn item_decls<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    item: BlockText<'db>,
+) -> Vec<DeclInfo> {
+    project_symbols(db, project).item(item.as_id())
+}
+
+/// The declarations `kind.label` names.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn lookup_decls(
+    db: &dyn Db,
+    project: Project,
+    kind: &'static str,
+    label: String,
+) -> Vec<DeclInfo> {
+    project_symbols(db, project).lookup(kind, &label)
+}
+
+/// Every label of one kind of declaration.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn kind_labels(db: &dyn Db, project: Project, kind: &'static str) -> Vec<String> {
+    project_symbols(db, project).labels(kind)
+}
+
+struct DbResolver<'db> {
+    db: &'db dyn Db,
+    project: Project,
+}
+
+impl Resolver for DbResolver<'_> {
+    fn lookup(&self, kind: &'static str, label: &str) -> Vec<DeclInfo> {
+        lookup_decls(self.db, self.project, kind, label.to_string()).clone()
+    }
+
+    fn labels(&self, kind: &'static str) -> Vec<String> {
+        kind_labels(self.db, self.project, kind).clone()
+    }
+}
+
+/// Lowers one top-level item on its own, with spans relative to it and no file: equal text
+/// gives the same fragment wherever it is.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn lower_block<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    item: BlockText<'db>,
+) -> Fragment {
+    let dialect = *project.dialect(db);
+    let decls = item_decls(db, project, item);
+    let parsed = parse_block(db, item);
+    let resolver = DbResolver { db, project };
+    match &parsed.body {
+        Ok(body) => lower::lower_item(
+            body,
+            decls,
+            Src {
+                file: "",
+                offset: 0,
+            },
+            dialect,
+            &resolver,
+            HashMap::new(),
+        ),
+        Err(_) => Fragment::empty(dialect),
+    }
+}
+
+/// [`resolve`] for a project in the database, item by item through [`lower_block`] (the same
+/// result, computed incrementally).
+pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFile]) -> Compiled {
+    let dialect = *project.dialect(db);
+    let symbols = project_symbols(db, project);
+    if !symbols.incremental {
+        return resolve(files, dialect);
+    }
+    let mut diagnostics: Vec<Diagnostic> = files
+        .iter()
+        .flat_map(|f| f.diagnostics.iter().cloned())
+        .chain(symbols.diagnostics.iter().cloned())
+        .collect();
+    // Declaration order: schemas, then every other object but triggers and policies, then those.
+    let mut order: [Vec<(&HclFile, &HclItem, BlockText<'_>)>; 3] = Default::default();
+    for f in files {
+        for item in &f.items {
+            let Some(key) = item.key else { continue };
+            let text = BlockText::from_id(key);
+            let Some(first) = symbols.first(key) else {
+                continue;
+            };
+            let class = match first.kind() {
+                "schema" => 0,
+                "trigger" | "policy" => 2,
+                _ => 1,
+            };
+            order[class].push((f, item, text));
+        }
+    }
+    let mut asm = Assembly {
+        realm: Realm::new(dialect),
+        source_map: SourceMap::default(),
+        attach: Vec::new(),
+    };
+    let resolver = DbResolver { db, project };
+    for (f, item, text) in order.into_iter().flatten() {
+        let fragment = lower_block(db, project, text);
+        let schema = symbols.first(text.as_id()).map(DeclInfo::kind) == Some("schema");
+        if fragment
+            .places
+            .iter()
+            .any(|(p, _)| asm.source_map.get(p).is_some())
+        {
+            // It clashes with an earlier item: lower it again where it is, seeing their places.
+            let Some(body) = &item.body else { continue };
+            let seen = asm
+                .source_map
+                .iter()
+                .map(|(p, l)| (p.clone(), (l.file.clone(), l.span)))
+                .collect();
+            let src = Src {
+                file: &f.path,
+                offset: item.offset,
+            };
+            let decls = item_decls(db, project, text);
+            let live = lower::lower_item(body, decls, src, dialect, &resolver, seen);
+            asm.merge(&live, &f.path, None, schema, &mut diagnostics);
+        } else {
+            asm.merge(
+                fragment,
+                &f.path,
+                Some(item.offset),
+                schema,
+                &mut diagnostics,
+            );
+        }
+    }
+    for (schema, table, what) in asm.attach {
+        lower::attach(&mut asm.realm, dialect, &schema, &table, what);
+    }
+    Compiled {
+        realm: asm.realm,
+        source_map: asm.source_map,
+        diagnostics,
+    }
+}
+
+/// The realm being assembled from fragments.
+struct Assembly {
+    realm: Realm,
+    /// Where each object was declared (first: a later duplicate is not placed).
+    source_map: SourceMap,
+    attach: Vec<(String, String, lower::Attached)>,
+}
+
+impl Assembly {
+    /// Adds a fragment of `file`: relative to `offset` (a memoized fragment), or with its
+    /// spans and files already in place (`None`: lowered in place).
+    fn merge(
+        &mut self,
+        fragment: &Fragment,
+        file: &str,
+        offset: Option<usize>,
+        schema_item: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let at = |span: Span| offset.map_or(span, |o| span.shift(o));
+        for (path, span) in &fragment.places {
+            self.source_map.insert(path.clone(), file, at(*span));
+        }
+        let base = self.realm.permissions.len();
+        for (k, span) in fragment.permissions.iter().enumerate() {
+            self.source_map
+                .insert(ObjectPath::Permission(base + k), file, at(*span));
+        }
+        for d in &fragment.diagnostics {
+            let mut d = d.clone();
+            if let Some(o) = offset {
+                d.file = file.to_string();
+                for l in &mut d.labels {
+                    if l.file.is_empty() {
+                        l.file = file.to_string();
+                    }
+                }
+                if let Some(s) = &mut d.suggestion
+                    && s.file.is_empty()
+                {
+                    s.file = file.to_string();
+                }
+                d = d.shifted(o);
+            }
+            diagnostics.push(d);
+        }
+        self.attach.extend(fragment.attach.iter().cloned());
+        let from = &fragment.realm;
+        for s in &from.schemas {
+            let to = self.realm.schema_or_insert(&s.name);
+            if schema_item {
+                to.comment.clone_from(&s.comment);
+                to.charset.clone_from(&s.charset);
+                to.collation.clone_from(&s.collation);
+                to.owner.clone_from(&s.owner);
+            }
+            to.tables.extend(s.tables.iter().cloned());
+            to.views.extend(s.views.iter().cloned());
+            to.materialized_views
+                .extend(s.materialized_views.iter().cloned());
+            to.functions.extend(s.functions.iter().cloned());
+            to.procedures.extend(s.procedures.iter().cloned());
+            to.aggregates.extend(s.aggregates.iter().cloned());
+            to.sequences.extend(s.sequences.iter().cloned());
+            to.enums.extend(s.enums.iter().cloned());
+            to.domains.extend(s.domains.iter().cloned());
+            to.composites.extend(s.composites.iter().cloned());
+            to.extensions.extend(s.extensions.iter().cloned());
+            to.unsupported.extend(s.unsupported.iter().cloned());
+        }
+        self.realm.roles.extend(from.roles.iter().cloned());
+        self.realm
+            .permissions
+            .extend(from.permissions.iter().cloned());
+        self.realm
+            .default_privileges
+            .extend(from.default_privileges.iter().cloned());
+        self.realm
+            .unsupported
+            .extend(from.unsupported.iter().cloned());
+    }
 }

@@ -7,7 +7,7 @@ use cairn_syntax::hcl::parse::{BlockAst, HclExpr};
 
 use super::super::eval::{Ref, Value};
 use super::super::types::{self, TypeSpec};
-use super::{DialectTag, Env, Lowerer, d, tag};
+use super::{Attached, DialectTag, Env, Lowerer, d, tag};
 
 const FK_ACTIONS: &[&str] = &[
     "NO_ACTION",
@@ -48,11 +48,11 @@ fn label(b: &BlockAst) -> Option<String> {
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_all(&mut self) {
         // Objects attached to tables come after every table, wherever they are declared.
-        let (late, early): (Vec<usize>, Vec<usize>) = (0..self.decls.len())
-            .partition(|&i| matches!(self.decls[i].kind, "trigger" | "policy"));
+        let (late, early): (Vec<usize>, Vec<usize>) =
+            (0..self.own).partition(|&i| matches!(self.decls[i].kind, "trigger" | "policy"));
         for i in early.into_iter().chain(late) {
             let dcl = &self.decls[i];
-            let (src, block, kind) = (dcl.src, dcl.block, dcl.kind);
+            let (src, kind) = (dcl.src, dcl.kind);
             let each = dcl.each.clone();
             let env = Env {
                 src,
@@ -88,9 +88,16 @@ impl<'a> Lowerer<'a> {
                 "permission" => self.lower_permission(env, i),
                 "default_privilege" => self.lower_default_privilege(env, i),
                 "event" => self.lower_event(env, i),
-                _ => unreachable!("declared kinds are lowered: {kind} {:?}", block.ident),
+                _ => unreachable!("declared kinds are lowered: {kind}"),
             }
         }
+    }
+
+    /// The block of one of the declarations being lowered.
+    fn block(&self, i: usize) -> &'a BlockAst {
+        self.decls[i]
+            .block
+            .expect("only declarations with their block are lowered")
     }
 
     /// Records where an object was declared; `false` (and a diagnostic) for a duplicate.
@@ -103,7 +110,11 @@ impl<'a> Lowerer<'a> {
         }
         self.seen
             .insert(path.clone(), (env.src.file.to_string(), file_span));
-        self.source_map.insert(path, env.src.file, file_span);
+        if self.resolver.is_some() {
+            self.places.push((path, file_span));
+        } else {
+            self.source_map.insert(path, env.src.file, file_span);
+        }
         true
     }
 
@@ -118,7 +129,7 @@ impl<'a> Lowerer<'a> {
     // ----- schema -----
 
     fn lower_schema(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let name = self.decls[i].name.clone();
         let mut allowed = vec!["name", "comment", "for_each"];
         match tag(self.dialect) {
@@ -149,7 +160,7 @@ impl<'a> Lowerer<'a> {
     // ----- tables -----
 
     fn lower_table(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let Some(schema) = self.schema_of(i) else {
             return;
         };
@@ -1010,7 +1021,7 @@ impl<'a> Lowerer<'a> {
     // ----- views -----
 
     fn lower_view(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let materialized = self.decls[i].kind == "materialized";
         let Some(schema) = self.schema_of(i) else {
             return;
@@ -1109,7 +1120,7 @@ impl<'a> Lowerer<'a> {
     // ----- types -----
 
     fn lower_enum(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let Some(schema) = self.schema_of(i) else {
             return;
         };
@@ -1142,7 +1153,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_domain(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let Some(schema) = self.schema_of(i) else {
             return;
         };
@@ -1196,7 +1207,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_composite(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let Some(schema) = self.schema_of(i) else {
             return;
         };
@@ -1241,7 +1252,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_sequence(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let Some(schema) = self.schema_of(i) else {
             return;
         };
@@ -1295,7 +1306,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_extension(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let Some(schema) = self.schema_of(i) else {
             return;
         };
@@ -1320,7 +1331,7 @@ impl<'a> Lowerer<'a> {
 
     /// A MySQL event: the schema model keeps its statement whole, as an unsupported object.
     fn lower_event(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let Some(schema) = self.schema_of(i) else {
             return;
         };
@@ -1392,7 +1403,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_function(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let procedure = self.decls[i].kind == "procedure";
         let Some(schema) = self.schema_of(i) else {
             return;
@@ -1528,7 +1539,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_aggregate(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let Some(schema) = self.schema_of(i) else {
             return;
         };
@@ -1614,7 +1625,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_trigger(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let name = self.decls[i].name.clone();
         let attrs = vec![
             "on",
@@ -1743,18 +1754,12 @@ impl<'a> Lowerer<'a> {
             }
             return;
         }
-        // Triggers are lowered after every table, so the table is there unless it was broken.
-        if let Some(t) = self
-            .realm
-            .schema_or_insert(&schema)
-            .table_mut(&table, self.dialect)
-        {
-            t.triggers.push(trig);
-        }
+        // Triggers are attached after every table is lowered.
+        self.attach.push((schema, table, Attached::Trigger(trig)));
     }
 
     fn lower_policy(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let name = self.decls[i].name.clone();
         let attrs = vec![
             "on", "as", "for", "to", "using", "check", "comment", "name", "for_each",
@@ -1811,19 +1816,13 @@ impl<'a> Lowerer<'a> {
             using: self.sql_expr(env, b, "using"),
             check: self.sql_expr(env, b, "check"),
         };
-        if let Some(t) = self
-            .realm
-            .schema_or_insert(&schema)
-            .table_mut(&table, self.dialect)
-        {
-            t.policies.push(pol);
-        }
+        self.attach.push((schema, table, Attached::Policy(pol)));
     }
 
     // ----- realm-level objects -----
 
     fn lower_role(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         let is_user = self.decls[i].kind == "user";
         let name = self.decls[i].name.clone();
         let mut attrs = vec!["comment", "name", "for_each", "password", "member_of"];
@@ -1884,7 +1883,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_permission(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         self.check_shape(
             env,
             b,
@@ -1994,11 +1993,13 @@ impl<'a> Lowerer<'a> {
         }
         let grantable = self.flag(env, b, "grantable");
         let index = self.realm.permissions.len();
-        self.source_map.insert(
-            ObjectPath::Permission(index),
-            env.src.file,
-            b.ident_span.shift(env.src.offset),
-        );
+        let span = b.ident_span.shift(env.src.offset);
+        if self.resolver.is_some() {
+            self.permission_spans.push(span);
+        } else {
+            self.source_map
+                .insert(ObjectPath::Permission(index), env.src.file, span);
+        }
         self.realm.permissions.push(Permission {
             grantee,
             privileges,
@@ -2011,7 +2012,7 @@ impl<'a> Lowerer<'a> {
     /// to = role.reader  privileges = [SELECT]  grantable = false }` (PostgreSQL's `ALTER DEFAULT
     /// PRIVILEGES`); `for_role` and `schema` are optional.
     fn lower_default_privilege(&mut self, env: Env<'_, 'a>, i: usize) {
-        let b = self.decls[i].block;
+        let b = self.block(i);
         self.check_shape(
             env,
             b,
