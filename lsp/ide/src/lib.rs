@@ -634,6 +634,19 @@ mod tests {
     }
 
     #[test]
+    fn policy_plan_and_project_files_are_not_schema() {
+        assert!(AnalysisHost::is_supported("/w/policy.rule.hcl"));
+        assert_eq!(
+            SourceKind::of_path("/w/policy.rule.hcl"),
+            Some(SourceKind::Rules)
+        );
+        assert_eq!(SourceKind::of_path("/w/s.pg.hcl"), Some(SourceKind::Hcl));
+        for not in ["/w/x.plan.hcl", "/w/x.test.hcl", "/w/cairn.hcl", "/w/atlas.hcl", "a.txt"] {
+            assert!(!AnalysisHost::is_supported(not), "{not}");
+        }
+    }
+
+    #[test]
     fn dialect_suffixes() {
         assert_eq!(dialect_of_path("a.pg.hcl"), Some(Dialect::Postgres));
         assert_eq!(dialect_of_path("a.lt.sql"), Some(Dialect::Sqlite));
