@@ -64,7 +64,9 @@ fn files_changed_on_disk_are_watched_and_reread() {
         "{diags:#?}"
     );
     assert!(
-        diags.iter().any(|d| d["message"].as_str().unwrap().contains("orgs")),
+        diags
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().contains("orgs")),
         "{diags:#?}"
     );
 
@@ -88,7 +90,9 @@ fn files_changed_on_disk_are_watched_and_reread() {
     watched(&mut c, &uri(&moved), 3);
     let diags = c.diagnostics(&u);
     assert!(
-        diags.iter().any(|d| d["message"].as_str().unwrap().contains("orgs")),
+        diags
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().contains("orgs")),
         "{diags:#?}"
     );
     c.shutdown();
@@ -100,14 +104,21 @@ fn the_project_file_gets_its_own_diagnostics() {
     let project = dir.join("cairn.hcl");
     let broken = "env \"local\" {\n  src = \"file://schema.sql\"\n}\n\nlint {\n  severity = {\n    NM102 = \"loud\"\n  }\n  bogus {\n  }\n}\n";
     std::fs::write(&project, broken).unwrap();
-    std::fs::write(dir.join("schema.sql"), "CREATE TABLE t (id int PRIMARY KEY);\n").unwrap();
+    std::fs::write(
+        dir.join("schema.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY);\n",
+    )
+    .unwrap();
     let pu = uri(&project);
     let mut c = LspClient::start(Some(&dir), Value::Null);
     // Published at start-up, from disk.
     let diags = c.diagnostics(&pu);
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0]["severity"], 1);
-    assert!(diags[0]["range"]["start"]["line"].as_u64().unwrap() >= 4, "{diags:#?}");
+    assert!(
+        diags[0]["range"]["start"]["line"].as_u64().unwrap() >= 4,
+        "{diags:#?}"
+    );
     // Opened and fixed in the editor: the diagnostics follow the text.
     c.open(&pu, broken);
     assert_eq!(c.diagnostics(&pu).len(), 1);
@@ -119,7 +130,10 @@ fn the_project_file_gets_its_own_diagnostics() {
     let diags = c.diagnostics(&pu);
     assert_eq!(diags.len(), 1, "{diags:#?}");
     // Where the parser stopped: after `src =`.
-    assert_eq!(diags[0]["range"]["start"], json!({ "line": 1, "character": 8 }));
+    assert_eq!(
+        diags[0]["range"]["start"],
+        json!({ "line": 1, "character": 8 })
+    );
     c.shutdown();
 }
 
@@ -182,8 +196,8 @@ fn hover_shows_a_rules_documentation_inline() {
         "{href}"
     );
     // On the code in the directive: the rule's page, the same as docs/rules/NM102.md.
-    let page = std::fs::read_to_string(cairn_tests::repo_root().join("docs/rules/NM102.md"))
-        .unwrap();
+    let page =
+        std::fs::read_to_string(cairn_tests::repo_root().join("docs/rules/NM102.md")).unwrap();
     let at = pos(text, "NM102", 0, 2);
     let h = c.request(
         "textDocument/hover",
@@ -209,7 +223,10 @@ fn hover_shows_a_rules_documentation_inline() {
 
 /// The lens titles of a file, by line.
 fn lenses(c: &mut LspClient, u: &str) -> Vec<(u64, String)> {
-    let lenses = c.request("textDocument/codeLens", json!({ "textDocument": { "uri": u } }));
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": u } }),
+    );
     lenses
         .as_array()
         .unwrap()
@@ -273,11 +290,7 @@ async fn plan_preview_against_a_live_sqlite_database() {
     let u = uri(&file);
     let caps = json!({ "workspace": { "codeLens": { "refreshSupport": true } } });
     // No timer: refreshed by command only, so what the test sees is what it asked for.
-    let mut c = LspClient::start_with(
-        Some(&dir),
-        json!({ "baselineRefreshSeconds": 0 }),
-        caps,
-    );
+    let mut c = LspClient::start_with(Some(&dir), json!({ "baselineRefreshSeconds": 0 }), caps);
     c.open(&u, DESIRED);
     let got = lenses_once(&mut c, &u, inspected);
     assert_eq!(
@@ -294,7 +307,9 @@ async fn plan_preview_against_a_live_sqlite_database() {
         json!({ "command": "cairn.refreshBaseline", "arguments": [] }),
     );
     assert!(r.is_null());
-    let got = lenses_once(&mut c, &u, |l| l.first().is_some_and(|x| x.1 == "no changes"));
+    let got = lenses_once(&mut c, &u, |l| {
+        l.first().is_some_and(|x| x.1 == "no changes")
+    });
     assert_eq!(got[1].1, "new table");
     c.shutdown();
 }
@@ -328,7 +343,8 @@ fn an_unreachable_database_is_one_warning_without_its_password() {
     assert!(!message.contains("hunter2"), "{message}");
     let got = lenses_once(&mut c, &u, inspected);
     assert!(
-        got.iter().all(|(_, t)| t == "no baseline: the database is unreachable"),
+        got.iter()
+            .all(|(_, t)| t == "no baseline: the database is unreachable"),
         "{got:?}"
     );
     c.shutdown();
@@ -362,7 +378,10 @@ async fn plan_preview_against_a_live_postgres_schema() {
     assert_eq!(
         got,
         vec![
-            (line(DESIRED, "users"), "+1 column, 1 destructive".to_string()),
+            (
+                line(DESIRED, "users"),
+                "+1 column, 1 destructive".to_string()
+            ),
             (line(DESIRED, "posts"), "new table".to_string()),
         ]
     );
@@ -377,7 +396,9 @@ async fn plan_preview_against_a_live_postgres_schema() {
         "textDocument/didSave",
         json!({ "textDocument": { "uri": u }, "text": DESIRED }),
     );
-    let got = lenses_once(&mut c, &u, |l| l.first().is_some_and(|x| x.1 == "no changes"));
+    let got = lenses_once(&mut c, &u, |l| {
+        l.first().is_some_and(|x| x.1 == "no changes")
+    });
     assert_eq!(got[1].1, "new table");
     c.shutdown();
     drop(scratch);

@@ -40,10 +40,7 @@ fn inspect(url: &str, scope: &InspectOptions) -> std::result::Result<cairn_ir::R
     rt.block_on(async {
         match tokio::time::timeout(INSPECT_TIMEOUT, crate::load::inspect(&db, scope)).await {
             Ok(r) => r.map_err(|e| format!("{e:#}")),
-            Err(_) => Err(format!(
-                "no answer within {} s",
-                INSPECT_TIMEOUT.as_secs()
-            )),
+            Err(_) => Err(format!("no answer within {} s", INSPECT_TIMEOUT.as_secs())),
         }
     })
 }

@@ -6,8 +6,8 @@ use cairn_core::{InspectOptions, SourceUrl};
 use cairn_ir::Dialect;
 
 use crate::load::{self, Loaded};
-pub(crate) use cairn_core::scope::align_schemas;
 use crate::render;
+pub(crate) use cairn_core::scope::align_schemas;
 
 /// The current and desired states of a diff or apply.
 pub struct States {

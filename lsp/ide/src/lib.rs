@@ -641,7 +641,13 @@ mod tests {
             Some(SourceKind::Rules)
         );
         assert_eq!(SourceKind::of_path("/w/s.pg.hcl"), Some(SourceKind::Hcl));
-        for not in ["/w/x.plan.hcl", "/w/x.test.hcl", "/w/cairn.hcl", "/w/atlas.hcl", "a.txt"] {
+        for not in [
+            "/w/x.plan.hcl",
+            "/w/x.test.hcl",
+            "/w/cairn.hcl",
+            "/w/atlas.hcl",
+            "a.txt",
+        ] {
             assert!(!AnalysisHost::is_supported(not), "{not}");
         }
     }

@@ -43,9 +43,10 @@ use lsp_types::request::{ExecuteCommand, Request as _};
 use lsp_types::{
     CodeActionProviderCapability, CompletionOptions, DidChangeTextDocumentParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    ExecuteCommandOptions, ExecuteCommandParams, HoverProviderCapability, InitializeParams, OneOf, PublishDiagnosticsParams, RenameOptions,
-    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    ExecuteCommandOptions, ExecuteCommandParams, HoverProviderCapability, InitializeParams, OneOf,
+    PublishDiagnosticsParams, RenameOptions, SaveOptions, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
 };
 
 use convert::LineIndex;
@@ -153,7 +154,10 @@ pub fn run_with(connection: Connection, opts: Options) -> Result<()> {
         .and_then(|w| w.code_lens.as_ref())
         .and_then(|c| c.refresh_support)
         .unwrap_or(false);
-    let refresh_every = match options.get("baselineRefreshSeconds").and_then(|v| v.as_f64()) {
+    let refresh_every = match options
+        .get("baselineRefreshSeconds")
+        .and_then(|v| v.as_f64())
+    {
         Some(s) if s <= 0.0 => None,
         Some(s) => Some(Duration::from_secs_f64(s)),
         None => Some(BASELINE_REFRESH),
@@ -595,4 +599,3 @@ impl Server<'_> {
         self.publish(uri, diags)
     }
 }
-

@@ -88,11 +88,10 @@ fn run(
             }
         }
         let Some(t) = &target else { continue };
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            inspector(&t.url, &t.scope)
-        }))
-        .unwrap_or_else(|_| Err("the inspection failed".to_string()))
-        .map_err(|e| cairn_core::url::redact(&e));
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inspector(&t.url, &t.scope)))
+                .unwrap_or_else(|_| Err("the inspection failed".to_string()))
+                .map_err(|e| cairn_core::url::redact(&e));
         let sent = results.send(Inspected {
             generation: t.generation,
             result,

@@ -22,7 +22,10 @@ pub(crate) enum Source {
     /// A migration directory, replayed.
     Dir(PathBuf),
     /// A live database: its URL (with any password: never shown) and the inspection scope.
-    Database { url: String, scope: Scope },
+    Database {
+        url: String,
+        scope: Scope,
+    },
     /// The environment names a URL that cannot be a baseline (why, for a warning).
     Invalid(String),
     None,
@@ -74,8 +77,10 @@ pub(crate) fn evaluate(
     };
     let p = project::evaluate(&shown, text, base, &inputs)?;
     // A `for_each` env has no one URL: its first target stands for it.
-    Ok(p.env
-        .or_else(|| p.fleet.and_then(|f| f.targets.into_iter().next().map(|t| t.env))))
+    Ok(p.env.or_else(|| {
+        p.fleet
+            .and_then(|f| f.targets.into_iter().next().map(|t| t.env))
+    }))
 }
 
 /// The baseline an environment names, relative to the project file's folder.
@@ -122,7 +127,11 @@ fn anchored(url: &str, db: &cairn_core::DbUrl, base: &Path) -> String {
 }
 
 /// The baseline of a workspace: the environment's, else the migration directory found in it.
-pub(crate) fn choose(root: Option<&Path>, env: Option<&Env>, project_file: Option<&Path>) -> Source {
+pub(crate) fn choose(
+    root: Option<&Path>,
+    env: Option<&Env>,
+    project_file: Option<&Path>,
+) -> Source {
     if let (Some(env), Some(file)) = (env, project_file) {
         let base = file.parent().unwrap_or(Path::new("."));
         let s = source_of(env, base);
@@ -193,7 +202,7 @@ mod tests {
         assert_eq!(env.name, "local");
         assert!(matches!(
             source_of(&env, Path::new("/w")),
-            Source::Database { ref url, .. } if url == "sqlite://dev.db"
+            Source::Database { ref url, .. } if url == "sqlite:///w/dev.db"
         ));
         let env = evaluate(file, text, Some("prod")).unwrap().unwrap();
         assert_eq!(
