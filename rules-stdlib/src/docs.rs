@@ -2,7 +2,7 @@
 //! per rule and an index with the squawk parity table. `cairn rules docs` writes it; a test fails
 //! when the checked-in pages differ from what the rule files say.
 
-use cairn_sema::rules::{CompiledRules, Target};
+use cairn_sema::rules::{CompiledRule, CompiledRules, Target};
 
 /// Where a standard rule has a squawk equivalent: Cairn code -> squawk rule name.
 pub const SQUAWK_PARITY: &[(&str, &str)] = &[
@@ -67,38 +67,7 @@ pub fn pages(sets: &[CompiledRules]) -> Vec<(String, String)> {
             r.severity.name(),
             r.tags.join(", "),
         ));
-        let mut page = format!("# {code} `{}`\n\n", r.name);
-        page.push_str(&format!(
-            "Severity: **{}** · checks: {target} · tags: {} · dialects: {}\n\n",
-            r.severity.name(),
-            if r.tags.is_empty() {
-                "none".to_string()
-            } else {
-                r.tags.join(", ")
-            },
-            r.dialects
-                .as_ref()
-                .map_or("all".to_string(), |d| d.join(", "))
-        ));
-        if let Some(doc) = &r.doc {
-            page.push_str(doc.summary.trim());
-            page.push_str("\n\n");
-            if !doc.body.trim().is_empty() {
-                page.push_str(doc.body.trim());
-                page.push_str("\n\n");
-            }
-            for s in &doc.sections {
-                page.push_str(&format!("## {}\n\n{}\n\n", s.title.trim(), s.body.trim()));
-            }
-        }
-        if let Some(s) = squawk_for(&code) {
-            page.push_str(&format!("squawk's equivalent: `{s}`.\n\n"));
-        }
-        page.push_str(&format!(
-            "Silence it for one statement with `-- atlas:nolint {code}` (or `-- cairn:nolint {}`).\n",
-            r.name
-        ));
-        out.push((file, page));
+        out.push((file, page(r)));
     }
     index.push_str(
         "\nAtlas codes without a Cairn rule: BC103/BC104 (a dropped table or column still used: \
@@ -109,4 +78,46 @@ pub fn pages(sets: &[CompiledRules]) -> Vec<(String, String)> {
     let mut all = vec![("README.md".to_string(), index)];
     all.extend(out);
     all
+}
+
+/// One rule's reference page (`docs/rules/CODE.md`), Markdown: what the language server shows on
+/// hover, so the documentation is there without the network.
+pub fn page(r: &CompiledRule) -> String {
+    let code = r.code.clone().unwrap_or_default();
+    let target = match r.target {
+        Target::Schema => "schema",
+        Target::Plan => "plan",
+    };
+    let mut page = format!("# {code} `{}`\n\n", r.name);
+    page.push_str(&format!(
+        "Severity: **{}** · checks: {target} · tags: {} · dialects: {}\n\n",
+        r.severity.name(),
+        if r.tags.is_empty() {
+            "none".to_string()
+        } else {
+            r.tags.join(", ")
+        },
+        r.dialects
+            .as_ref()
+            .map_or("all".to_string(), |d| d.join(", "))
+    ));
+    if let Some(doc) = &r.doc {
+        page.push_str(doc.summary.trim());
+        page.push_str("\n\n");
+        if !doc.body.trim().is_empty() {
+            page.push_str(doc.body.trim());
+            page.push_str("\n\n");
+        }
+        for s in &doc.sections {
+            page.push_str(&format!("## {}\n\n{}\n\n", s.title.trim(), s.body.trim()));
+        }
+    }
+    if let Some(s) = squawk_for(&code) {
+        page.push_str(&format!("squawk's equivalent: `{s}`.\n\n"));
+    }
+    page.push_str(&format!(
+        "Silence it for one statement with `-- atlas:nolint {code}` (or `-- cairn:nolint {}`).\n",
+        r.name
+    ));
+    page
 }

@@ -80,6 +80,11 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 impl LspClient {
     /// Starts `cairn lsp` and runs the handshake with `root` as the workspace folder.
     pub fn start(root: Option<&Path>, init_options: Value) -> LspClient {
+        LspClient::start_with(root, init_options, json!({}))
+    }
+
+    /// [`LspClient::start`] with the client capabilities to announce.
+    pub fn start_with(root: Option<&Path>, init_options: Value, capabilities: Value) -> LspClient {
         let mut child = Command::new(cairn_bin())
             .args(["lsp", "--stdio"])
             .stdin(Stdio::piped())
@@ -111,7 +116,7 @@ impl LspClient {
             json!({
                 "processId": null,
                 "rootUri": root_uri,
-                "capabilities": {},
+                "capabilities": capabilities,
                 "initializationOptions": init_options,
             }),
         );
@@ -186,6 +191,14 @@ impl LspClient {
             .as_array()
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Waits for the server's request `method` and answers it with `result`; returns its params.
+    pub fn answer(&mut self, method: &str, result: Value) -> Value {
+        let m = self.wait_for(method, |m| m["method"] == method && m.get("id").is_some());
+        let id = m["id"].clone();
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+        m["params"].clone()
     }
 
     /// Drops every message received so far.

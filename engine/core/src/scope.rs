@@ -110,6 +110,41 @@ pub fn filter_realm(realm: &mut cairn_ir::Realm, opts: &InspectOptions) {
     }
 }
 
+/// In schema scope (one schema on each side), the desired schema is the target's schema whatever
+/// its source called it: unqualified SQL lands in the dialect's default schema, and an HCL file
+/// written for `public` applies to a database scoped to `app`.
+pub fn align_schemas(current: &mut cairn_ir::Realm, desired: &mut cairn_ir::Realm) {
+    if current.schemas.len() == 1
+        && desired.schemas.len() == 1
+        && current.schemas[0].name != desired.schemas[0].name
+    {
+        let from = desired.schemas[0].name.clone();
+        let to = current.schemas[0].name.clone();
+        desired.schemas[0].name = to.clone();
+        for t in &mut desired.schemas[0].tables {
+            for fk in &mut t.foreign_keys {
+                if fk.ref_table.schema.as_deref() == Some(from.as_str()) {
+                    fk.ref_table.schema = Some(to.clone());
+                }
+            }
+        }
+    }
+    // An empty desired state against one schema means that schema, emptied (never the schema,
+    // or in MySQL's case the database, dropped).
+    if desired.schemas.is_empty() && current.schemas.len() == 1 {
+        let name = current.schemas[0].name.clone();
+        desired.schemas.push(cairn_ir::Schema::new(&name));
+    }
+    // An empty database in schema scope has its (empty) schema; a file source that declares no
+    // schema lands in the same one.
+    if current.schemas.is_empty()
+        && desired.schemas.len() == 1
+        && let Some(d) = current.dialect.fixed_schema()
+    {
+        current.schemas.push(cairn_ir::Schema::new(d));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,18 +38,27 @@ impl Db for Database {}
 pub enum SourceKind {
     Hcl,
     Sql,
-    /// A rules file (`*.cairn`): compiled by `rules::compile_rules`, never part of a realm.
+    /// A rules file (`*.cairn`, or an Atlas policy file `*.rule.hcl`): compiled by
+    /// `rules::compile_rules`, never part of a realm.
     Rules,
 }
 
 impl SourceKind {
+    /// The kind of a file by its name; `None` for other files, and for the HCL files that sit
+    /// beside schema files without being schema (project files, `*.test.hcl`, `*.plan.hcl`).
     pub fn of_path(path: &str) -> Option<SourceKind> {
-        if path.ends_with(".hcl") {
-            Some(SourceKind::Hcl)
-        } else if path.ends_with(".sql") {
-            Some(SourceKind::Sql)
-        } else if path.ends_with(".cairn") {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        if crate::rules::atlas_hcl::is_rule_hcl(name) || name.ends_with(".cairn") {
             Some(SourceKind::Rules)
+        } else if matches!(name, "cairn.hcl" | "atlas.hcl")
+            || name.ends_with(".test.hcl")
+            || name.ends_with(".plan.hcl")
+        {
+            None
+        } else if name.ends_with(".hcl") {
+            Some(SourceKind::Hcl)
+        } else if name.ends_with(".sql") {
+            Some(SourceKind::Sql)
         } else {
             None
         }

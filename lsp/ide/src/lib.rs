@@ -9,11 +9,12 @@ mod hcl_complete;
 mod lint;
 mod plan_preview;
 mod rename;
+mod rule_docs;
 mod rules;
 
 pub use hcl_complete::{Symbol, SymbolKind};
 pub use lint::{FileDiagnostic, RuleDocs};
-pub use plan_preview::TableLens;
+pub use plan_preview::{Baseline, TableLens};
 pub use rename::{Action, FileEdits, TextEdit};
 
 use std::collections::BTreeMap;
@@ -84,8 +85,8 @@ pub struct AnalysisHost {
     /// The text of each file as last saved (or as read from disk): the baseline a hand edit
     /// is compared with to offer rename hints.
     saved: BTreeMap<String, String>,
-    /// The migration directory's files (path, text), in order: the baseline of the plan preview.
-    baseline: Option<Vec<(String, String)>>,
+    /// What the plan preview compares with.
+    baseline: Option<Baseline>,
     /// The per-table lint findings kept between edits.
     lint_memo: lint::LintMemo,
 }
@@ -301,11 +302,49 @@ impl AnalysisHost {
 
     pub fn hover(&self, path: &str, offset: usize) -> Option<Hover> {
         let text = self.text(path)?;
+        let own = self.own_rules();
+        let sets = || lint::stdlib().iter().chain(own.iter().copied());
+        if let Some(h) = rule_docs::nolint_hover(text, offset, sets()) {
+            return Some(h);
+        }
         if let Some(c) = self.compiled_rules(path) {
             return rules::hover(text, offset, c);
         }
         let compiled = self.compiled_schema(path)?;
-        hcl::hover(path, text, offset, compiled)
+        let hover = hcl::hover(path, text, offset, compiled);
+        // Over a lint finding: its rule's documentation, after what the place itself says.
+        let findings: Vec<FileDiagnostic> = self
+            .diagnostics(path)
+            .into_iter()
+            .filter(|d| {
+                d.docs.is_some()
+                    && d.diagnostic.span.start as usize <= offset
+                    && offset <= d.diagnostic.span.end as usize
+            })
+            .collect();
+        let mut pages: Vec<String> = Vec::new();
+        for d in &findings {
+            if let Some(rule) = rule_docs::find(sets(), &d.diagnostic.code) {
+                let page = rule_docs::markdown(rule);
+                if !pages.contains(&page) {
+                    pages.push(page);
+                }
+            }
+        }
+        if pages.is_empty() {
+            return hover;
+        }
+        let span = hover
+            .as_ref()
+            .map_or(findings[0].diagnostic.span, |h| h.span);
+        let mut markdown = hover.map(|h| h.markdown).unwrap_or_default();
+        for page in pages {
+            if !markdown.is_empty() {
+                markdown.push_str("\n\n---\n\n");
+            }
+            markdown.push_str(&page);
+        }
+        Some(Hover { markdown, span })
     }
 
     pub fn definition(&self, path: &str, offset: usize) -> Option<Location> {
@@ -440,23 +479,29 @@ impl AnalysisHost {
             .find_map(|obj| Some((obj.clone(), hit(&obj)?, project)))
     }
 
-    /// Sets the migration directory (its `.sql` files, in order) the plan preview compares with.
-    pub fn set_baseline(&mut self, files: Vec<(String, String)>) {
-        self.baseline = Some(files);
+    /// Sets what the plan preview compares with (`None`: no preview).
+    pub fn set_baseline(&mut self, baseline: Option<Baseline>) {
+        self.baseline = baseline;
     }
 
     /// The plan preview of a schema file: per table, what the next plan does to it against the
     /// baseline (empty without a baseline, or while the schema has errors).
     pub fn plan_preview(&self, path: &str) -> Vec<TableLens> {
-        let (Some(files), Some((project, _))) = (&self.baseline, self.project_of(path)) else {
+        let (Some(baseline), Some((project, _))) = (&self.baseline, self.project_of(path)) else {
             return Vec::new();
         };
         let compiled = cairn_sema::project_realm(&self.db, project);
         if compiled.has_errors() {
             return Vec::new();
         }
-        let base = cairn_sema::compile(files, *project.dialect(&self.db));
-        plan_preview::lenses(path, compiled, &base.realm)
+        match baseline {
+            Baseline::Migrations(files) => {
+                let base = cairn_sema::compile(files, *project.dialect(&self.db));
+                plan_preview::lenses(path, compiled, &base.realm)
+            }
+            Baseline::Database(realm) => plan_preview::lenses(path, compiled, realm),
+            Baseline::Unavailable(why) => plan_preview::no_baseline(path, compiled, why),
+        }
     }
 
     /// The outline of a schema file.
@@ -615,6 +660,25 @@ mod tests {
             "rule X1 x: warning on schema {\n  for t in\n}\n".into(),
         );
         assert!(matches!(a.format("b.cairn"), Some(Err(_))));
+    }
+
+    #[test]
+    fn policy_plan_and_project_files_are_not_schema() {
+        assert!(AnalysisHost::is_supported("/w/policy.rule.hcl"));
+        assert_eq!(
+            SourceKind::of_path("/w/policy.rule.hcl"),
+            Some(SourceKind::Rules)
+        );
+        assert_eq!(SourceKind::of_path("/w/s.pg.hcl"), Some(SourceKind::Hcl));
+        for not in [
+            "/w/x.plan.hcl",
+            "/w/x.test.hcl",
+            "/w/cairn.hcl",
+            "/w/atlas.hcl",
+            "a.txt",
+        ] {
+            assert!(!AnalysisHost::is_supported(not), "{not}");
+        }
     }
 
     #[test]

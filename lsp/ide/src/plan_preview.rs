@@ -1,6 +1,7 @@
 //! Plan preview: what the next plan does to each table of a file, against a baseline state
-//! (the migration directory's replayed state), computed with `cairn_core`'s differ. Shown by the
-//! server as a code lens on each table: "+2 columns, 1 rename, 1 destructive".
+//! (the migration directory's replayed state, or a live database's inspected realm), computed
+//! with `cairn_core`'s differ after the schemas are aligned as `cairn schema diff` aligns them.
+//! Shown by the server as a code lens on each table: "+2 columns, 1 rename, 1 destructive".
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,18 @@ use cairn_core::diff::{DiffOptions, diff};
 use cairn_ir::{Change, ObjectPath, Realm};
 use cairn_sema::Compiled;
 use cairn_syntax::Span;
+
+/// What the plan preview compares a schema with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Baseline {
+    /// A migration directory's `.sql` files (path, text), in order: replayed.
+    Migrations(Vec<(String, String)>),
+    /// A live database's realm, as last inspected.
+    Database(Realm),
+    /// A baseline is configured but cannot be had (the database is unreachable): why, shown
+    /// on every table.
+    Unavailable(String),
+}
 
 /// The summary of the next plan's changes to one table, at the table's declaration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +96,15 @@ impl Counts {
 /// One lens per table declared in `file`.
 pub(crate) fn lenses(file: &str, compiled: &Compiled, baseline: &Realm) -> Vec<TableLens> {
     let (mut before, mut after) = (baseline.clone(), compiled.realm.clone());
+    // In schema scope the file's one schema stands for the baseline's one schema, whatever its
+    // name: remember the renaming to find the file's tables again.
+    let names: Vec<String> = after.schemas.iter().map(|s| s.name.clone()).collect();
+    cairn_core::scope::align_schemas(&mut before, &mut after);
+    let renamed: BTreeMap<String, String> = names
+        .into_iter()
+        .zip(after.schemas.iter().map(|s| s.name.clone()))
+        .filter(|(a, b)| a != b)
+        .collect();
     cairn_core::rules_test::keep_default_schema(&mut before, &mut after);
     let d = diff(&before, &after, &DiffOptions::default());
     let mut counts: BTreeMap<(String, String), Counts> = BTreeMap::new();
@@ -112,10 +134,25 @@ pub(crate) fn lenses(file: &str, compiled: &Compiled, baseline: &Realm) -> Vec<T
             ObjectPath::Table(s, t) => Some(TableLens {
                 span: loc.span,
                 title: counts
-                    .get(&(s.clone(), t.clone()))
+                    .get(&(renamed.get(s).unwrap_or(s).clone(), t.clone()))
                     .map_or_else(|| "no changes".to_string(), Counts::title),
             }),
             _ => None,
+        })
+        .collect();
+    out.sort_by_key(|l| l.span.start);
+    out
+}
+
+/// One lens per table declared in `file` saying that there is nothing to compare with, and why.
+pub(crate) fn no_baseline(file: &str, compiled: &Compiled, why: &str) -> Vec<TableLens> {
+    let mut out: Vec<TableLens> = compiled
+        .source_map
+        .iter()
+        .filter(|(p, loc)| loc.file == file && matches!(p, ObjectPath::Table(..)))
+        .map(|(_, loc)| TableLens {
+            span: loc.span,
+            title: format!("no baseline: {why}"),
         })
         .collect();
     out.sort_by_key(|l| l.span.start);

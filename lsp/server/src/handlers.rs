@@ -283,7 +283,7 @@ fn code_lenses(s: &Server<'_>, p: CodeLensParams) -> Option<Value> {
             range: index.range(l.span),
             command: Some(Command {
                 title: l.title,
-                command: String::new(),
+                command: crate::REFRESH_COMMAND.to_string(),
                 arguments: None,
             }),
             data: None,

@@ -7,12 +7,24 @@
 //! - Before a request is answered, the messages already queued behind it are read: a
 //!   `$/cancelRequest` for it among them answers it with `RequestCancelled` instead.
 //!
+//! - The project file and the plan-preview baseline live in `baseline.rs` (`project.rs` reads
+//!   the file, `live.rs` inspects a live database on a thread of its own); files changed on
+//!   disk arrive through `watch.rs`.
+//!
 //! Invariant: no input makes the server panic or exit; a request it cannot answer gets `null`
 //! (a panic in a feature is caught and answered with `InternalError`).
 
+mod baseline;
 mod convert;
 mod handlers;
+mod live;
+mod project;
+mod watch;
 pub mod workspace;
+
+pub use baseline::REFRESH_COMMAND;
+pub use live::Inspector;
+pub use watch::GLOBS as WATCHED_GLOBS;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::error::Error;
@@ -21,18 +33,20 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use cairn_ide::AnalysisHost;
-use crossbeam_channel::RecvTimeoutError;
+use crossbeam_channel::{Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    Cancel, DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics,
+    Cancel, DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument,
+    DidOpenTextDocument, DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
+use lsp_types::request::{ExecuteCommand, Request as _};
 use lsp_types::{
     CodeActionProviderCapability, CompletionOptions, DidChangeTextDocumentParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    HoverProviderCapability, InitializeParams, OneOf, PublishDiagnosticsParams, RenameOptions,
-    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    ExecuteCommandOptions, ExecuteCommandParams, HoverProviderCapability, InitializeParams, OneOf,
+    PublishDiagnosticsParams, RenameOptions, SaveOptions, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
 };
 
 use convert::LineIndex;
@@ -42,14 +56,36 @@ pub type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 /// How long the server waits after a change for more changes before it publishes diagnostics.
 pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
-/// Where the rule reference pages (`docs/rules/CODE.md`) are published; the `rulesDocsUrl`
-/// initialization option overrides it.
-pub const RULES_DOCS_URL: &str = "https://cairn.dev/docs/rules/";
+/// How often a live-database baseline is inspected again, unless the `baselineRefreshSeconds`
+/// initialization option says otherwise (0: only on save and on `cairn.refreshBaseline`).
+pub const BASELINE_REFRESH: Duration = Duration::from_secs(30);
+
+/// Where the rule reference pages (`docs/rules/CODE.md`) are published, for this version of
+/// Cairn; the `rulesDocsUrl` initialization option overrides it. Hover shows the same page
+/// inline, from the rules embedded in the binary.
+pub const RULES_DOCS_URL: &str = concat!(
+    "https://cairn.dev/docs/v",
+    env!("CARGO_PKG_VERSION"),
+    "/rules/"
+);
+
+/// What the embedding program gives the server.
+#[derive(Clone, Default)]
+pub struct Options {
+    /// Inspects a live database (`cairn lsp` passes its drivers); without it, a project file
+    /// that names a database gets "no baseline" lenses.
+    pub inspector: Option<Inspector>,
+}
 
 /// Serves on stdin/stdout until the client says `exit`.
 pub fn run_stdio() -> Result<()> {
+    run_stdio_with(Options::default())
+}
+
+/// [`run_stdio`] with options.
+pub fn run_stdio_with(options: Options) -> Result<()> {
     let (connection, io_threads) = Connection::stdio();
-    run(connection)?;
+    run_with(connection, options)?;
     io_threads.join()?;
     Ok(())
 }
@@ -80,6 +116,10 @@ pub fn capabilities() -> ServerCapabilities {
             resolve_provider: Some(false),
         }),
         document_formatting_provider: Some(OneOf::Left(true)),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![REFRESH_COMMAND.to_string()],
+            work_done_progress_options: Default::default(),
+        }),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![".".to_string(), " ".to_string()]),
             ..CompletionOptions::default()
@@ -90,6 +130,11 @@ pub fn capabilities() -> ServerCapabilities {
 
 /// Runs the initialize handshake and the main loop on `connection`.
 pub fn run(connection: Connection) -> Result<()> {
+    run_with(connection, Options::default())
+}
+
+/// [`run`] with options.
+pub fn run_with(connection: Connection, opts: Options) -> Result<()> {
     let caps = serde_json::to_value(capabilities())?;
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
@@ -99,6 +144,29 @@ pub fn run(connection: Connection) -> Result<()> {
     });
     connection.initialize_finish(id, result)?;
     let options = params.initialization_options.clone().unwrap_or_default();
+    let caps = &params.capabilities;
+    let workspace_caps = caps.workspace.as_ref();
+    let dynamic_watch = workspace_caps
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false);
+    let lens_refresh = workspace_caps
+        .and_then(|w| w.code_lens.as_ref())
+        .and_then(|c| c.refresh_support)
+        .unwrap_or(false);
+    let refresh_every = match options
+        .get("baselineRefreshSeconds")
+        .and_then(|v| v.as_f64())
+    {
+        Some(s) if s <= 0.0 => None,
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => Some(BASELINE_REFRESH),
+    };
+    let dialect = options
+        .get("dialect")
+        .and_then(|d| d.as_str())
+        .and_then(cairn_ide::Dialect::from_name);
+    let (live_tx, live_rx) = crossbeam_channel::unbounded();
     let mut server = Server {
         host: AnalysisHost::default(),
         connection: &connection,
@@ -111,14 +179,26 @@ pub fn run(connection: Connection) -> Result<()> {
         root: root_of(&params),
         pending: VecDeque::new(),
         dirty: false,
+        project: baseline::State::default(),
+        inspector: opts.inspector,
+        asked_env: options
+            .get("env")
+            .and_then(|e| e.as_str())
+            .map(str::to_string),
+        dialect_asked: dialect.is_some(),
+        refresh_every,
+        live_tx,
+        live_rx,
+        lens_refresh,
+        requests_sent: 0,
     };
-    if let Some(d) = options
-        .get("dialect")
-        .and_then(|d| d.as_str())
-        .and_then(cairn_ide::Dialect::from_name)
-    {
+    if let Some(d) = dialect {
         server.host.set_default_dialect(d);
     }
+    if dynamic_watch {
+        server.register_watchers()?;
+    }
+    server.load_project()?;
     server.load_workspace();
     server.main_loop()
 }
@@ -154,6 +234,22 @@ pub(crate) struct Server<'c> {
     pending: VecDeque<Message>,
     /// Whether diagnostics are owed since the last change.
     dirty: bool,
+    /// The project file and the plan-preview baseline.
+    pub(crate) project: baseline::State,
+    pub(crate) inspector: Option<Inspector>,
+    /// The `env` initialization option.
+    pub(crate) asked_env: Option<String>,
+    /// Whether the `dialect` initialization option was given (else a project file's database
+    /// URL names the default dialect).
+    pub(crate) dialect_asked: bool,
+    pub(crate) refresh_every: Option<Duration>,
+    /// Live inspections answer here.
+    pub(crate) live_tx: Sender<live::Inspected>,
+    live_rx: Receiver<live::Inspected>,
+    /// Whether the client takes `workspace/codeLens/refresh`.
+    pub(crate) lens_refresh: bool,
+    /// Requests sent to the client so far (their ids).
+    pub(crate) requests_sent: u64,
 }
 
 impl Server<'_> {
@@ -161,19 +257,31 @@ impl Server<'_> {
         loop {
             let msg = match self.pending.pop_front() {
                 Some(m) => m,
-                None if self.dirty => match self.connection.receiver.recv_timeout(DEBOUNCE) {
-                    Ok(m) => m,
-                    Err(RecvTimeoutError::Timeout) => {
-                        self.dirty = false;
-                        self.publish_all()?;
-                        continue;
+                None => {
+                    let quiet = if self.dirty {
+                        crossbeam_channel::after(DEBOUNCE)
+                    } else {
+                        crossbeam_channel::never()
+                    };
+                    let (input, live) = (self.connection.receiver.clone(), self.live_rx.clone());
+                    crossbeam_channel::select! {
+                        recv(input) -> m => match m {
+                            Ok(m) => m,
+                            Err(_) => return Ok(()),
+                        },
+                        recv(live) -> r => {
+                            if let Ok(r) = r {
+                                self.on_inspected(r)?;
+                            }
+                            continue;
+                        }
+                        recv(quiet) -> _ => {
+                            self.dirty = false;
+                            self.publish_all()?;
+                            continue;
+                        }
                     }
-                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
-                },
-                None => match self.connection.receiver.recv() {
-                    Ok(m) => m,
-                    Err(_) => return Ok(()),
-                },
+                }
             };
             match msg {
                 Message::Request(req) => {
@@ -188,14 +296,12 @@ impl Server<'_> {
         }
     }
 
-    /// Reads every workspace file from disk (files the editor opens later replace them).
+    /// Reads every workspace file from disk (files the editor opens later replace them). The
+    /// baseline is the project's (`load_project`).
     fn load_workspace(&mut self) {
         let Some(root) = self.root.clone() else {
             return;
         };
-        if let Some(dir) = workspace::migration_dir(&root) {
-            self.host.set_baseline(workspace::sql_files(&dir));
-        }
         for path in workspace::files(&root) {
             if let Ok(text) = std::fs::read_to_string(&path) {
                 self.host.set_file(&workspace::path_to_uri(&path), text);
@@ -213,7 +319,7 @@ impl Server<'_> {
                 let uri = p.text_document.uri;
                 let key = key_of(uri.as_str());
                 if workspace::is_project_file(&key) {
-                    return Ok(());
+                    return self.project_opened(&key, uri, p.text_document.text);
                 }
                 self.host.set_file(&key, p.text_document.text);
                 self.host.set_saved(&key);
@@ -226,6 +332,10 @@ impl Server<'_> {
                     return Ok(());
                 };
                 let key = key_of(p.text_document.uri.as_str());
+                if workspace::is_project_file(&key) {
+                    let text = p.content_changes.into_iter().last().map(|c| c.text);
+                    return self.project_edited(&key, &p.text_document.uri, text);
+                }
                 // Full sync: the last change holds the whole text.
                 if let Some(change) = p.content_changes.into_iter().last()
                     && self.open.contains_key(&key)
@@ -246,12 +356,24 @@ impl Server<'_> {
                     self.dirty = true;
                 }
                 self.host.set_saved(&key);
+                if workspace::is_project_file(&key) {
+                    self.load_project()?;
+                }
+                // A save is a moment to look at the live database again.
+                if let Some(w) = &self.project.worker {
+                    w.refresh();
+                }
             }
             DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(not.params) else {
                     return Ok(());
                 };
                 let key = key_of(p.text_document.uri.as_str());
+                if workspace::is_project_file(&key) && self.project.open.is_some() {
+                    self.project.open = None;
+                    self.project.text = None;
+                    return self.load_project();
+                }
                 if let Some(uri) = self.open.remove(&key) {
                     // A workspace file goes back to its text on disk; any other file goes away.
                     match workspace::uri_to_path(&key).map(std::fs::read_to_string) {
@@ -263,6 +385,11 @@ impl Server<'_> {
                     }
                     self.publish(&uri, Vec::new())?;
                     self.publish_all()?;
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) = serde_json::from_value(not.params) {
+                    self.watched_files_changed(p)?;
                 }
             }
             _ => {}
@@ -387,6 +514,9 @@ impl Server<'_> {
                 "cancelled".to_string(),
             )));
         }
+        if req.method == ExecuteCommand::METHOD {
+            return self.execute_command(req);
+        }
         // A request sees the diagnostics-owed state as it is: answer from the current text.
         let method = req.method.clone();
         let answer = std::panic::catch_unwind(AssertUnwindSafe(|| handlers::dispatch(self, req)));
@@ -407,5 +537,65 @@ impl Server<'_> {
             ),
         };
         self.send(Message::Response(response))
+    }
+}
+
+impl Server<'_> {
+    fn execute_command(&mut self, req: Request) -> Result<()> {
+        let p: Option<ExecuteCommandParams> = serde_json::from_value(req.params).ok();
+        let response = match p {
+            Some(p) if p.command == REFRESH_COMMAND => {
+                self.refresh_baseline()?;
+                Response::new_ok(req.id, serde_json::Value::Null)
+            }
+            _ => Response::new_err(
+                req.id,
+                ErrorCode::InvalidParams as i32,
+                format!("unknown command (the server runs {REFRESH_COMMAND})"),
+            ),
+        };
+        self.send(Message::Response(response))
+    }
+
+    /// The editor opened the project file: its text is the editor's from now on.
+    fn project_opened(&mut self, key: &str, uri: Uri, text: String) -> Result<()> {
+        let path = workspace::uri_to_path(key);
+        let ours = path.is_some() && (self.project.file.is_none() || self.project.file == path);
+        if !ours {
+            // Another folder's project file: checked, not used.
+            return self.project_edited_other(&uri, &text);
+        }
+        self.project.file = path;
+        self.project.open = Some(uri);
+        self.project.text = Some(text);
+        self.load_project()
+    }
+
+    /// An edit of the open project file: its diagnostics now; the baseline follows on save.
+    fn project_edited(&mut self, key: &str, uri: &Uri, text: Option<String>) -> Result<()> {
+        let Some(text) = text else {
+            return Ok(());
+        };
+        let ours = self.project.open.as_ref().map(|u| key_of(u.as_str())) == Some(key.into());
+        let Some(file) = self.project.file.clone().filter(|_| ours) else {
+            return self.project_edited_other(uri, &text);
+        };
+        self.project.error = project::evaluate(&file, &text, self.asked_env.as_deref())
+            .err()
+            .map(|e| project::error_diagnostic(&text, &e));
+        self.project.text = Some(text);
+        self.publish_project()
+    }
+
+    fn project_edited_other(&mut self, uri: &Uri, text: &str) -> Result<()> {
+        let Some(path) = workspace::uri_to_path(uri.as_str()) else {
+            return Ok(());
+        };
+        let diags = project::evaluate(&path, text, self.asked_env.as_deref())
+            .err()
+            .map(|e| project::error_diagnostic(text, &e))
+            .into_iter()
+            .collect();
+        self.publish(uri, diags)
     }
 }

@@ -102,6 +102,34 @@ pub fn sql_files(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether `path` is (or, deleted, was) a file [`files`] reads under `root`: a schema or rules
+/// file, outside hidden and build folders and migration directories.
+pub fn is_workspace_file(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let folders: Vec<&str> = rel
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    cairn_ide::AnalysisHost::is_supported(name)
+        && folders.len() <= MAX_DEPTH
+        && !folders.iter().any(|f| skipped_folder(f))
+        && !in_migration_dir(path)
+}
+
+/// Whether a file sits in a migration directory (one holding `atlas.sum`).
+pub fn in_migration_dir(path: &Path) -> bool {
+    path.parent().is_some_and(|d| d.join("atlas.sum").is_file())
+}
+
+fn skipped_folder(name: &str) -> bool {
+    name.starts_with('.') || matches!(name, "target" | "node_modules")
+}
+
 fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     if depth > MAX_DEPTH || out.len() >= MAX_FILES || dir.join("atlas.sum").is_file() {
         return;
@@ -113,15 +141,12 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     entries.sort();
     for p in entries {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || matches!(name, "target" | "node_modules") {
+        if skipped_folder(name) {
             continue;
         }
         if p.is_dir() {
             walk(&p, depth + 1, out);
-        } else if (name.ends_with(".cairn") || name.ends_with(".hcl") || name.ends_with(".sql"))
-            && !is_project_file(name)
-            && out.len() < MAX_FILES
-        {
+        } else if cairn_ide::AnalysisHost::is_supported(name) && out.len() < MAX_FILES {
             out.push(p);
         }
     }

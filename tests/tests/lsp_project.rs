@@ -1,0 +1,405 @@
+//! `cairn lsp` over stdio with what surrounds the open files: files changed on disk (watched),
+//! the project file (its diagnostics, and the baseline it names), a live database as the
+//! plan preview's baseline (SQLite, PostgreSQL), Atlas policy files, and rule docs on hover.
+
+use std::time::{Duration, Instant};
+
+use cairn_tests::lsp::{LspClient, TIMEOUT, pos, scratch_dir, uri};
+use cairn_tests::{pg_rows, pg_scratch, sqlite_rows, with_search_path};
+use serde_json::{Value, json};
+
+const ORGS: &str = "table \"orgs\" {\n  schema = schema.public\n  column \"id\" {\n    type = bigint\n  }\n  primary_key {\n    columns = [column.id]\n  }\n}\n";
+const USERS: &str = "schema \"public\" {\n}\n\ntable \"users\" {\n  schema = schema.public\n  column \"id\" {\n    type = bigint\n  }\n  column \"org_id\" {\n    type = bigint\n    null = true\n  }\n  primary_key {\n    columns = [column.id]\n  }\n  index \"users_org\" {\n    columns = [column.org_id]\n  }\n  foreign_key \"users_org_fk\" {\n    columns     = [column.org_id]\n    ref_columns = [table.orgs.column.id]\n  }\n}\n";
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn watched(c: &mut LspClient, uri: &str, kind: u8) {
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri, "type": kind }] }),
+    );
+}
+
+#[test]
+fn files_changed_on_disk_are_watched_and_reread() {
+    let dir = scratch_dir("cairn_lsp_watch");
+    let orgs = dir.join("orgs.pg.hcl");
+    let users = dir.join("users.pg.hcl");
+    std::fs::write(&orgs, ORGS).unwrap();
+    std::fs::write(&users, USERS).unwrap();
+    let caps = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let mut c = LspClient::start_with(Some(&dir), Value::Null, caps);
+    // The server asks to watch schema, rules, project and migration files.
+    let reg = c.answer("client/registerCapability", Value::Null);
+    let r = &reg["registrations"][0];
+    assert_eq!(r["method"], "workspace/didChangeWatchedFiles", "{reg}");
+    let globs: Vec<&str> = r["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        globs,
+        ["**/*.hcl", "**/*.sql", "**/*.cairn", "**/atlas.sum"],
+        "{reg}"
+    );
+
+    // `orgs.pg.hcl` is not open: read from disk, the foreign key resolves.
+    let u = uri(&users);
+    c.open(&u, USERS);
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+
+    // The other file loses its table on disk: the reference no longer resolves.
+    std::fs::write(&orgs, "").unwrap();
+    watched(&mut c, &uri(&orgs), 2);
+    let diags = c.diagnostics(&u);
+    assert!(
+        !diags.is_empty() && codes(&diags).iter().all(|c| c.starts_with('E')),
+        "{diags:#?}"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().contains("orgs")),
+        "{diags:#?}"
+    );
+
+    // Deleted, then created again elsewhere in the workspace.
+    std::fs::remove_file(&orgs).unwrap();
+    watched(&mut c, &uri(&orgs), 3);
+    assert!(!c.diagnostics(&u).is_empty());
+    std::fs::create_dir_all(dir.join("more")).unwrap();
+    let moved = dir.join("more/orgs.pg.hcl");
+    std::fs::write(&moved, ORGS).unwrap();
+    watched(&mut c, &uri(&moved), 1);
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+
+    // A file in a migration directory is history, not schema: no effect on the realm.
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
+    std::fs::write(dir.join("migrations/atlas.sum"), "").unwrap();
+    let dup = dir.join("migrations/1_x.sql");
+    std::fs::write(&dup, "CREATE TABLE users (id bigint);\n").unwrap();
+    watched(&mut c, &uri(&dup), 1);
+    std::fs::remove_file(&moved).unwrap();
+    watched(&mut c, &uri(&moved), 3);
+    let diags = c.diagnostics(&u);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().contains("orgs")),
+        "{diags:#?}"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn the_project_file_gets_its_own_diagnostics() {
+    let dir = scratch_dir("cairn_lsp_projfile");
+    let project = dir.join("cairn.hcl");
+    let broken = "env \"local\" {\n  src = \"file://schema.sql\"\n}\n\nlint {\n  severity = {\n    NM102 = \"loud\"\n  }\n  bogus {\n  }\n}\n";
+    std::fs::write(&project, broken).unwrap();
+    std::fs::write(
+        dir.join("schema.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY);\n",
+    )
+    .unwrap();
+    let pu = uri(&project);
+    let mut c = LspClient::start(Some(&dir), Value::Null);
+    // Published at start-up, from disk.
+    let diags = c.diagnostics(&pu);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["severity"], 1);
+    assert!(
+        diags[0]["range"]["start"]["line"].as_u64().unwrap() >= 4,
+        "{diags:#?}"
+    );
+    // Opened and fixed in the editor: the diagnostics follow the text.
+    c.open(&pu, broken);
+    assert_eq!(c.diagnostics(&pu).len(), 1);
+    let fixed = "env \"local\" {\n  src = \"file://schema.sql\"\n}\n";
+    c.change(&pu, 2, fixed);
+    assert_eq!(c.diagnostics(&pu), Vec::<Value>::new());
+    let syntax = "env \"local\" {\n  src = \n}\n";
+    c.change(&pu, 3, syntax);
+    let diags = c.diagnostics(&pu);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    // Where the parser stopped: after `src =`.
+    assert_eq!(
+        diags[0]["range"]["start"],
+        json!({ "line": 1, "character": 8 })
+    );
+    c.shutdown();
+}
+
+const POLICY: &str = "rule \"schema\" \"tables-need-pk\" {\n  description = \"Every table has a primary key.\"\n  table {\n    assert {\n      predicate = predicate.table.has_pk\n      message   = \"table ${self.name} has no primary key\"\n    }\n  }\n}\n\npredicate \"table\" \"has_pk\" {\n  primary_key {\n    condition = self != null\n  }\n}\n";
+
+#[test]
+fn atlas_policy_files_are_rules_not_schema() {
+    let dir = scratch_dir("cairn_lsp_rulehcl");
+    let policy = dir.join("policy.rule.hcl");
+    std::fs::write(&policy, POLICY).unwrap();
+    // A plan file and a test file beside the schema are not schema either.
+    std::fs::write(dir.join("x.plan.hcl"), "plan \"p\" {\n}\n").unwrap();
+    let schema = dir.join("schema.sql");
+    let text = "CREATE TABLE keyless (id int);\nCREATE TABLE keyed (id int PRIMARY KEY);\n";
+    std::fs::write(&schema, text).unwrap();
+    let mut c = LspClient::start(Some(&dir), Value::Null);
+    let su = uri(&schema);
+    c.open(&su, text);
+    // The policy's rule fires on the schema file, linked to its declaration.
+    let diags = c.diagnostics(&su);
+    let ours: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "tables-need-pk")
+        .collect();
+    assert_eq!(ours.len(), 1, "{diags:#?}");
+    assert_eq!(ours[0]["range"]["start"]["line"], 0);
+    assert!(
+        ours[0]["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .starts_with(&uri(&policy)),
+        "{diags:#?}"
+    );
+    // The policy file itself: clean, then an error at its place.
+    let pu = uri(&policy);
+    c.open(&pu, POLICY);
+    assert_eq!(c.diagnostics(&pu), Vec::<Value>::new());
+    let bad = POLICY.replace("description", "descripshun");
+    c.change(&pu, 2, &bad);
+    let diags = c.diagnostics(&pu);
+    assert!(!diags.is_empty(), "{diags:#?}");
+    assert_eq!(diags[0]["range"]["start"]["line"], 1, "{diags:#?}");
+    c.shutdown();
+}
+
+#[test]
+fn hover_shows_a_rules_documentation_inline() {
+    let dir = scratch_dir("cairn_lsp_ruledoc");
+    let file = dir.join("schema.lt.sql");
+    let text = "-- cairn:nolint NM102\nCREATE TABLE \"Quiet\" (id int);\nCREATE TABLE \"Loud\" (id int);\n";
+    std::fs::write(&file, text).unwrap();
+    let u = uri(&file);
+    let mut c = LspClient::start(Some(&dir), Value::Null);
+    c.open(&u, text);
+    let diags = c.diagnostics(&u);
+    assert_eq!(codes(&diags), vec!["NM102"], "{diags:#?}");
+    let href = diags[0]["codeDescription"]["href"].as_str().unwrap();
+    assert!(
+        href.starts_with("https://cairn.dev/docs/v") && href.ends_with("/rules/NM102.md"),
+        "{href}"
+    );
+    // On the code in the directive: the rule's page, the same as docs/rules/NM102.md.
+    let page =
+        std::fs::read_to_string(cairn_tests::repo_root().join("docs/rules/NM102.md")).unwrap();
+    let at = pos(text, "NM102", 0, 2);
+    let h = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": u }, "position": at }),
+    );
+    assert_eq!(h["contents"]["value"], page.as_str(), "{h:#}");
+    assert_eq!(h["range"]["start"], pos(text, "NM102", 0, 0));
+    // Over the finding: the page too.
+    let at = pos(text, "\"Loud\"", 0, 2);
+    let h = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": u }, "position": at }),
+    );
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("# NM102 "),
+        "{h:#}"
+    );
+    c.shutdown();
+}
+
+/// The lens titles of a file, by line.
+fn lenses(c: &mut LspClient, u: &str) -> Vec<(u64, String)> {
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": u } }),
+    );
+    lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["range"]["start"]["line"].as_u64().unwrap(),
+                l["command"]["title"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Asks for the lenses until `done` holds of them (the baseline is inspected in the
+/// background).
+fn lenses_once(
+    c: &mut LspClient,
+    u: &str,
+    done: impl Fn(&[(u64, String)]) -> bool,
+) -> Vec<(u64, String)> {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let got = lenses(c, u);
+        if done(&got) {
+            return got;
+        }
+        assert!(Instant::now() < deadline, "lenses stayed {got:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn inspected(l: &[(u64, String)]) -> bool {
+    !l.is_empty() && l.iter().all(|(_, t)| !t.contains("inspecting"))
+}
+
+const DESIRED: &str = "CREATE TABLE users (\n  id integer PRIMARY KEY,\n  name text,\n  email text\n);\n\nCREATE TABLE posts (\n  id integer PRIMARY KEY\n);\n";
+
+fn line(text: &str, needle: &str) -> u64 {
+    pos(text, needle, 0, 0)["line"].as_u64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_preview_against_a_live_sqlite_database() {
+    let dir = scratch_dir("cairn_lsp_live_sqlite");
+    let db = dir.join("dev.db");
+    // An empty file is an empty SQLite database.
+    std::fs::write(&db, "").unwrap();
+    sqlite_rows(
+        &db,
+        "CREATE TABLE users (id integer PRIMARY KEY, name text)",
+    )
+    .await;
+    // A relative SQLite path is the project file's folder's.
+    std::fs::write(
+        dir.join("cairn.hcl"),
+        "env \"local\" {\n  url = \"sqlite://dev.db\"\n  src = \"file://schema.sql\"\n}\n",
+    )
+    .unwrap();
+    let file = dir.join("schema.sql");
+    std::fs::write(&file, DESIRED).unwrap();
+    let u = uri(&file);
+    let caps = json!({ "workspace": { "codeLens": { "refreshSupport": true } } });
+    // No timer: refreshed by command only, so what the test sees is what it asked for.
+    let mut c = LspClient::start_with(Some(&dir), json!({ "baselineRefreshSeconds": 0 }), caps);
+    c.open(&u, DESIRED);
+    let got = lenses_once(&mut c, &u, inspected);
+    assert_eq!(
+        got,
+        vec![
+            (line(DESIRED, "users"), "+1 column".to_string()),
+            (line(DESIRED, "posts"), "new table".to_string()),
+        ]
+    );
+    // The database catches up; the refresh command re-inspects it.
+    sqlite_rows(&db, "ALTER TABLE users ADD COLUMN email text").await;
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({ "command": "cairn.refreshBaseline", "arguments": [] }),
+    );
+    assert!(r.is_null());
+    let got = lenses_once(&mut c, &u, |l| {
+        l.first().is_some_and(|x| x.1 == "no changes")
+    });
+    assert_eq!(got[1].1, "new table");
+    c.shutdown();
+}
+
+#[test]
+fn an_unreachable_database_is_one_warning_without_its_password() {
+    let dir = scratch_dir("cairn_lsp_live_down");
+    let project = dir.join("cairn.hcl");
+    std::fs::write(
+        &project,
+        "env \"prod\" {\n  url = \"postgres://app:hunter2@127.0.0.1:1/app?sslmode=disable\"\n}\n",
+    )
+    .unwrap();
+    let file = dir.join("schema.sql");
+    std::fs::write(&file, DESIRED).unwrap();
+    let u = uri(&file);
+    let mut c = LspClient::start(Some(&dir), Value::Null);
+    c.open(&u, DESIRED);
+    let pu = uri(&project);
+    let deadline = Instant::now() + TIMEOUT;
+    let warning = loop {
+        let diags = c.diagnostics(&pu);
+        if let Some(d) = diags.first() {
+            break d.clone();
+        }
+        assert!(Instant::now() < deadline);
+    };
+    assert_eq!(warning["severity"], 2, "{warning:#}");
+    let message = warning["message"].as_str().unwrap();
+    assert!(message.contains("127.0.0.1:1"), "{message}");
+    assert!(!message.contains("hunter2"), "{message}");
+    let got = lenses_once(&mut c, &u, inspected);
+    assert!(
+        got.iter()
+            .all(|(_, t)| t == "no baseline: the database is unreachable"),
+        "{got:?}"
+    );
+    c.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_preview_against_a_live_postgres_schema() {
+    let Some(scratch) = pg_scratch().await else {
+        return;
+    };
+    for sql in [
+        "CREATE SCHEMA app",
+        "CREATE TABLE app.users (id integer PRIMARY KEY, name text, legacy text)",
+    ] {
+        pg_rows(&scratch.url, sql).await;
+    }
+    let dir = scratch_dir("cairn_lsp_live_pg");
+    let url = with_search_path(&scratch.url, "app");
+    std::fs::write(
+        dir.join("atlas.hcl"),
+        format!("env \"dev\" {{\n  url = \"{url}\"\n}}\n"),
+    )
+    .unwrap();
+    let file = dir.join("schema.sql");
+    std::fs::write(&file, DESIRED).unwrap();
+    let u = uri(&file);
+    let mut c = LspClient::start(Some(&dir), json!({ "baselineRefreshSeconds": 0 }));
+    c.open(&u, DESIRED);
+    // Unqualified SQL stands for the URL's schema `app`, as in `cairn schema diff`.
+    let got = lenses_once(&mut c, &u, inspected);
+    assert_eq!(
+        got,
+        vec![
+            (
+                line(DESIRED, "users"),
+                "+1 column, 1 destructive".to_string()
+            ),
+            (line(DESIRED, "posts"), "new table".to_string()),
+        ]
+    );
+    // A save re-inspects the database.
+    for sql in [
+        "ALTER TABLE app.users ADD COLUMN email text",
+        "ALTER TABLE app.users DROP COLUMN legacy",
+    ] {
+        pg_rows(&scratch.url, sql).await;
+    }
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": u }, "text": DESIRED }),
+    );
+    let got = lenses_once(&mut c, &u, |l| {
+        l.first().is_some_and(|x| x.1 == "no changes")
+    });
+    assert_eq!(got[1].1, "new table");
+    c.shutdown();
+    drop(scratch);
+}
