@@ -487,7 +487,11 @@ async fn migrate_lint_checks_the_sum_and_replays_on_a_dev_database() {
     );
     assert_eq!(code, Some(1), "{d:?}");
     assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!((d[0].0.as_str(), d[0].3), ("DS102", 2));
+    assert_eq!(
+        (d[0].0.as_str(), d[0].3),
+        ("DS102", 4),
+        "the nolint header adds two lines"
+    );
 
     if let Some(db) = pg_scratch().await {
         let dev = with_search_path(&db.url, "public");
