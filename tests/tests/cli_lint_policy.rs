@@ -67,7 +67,10 @@ fn sev<'a>(diags: &'a [(String, String, String, u64)], code: &str) -> Option<&'a
 }
 
 const INIT: &str = "CREATE TABLE users (id int PRIMARY KEY, email text, name text);\nCREATE TABLE posts (id int);\n";
-const CHANGE: &str = "CREATE INDEX users_email ON users (email);\nDROP TABLE posts;\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\n";
+/// The session timeouts LK103 and LK104 ask for, on one line so the tests' line numbers hold.
+const T: &str = "SET lock_timeout = '1s'; SET statement_timeout = '5s'; ";
+
+const CHANGE: &str = "SET lock_timeout = '1s'; SET statement_timeout = '5s'; CREATE INDEX users_email ON users (email);\nDROP TABLE posts;\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\n";
 
 #[test]
 fn lint_block_sets_severities() {
@@ -132,7 +135,7 @@ fn lint_block_sets_severities() {
     write(
         &dir,
         "migrations/2_change.sql",
-        "-- atlas:nolint DS102\nDROP TABLE posts;\n",
+        &format!("{T}\n-- atlas:nolint DS102\nDROP TABLE posts;\n"),
     );
     let o = cairn(&dir, &["migrate", "hash", "--dir", "file://migrations"]);
     assert_eq!(o.status.code(), Some(0));
@@ -284,10 +287,10 @@ fn latest_reports_only_the_last_files() {
         &dir,
         &[
             ("1_init.sql", INIT),
-            ("2_drop.sql", "DROP TABLE posts;\n"),
+            ("2_drop.sql", &format!("{T}DROP TABLE posts;\n")),
             (
                 "3_index.sql",
-                "CREATE INDEX users_email ON users (email);\n",
+                &format!("{T}CREATE INDEX users_email ON users (email);\n"),
             ),
         ],
     );
@@ -351,7 +354,10 @@ fn git_base_reports_new_files_and_non_linear_history() {
         &dir,
         &[
             ("20240101000000_init.sql", INIT),
-            ("20240102000000_drop.sql", "DROP TABLE posts;\n"),
+            (
+                "20240102000000_drop.sql",
+                &format!("{T}DROP TABLE posts;\n"),
+            ),
         ],
     );
     git(&dir, &["add", "-A"]);
@@ -362,7 +368,7 @@ fn git_base_reports_new_files_and_non_linear_history() {
         &dir,
         &[(
             "20240103000000_email.sql",
-            "ALTER TABLE users DROP COLUMN email;\n",
+            &format!("{T}ALTER TABLE users DROP COLUMN email;\n"),
         )],
     );
     git(&dir, &["add", "-A"]);
@@ -462,7 +468,8 @@ async fn migrate_lint_checks_the_sum_and_replays_on_a_dev_database() {
             ("1_init.sql", INIT),
             (
                 "2_change.sql",
-                "CREATE INDEX users_email ON users (email);\nDROP TABLE posts;\n",
+                // Replayed on SQLite, which has no SET: the timeouts are not asked for here.
+                "-- cairn:nolint LK103 LK104\n\nCREATE INDEX users_email ON users (email);\nDROP TABLE posts;\n",
             ),
         ],
     );
@@ -480,7 +487,11 @@ async fn migrate_lint_checks_the_sum_and_replays_on_a_dev_database() {
     );
     assert_eq!(code, Some(1), "{d:?}");
     assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!((d[0].0.as_str(), d[0].3), ("DS102", 2));
+    assert_eq!(
+        (d[0].0.as_str(), d[0].3),
+        ("DS102", 4),
+        "the nolint header adds two lines"
+    );
 
     if let Some(db) = pg_scratch().await {
         let dev = with_search_path(&db.url, "public");

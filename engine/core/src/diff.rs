@@ -777,7 +777,7 @@ fn diff_table(
     );
     let check_key = |c: &Check| c.name.clone().unwrap_or_else(|| c.expr.0.clone());
     for (i, f) in des.foreign_keys.iter().enumerate() {
-        if let Some(j) = to_validate(&cur.foreign_keys, &nc_fks, &nd_fks[i], &fk_key, |x| {
+        if let Some(j) = to_validate(&cur.foreign_keys, &nc_fks, &nd_fks[i], fk_key, |x| {
             x.not_valid
         }) && !f.not_valid
         {
@@ -788,7 +788,7 @@ fn diff_table(
         }
     }
     for (i, c) in des.checks.iter().enumerate() {
-        if let Some(j) = to_validate(&cur.checks, &nc_checks, &nd_checks[i], &check_key, |x| {
+        if let Some(j) = to_validate(&cur.checks, &nc_checks, &nd_checks[i], check_key, |x| {
             x.not_valid
         }) && !c.not_valid
         {
