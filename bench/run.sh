@@ -77,42 +77,7 @@ if [ -x "$VENV/bin/migra" ]; then
   echo "   migra: $migra_drops DROP COLUMN (migra has no rename hints: every renamed column is dropped and re-added)"
 fi
 
-echo "== lint: a 20,000-statement PostgreSQL migration, beside squawk"
-python3 "$SHARED/bench/gen_big_migration.py" -n 20000 -o "$OUT/big.sql" --seed 1
-# Cairn lints a migration against the state before it, so changes to tables the same file creates
-# carry no risk. The tables go first (1_tables.sql) and the changes to them second
-# (2_changes.sql), so every ALTER and CREATE INDEX meets an existing table, as squawk assumes.
-rm -rf "$OUT/lintdir" && mkdir -p "$OUT/lintdir"
-python3 - "$OUT/big.sql" "$OUT/lintdir" <<'PY'
-import sys
-text = open(sys.argv[1]).read()
-tables, changes = [], []
-for stmt in text.split(";\n"):
-    if not stmt.strip():
-        continue
-    body = "\n".join(l for l in stmt.splitlines() if not l.lstrip().startswith("--")).strip()
-    (tables if body.upper().startswith("CREATE TABLE") else changes).append(stmt.strip() + ";\n")
-open(sys.argv[2] + "/1_tables.sql", "w").write("\n".join(tables))
-open(sys.argv[2] + "/2_changes.sql", "w").write("\n".join(changes))
-PY
-"$CAIRN" migrate hash --dir "file://$OUT/lintdir" >/dev/null
-for fmt in human json; do
-  measure "cairn lint --dialect postgres --format $fmt (20,000 statements)" sh -c "'$CAIRN' lint --dialect postgres --format $fmt '$OUT/lintdir'; test \$? -le 1"
-done
-findings=$("$CAIRN" lint --dialect postgres --format json "$OUT/lintdir" 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["diagnostics"]))' || echo "?")
-echo "   cairn findings: $findings"
-SQUAWK_VENV="$OUT/squawk-venv"
-if [ ! -x "$SQUAWK_VENV/bin/squawk" ]; then
-  python3 -m venv "$SQUAWK_VENV" >/dev/null && "$SQUAWK_VENV/bin/pip" install -q squawk-cli >/dev/null 2>&1 || echo "   (could not install squawk)"
-fi
-if [ -x "$SQUAWK_VENV/bin/squawk" ]; then
-  for rep in gcc tty; do
-    measure "squawk --reporter $rep (peer)" sh -c "'$SQUAWK_VENV/bin/squawk' --reporter $rep '$OUT/big.sql'; true"
-  done
-  sq=$("$SQUAWK_VENV/bin/squawk" --reporter gcc "$OUT/big.sql" 2>/dev/null | grep -c ':' || true)
-  echo "   squawk findings: $sq"
-fi
-
+CAIRN="$CAIRN" CAIRN_SHARED="$SHARED" bench/lint.sh
 echo "== migrate apply: a directory of 1,000 small migrations, beside sqlite3 and psql"
 CAIRN="$CAIRN" CAIRN_BENCH_POSTGRES_URL="$PG" bench/migrate_apply.sh 1000
 echo "== language server: the $N-table HCL schema open in cairn lsp (target: p95 < 50 ms)"

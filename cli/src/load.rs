@@ -142,8 +142,12 @@ fn is_project_file(name: &str) -> bool {
 
 /// Compiles schema files (path, text) with every core this process may use.
 pub fn compile(inputs: &[(String, String)], dialect: Dialect) -> cairn_sema::Compiled {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    cairn_sema::compile_with_threads(inputs, dialect, threads)
+    cairn_sema::compile_with_threads(inputs, dialect, threads())
+}
+
+/// How many threads a compile may use: the machine's cores, at most 8.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
 /// Reads and compiles schema files.

@@ -355,7 +355,7 @@ async fn lint_paths(
                 .filter(|f| f.file_name() < path.file_name())
                 .collect();
             let dialect = dialect_of(explicit, std::slice::from_ref(&path.into()))?;
-            lint_migration(&earlier, path, dialect, dev, rules, report).await?;
+            lint_migration(&earlier, path, dialect, dev, rules, report, None).await?;
         } else {
             schema_files.push(path.to_path_buf());
         }
@@ -435,10 +435,45 @@ async fn lint_directory(
             }
         }
     }
+    // The files are replayed once, in order: the state after one file is the state before the
+    // next.
+    let threads = crate::load::threads();
+    let mut replayed = cairn_sema::SqlStates::new(dialect);
+    let mut state: Option<cairn_sema::Compiled> = None;
     for i in 0..files.len() {
-        if selected[i] {
-            lint_migration(&files[..i], &files[i], dialect, dev, rules, report).await?;
+        let (path, text) = read(&files[i])?;
+        // A checkpoint holds the whole state after it: the replay starts again there, as on a
+        // new database.
+        let checkpoint = crate::load::last_checkpoint(&[(path.clone(), text.clone())]).is_some();
+        if !selected[i] {
+            if checkpoint {
+                replayed = cairn_sema::SqlStates::new(dialect);
+            }
+            replayed.push(&path, &text, threads);
+            state = None;
+            continue;
         }
+        let before = match state.take() {
+            Some(s) => s,
+            None => replayed.state(),
+        };
+        if checkpoint {
+            replayed = cairn_sema::SqlStates::new(dialect);
+        }
+        replayed.push(&path, &text, threads);
+        let after = replayed.state();
+        let states = (before, after);
+        let states = lint_migration(
+            &files[..i],
+            &files[i],
+            dialect,
+            dev,
+            rules,
+            report,
+            Some(states),
+        )
+        .await?;
+        state = Some(states.1);
     }
     Ok(())
 }
@@ -619,6 +654,9 @@ fn plan_between(before: &Realm, after: &Realm) -> Result<Plan> {
     ))
 }
 
+/// Lints one migration file from the state its `earlier` files leave. `states` are the
+/// compiled states before and after the file when the caller has them (else they are compiled
+/// here); they are handed back.
 async fn lint_migration(
     earlier: &[PathBuf],
     file: &Path,
@@ -626,38 +664,63 @@ async fn lint_migration(
     dev: Option<&dyn Driver>,
     rules: &[CompiledRules],
     report: &mut Report,
-) -> Result<()> {
-    let mut inputs: Vec<(String, String)> =
-        earlier.iter().map(|f| read(f)).collect::<Result<_>>()?;
+    states: Option<(cairn_sema::Compiled, cairn_sema::Compiled)>,
+) -> Result<(cairn_sema::Compiled, cairn_sema::Compiled)> {
     let (path, text) = read(file)?;
+    let (before, after) = match states {
+        Some(s) => s,
+        None => {
+            let mut inputs: Vec<(String, String)> =
+                earlier.iter().map(|f| read(f)).collect::<Result<_>>()?;
+            // The replay starts at the latest checkpoint, as on a new database; a checkpoint
+            // file holds the whole state after it on its own.
+            if let Some(cp) = crate::load::last_checkpoint(&inputs) {
+                inputs.drain(..cp);
+            }
+            let before = crate::load::compile(&inputs, dialect);
+            if crate::load::last_checkpoint(&[(path.clone(), text.clone())]).is_some() {
+                inputs.clear();
+            }
+            inputs.push((path.clone(), text.clone()));
+            (before, crate::load::compile(&inputs, dialect))
+        }
+    };
+    lint_file(
+        earlier, path, text, dialect, dev, rules, report, &before, &after,
+    )
+    .await?;
+    Ok((before, after))
+}
+
+/// [`lint_migration`] with the states at hand.
+#[allow(clippy::too_many_arguments)]
+async fn lint_file(
+    earlier: &[PathBuf],
+    path: String,
+    text: String,
+    dialect: Dialect,
+    dev: Option<&dyn Driver>,
+    rules: &[CompiledRules],
+    report: &mut Report,
+    before: &cairn_sema::Compiled,
+    after: &cairn_sema::Compiled,
+) -> Result<()> {
     report.texts.insert(path.clone(), text.clone());
     let stmts = split_statements(&text);
     let header = file_directives(&text);
     if header.as_ref().is_some_and(|codes| codes.is_empty()) {
         return Ok(());
     }
-    // The replay starts at the latest checkpoint, as on a new database; a checkpoint file holds
-    // the whole state after it on its own.
-    if let Some(cp) = crate::load::last_checkpoint(&inputs) {
-        inputs.drain(..cp);
-    }
-    let before = crate::load::compile(&inputs, dialect);
-    let earlier_inputs = inputs.clone();
-    if crate::load::last_checkpoint(&[(path.clone(), text.clone())]).is_some() {
-        inputs.clear();
-    }
-    inputs.push((path.clone(), text.clone()));
-    let after = crate::load::compile(&inputs, dialect);
     // On the dev database a statement the interpreter misreads would fail the replay there: the
     // compiler's errors stop the file. Without one, the interpreter's gaps are reported and
     // make the state after them uncertain (`lint_uncertain`), and the file is still linted.
     let mut uncertainty = crate::commands::lint_uncertain::Uncertainty::default();
     if dev.is_some() {
-        if compile_errors(&after, report) {
+        if compile_errors(after, report) {
             return Ok(());
         }
     } else {
-        replay_gaps(&after, &path, report);
+        replay_gaps(after, &path, report);
         let fold = |s: &str| fold_name(s, dialect);
         // The earlier files' gaps (from the state before), then the file's own.
         let diagnostics: Vec<cairn_syntax::Diagnostic> = before
@@ -670,18 +733,24 @@ async fn lint_migration(
             &diagnostics,
             &path,
             &text,
-            |f| {
-                earlier_inputs
-                    .iter()
-                    .find(|(p, _)| p == f)
-                    .map(|(_, t)| t.as_str())
-            },
+            |f| std::fs::read_to_string(f).ok(),
             fold,
         );
     }
     let (mut before_realm, mut after_realm) = match dev {
         // On the dev database: the earlier files replayed, then this one, each inspected.
         Some(dev) => {
+            let mut inputs: Vec<(String, String)> =
+                earlier.iter().map(|f| read(f)).collect::<Result<_>>()?;
+            // As on a new database: from the latest checkpoint on.
+            if let Some(cp) = crate::load::last_checkpoint(&inputs) {
+                inputs.drain(..cp);
+            }
+            let earlier_inputs = inputs.clone();
+            if crate::load::last_checkpoint(&[(path.clone(), text.clone())]).is_some() {
+                inputs.clear();
+            }
+            inputs.push((path.clone(), text.clone()));
             let replays = |files: &[(String, String)]| -> Vec<ReplayFile> {
                 files
                     .iter()

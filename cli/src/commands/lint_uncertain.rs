@@ -64,11 +64,11 @@ impl Uncertainty {
     /// The uncertainty of `path` (text `text`) given the replay's diagnostics, which cover the
     /// earlier files (`text_of` gives their texts) and the file itself. `fold` folds a name as
     /// the dialect does.
-    pub fn of<'a>(
+    pub fn of(
         diagnostics: &[Diagnostic],
         path: &str,
         text: &str,
-        text_of: impl Fn(&str) -> Option<&'a str>,
+        text_of: impl Fn(&str) -> Option<String>,
         fold: impl Fn(&str) -> String,
     ) -> Uncertainty {
         let mut u = Uncertainty::default();
@@ -89,7 +89,7 @@ impl Uncertainty {
                     ),
                 });
             } else if u.before.is_none() {
-                let line = text_of(&d.file).map_or(1, |t| line_of(t, start));
+                let line = text_of(&d.file).map_or(1, |t| line_of(&t, start));
                 u.before = Some(format!(
                     "the state before this file is uncertain: {}:{line}: {}",
                     d.file,
@@ -160,7 +160,13 @@ mod tests {
     #[test]
     fn an_earlier_file_gap_covers_everything() {
         let d = Diagnostic::warning("E101", "1.sql", Span::new(0, 1), "x");
-        let u = Uncertainty::of(&[d], "2.sql", "", |_| Some("x"), |s| s.to_string());
+        let u = Uncertainty::of(
+            &[d],
+            "2.sql",
+            "",
+            |_| Some("x".to_string()),
+            |s| s.to_string(),
+        );
         let r = u.of_plan_finding(0, None).unwrap();
         assert!(r.contains("1.sql:1"), "{r}");
     }

@@ -167,10 +167,56 @@ fn resolve_project(db: &dyn Db, project: Project, incremental: bool) -> Compiled
             c
         }
     };
+    sort_diagnostics(&mut compiled);
+    compiled
+}
+
+/// SQL files replayed one after another, with the state after the files so far at hand: what
+/// linting a migration directory needs, where every file is checked against the state the
+/// files before it leave. Each file is parsed once (its statements on `threads` threads) and
+/// its syntax dropped once replayed, so the states of a directory of N files cost one replay,
+/// not N.
+#[derive(Clone)]
+pub struct SqlStates {
+    replay: lower_sql::Replay,
+    files: usize,
+}
+
+impl SqlStates {
+    pub fn new(dialect: Dialect) -> SqlStates {
+        SqlStates {
+            replay: lower_sql::Replay::new(dialect),
+            files: 0,
+        }
+    }
+
+    /// Replays one more `.sql` file (path, text) onto the state.
+    pub fn push(&mut self, path: &str, text: &str, threads: usize) {
+        let parsed = lower_sql::parse_file_with_threads(path, text, self.replay.dialect, threads);
+        self.replay.file(&parsed);
+        self.files += 1;
+    }
+
+    /// The state after the files pushed so far: what [`compile`] gives for them.
+    pub fn state(&self) -> Compiled {
+        self.clone().into_state()
+    }
+
+    /// [`SqlStates::state`], without copying the replay.
+    pub fn into_state(self) -> Compiled {
+        if self.files == 0 {
+            return compile(&[], self.replay.dialect);
+        }
+        let mut compiled = self.replay.finish();
+        sort_diagnostics(&mut compiled);
+        compiled
+    }
+}
+
+fn sort_diagnostics(compiled: &mut Compiled) {
     compiled
         .diagnostics
         .sort_by(|a, b| (&a.file, a.span.start).cmp(&(&b.file, b.span.start)));
-    compiled
 }
 
 /// Compiles `files` (path, text) in `dialect`, once: the CLI's entry point.
@@ -185,6 +231,18 @@ pub fn compile_with_threads(
     dialect: Dialect,
     threads: usize,
 ) -> Compiled {
+    // SQL files need no database: each is parsed (on `threads` threads) and replayed in turn.
+    if !files.is_empty()
+        && files
+            .iter()
+            .all(|(p, _)| SourceKind::of_path(p) == Some(SourceKind::Sql))
+    {
+        let mut states = SqlStates::new(dialect);
+        for (path, text) in files {
+            states.push(path, text, threads);
+        }
+        return states.into_state();
+    }
     let db = Database::default();
     let mut inputs = Vec::new();
     let mut unknown = Vec::new();

@@ -102,6 +102,19 @@ fn syntax_dialect(dialect: Dialect) -> (SqlDialect, SplitOptions) {
 /// Splits and parses one file. Never fails: a statement that does not parse is an error
 /// diagnostic and the next statement is parsed as usual.
 pub(crate) fn parse_file(path: &str, text: &str, dialect: Dialect) -> SqlFile {
+    parse_file_with_threads(path, text, dialect, 1)
+}
+
+/// [`parse_file`], parsing the statements of a large file on `threads` threads. Statements
+/// parse independently, so the result is the same as a sequential parse's.
+pub(crate) fn parse_file_with_threads(
+    path: &str,
+    text: &str,
+    dialect: Dialect,
+    threads: usize,
+) -> SqlFile {
+    /// Below this many statements, threads cost more than they save.
+    const MIN_STATEMENTS: usize = 512;
     let (sql_dialect, opts) = syntax_dialect(dialect);
     let split = syn::split(text, opts);
     let mut diagnostics: Vec<Diagnostic> = split
@@ -109,21 +122,39 @@ pub(crate) fn parse_file(path: &str, text: &str, dialect: Dialect) -> SqlFile {
         .into_iter()
         .map(|d| with_file(d, path))
         .collect();
-    let mut statements = Vec::with_capacity(split.statements.len());
-    for stmt in split.statements {
-        let parsed = match syn::parse_statement(&stmt, sql_dialect) {
-            ParsedStatement::Error(d) => {
-                diagnostics.push(with_file(d.clone(), path));
-                ParsedStatement::Error(d)
-            }
-            other => other,
-        };
-        statements.push(SqlStatement {
-            text: stmt.text,
-            span: stmt.span,
-            directives: stmt.directives,
-            parsed,
-        });
+    let parse = |stmt: syn::Statement| SqlStatement {
+        parsed: syn::parse_statement(&stmt, sql_dialect),
+        text: stmt.text,
+        span: stmt.span,
+        directives: stmt.directives,
+    };
+    let statements: Vec<SqlStatement> = if threads < 2 || split.statements.len() < MIN_STATEMENTS {
+        split.statements.into_iter().map(parse).collect()
+    } else {
+        let chunk = split.statements.len().div_ceil(threads);
+        let mut parts: Vec<Vec<syn::Statement>> = Vec::new();
+        let mut rest = split.statements;
+        while rest.len() > chunk {
+            let tail = rest.split_off(chunk);
+            parts.push(rest);
+            rest = tail;
+        }
+        parts.push(rest);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|part| s.spawn(move || part.into_iter().map(parse).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    for stmt in &statements {
+        if let ParsedStatement::Error(d) = &stmt.parsed {
+            diagnostics.push(with_file(d.clone(), path));
+        }
     }
     SqlFile {
         path: path.to_string(),
@@ -153,20 +184,14 @@ fn with_file(mut d: Diagnostic, path: &str) -> Diagnostic {
 pub(crate) fn replay(files: &[&SqlFile], dialect: Dialect) -> Compiled {
     let mut r = Replay::new(dialect);
     for file in files {
-        r.diagnostics.extend(file.diagnostics.iter().cloned());
-        for stmt in &file.statements {
-            r.file = file.path.clone();
-            r.stmt_text = stmt.text.clone();
-            r.stmt_span = stmt.span;
-            r.directives = stmt.directives.clone();
-            r.statement(&stmt.parsed);
-        }
+        r.file(file);
     }
     r.finish()
 }
 
 /// The state of a replay: the realm so far, where the current statement is, and what the final
 /// checks need.
+#[derive(Clone)]
 pub(crate) struct Replay {
     pub dialect: Dialect,
     pub realm: Realm,
@@ -187,7 +212,7 @@ pub(crate) struct Replay {
 }
 
 impl Replay {
-    fn new(dialect: Dialect) -> Replay {
+    pub(crate) fn new(dialect: Dialect) -> Replay {
         Replay {
             dialect,
             realm: Realm::new(dialect),
@@ -204,7 +229,19 @@ impl Replay {
         }
     }
 
-    fn finish(mut self) -> Compiled {
+    /// Replays the statements of one file.
+    pub(crate) fn file(&mut self, file: &SqlFile) {
+        self.diagnostics.extend(file.diagnostics.iter().cloned());
+        for stmt in &file.statements {
+            self.file = file.path.clone();
+            self.stmt_text = stmt.text.clone();
+            self.stmt_span = stmt.span;
+            self.directives = stmt.directives.clone();
+            self.statement(&stmt.parsed);
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Compiled {
         self.fold_serials();
         // `REFERENCES t` without columns names t's primary key (SQLite and PostgreSQL).
         if matches!(self.dialect, Dialect::Sqlite | Dialect::Postgres) {

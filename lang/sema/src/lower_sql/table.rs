@@ -16,9 +16,13 @@ use super::{
     text,
 };
 
+/// The name of the stand-in that holds a taken table's slot: no SQL name contains NUL.
+const TAKEN: &str = "\0taken\0";
+
 impl Replay {
     /// Takes a table out of its schema so it can be edited while diagnostics are pushed; put it
-    /// back with `put_table`.
+    /// back with `put_table`. Its slot keeps a stand-in no name matches (`TAKEN`), so neither
+    /// taking nor putting back moves the tables after it (which made a long replay quadratic).
     pub(super) fn take_table(&mut self, schema: &str, name: &str) -> Option<(usize, Table)> {
         let d = self.dialect;
         let s = self.realm.schema_mut(schema)?;
@@ -26,13 +30,39 @@ impl Replay {
             .tables
             .iter()
             .position(|t| d.idents_equal(&t.name, name))?;
-        Some((i, s.tables.remove(i)))
+        let stand_in = Table {
+            name: TAKEN.to_string(),
+            ..Table::default()
+        };
+        Some((i, std::mem::replace(&mut s.tables[i], stand_in)))
     }
 
+    /// Removes a table from its schema (`DROP TABLE`).
+    pub(super) fn remove_table(&mut self, schema: &str, name: &str) -> Option<Table> {
+        let d = self.dialect;
+        let s = self.realm.schema_mut(schema)?;
+        let i = s
+            .tables
+            .iter()
+            .position(|t| d.idents_equal(&t.name, name))?;
+        Some(s.tables.remove(i))
+    }
+
+    /// Puts a table taken by `take_table` back into its slot (or, when it moved to another
+    /// schema, at the same position there).
     pub(super) fn put_table(&mut self, schema: &str, at: usize, table: Table) {
         let s = self.realm.schema_or_insert(schema);
-        let at = at.min(s.tables.len());
-        s.tables.insert(at, table);
+        let slot = match s.tables.get(at) {
+            Some(t) if t.name == TAKEN => Some(at),
+            _ => s.tables.iter().position(|t| t.name == TAKEN),
+        };
+        match slot {
+            Some(i) => s.tables[i] = table,
+            None => {
+                let at = at.min(s.tables.len());
+                s.tables.insert(at, table);
+            }
+        }
     }
 
     /// Like `take_table`, with an E103 error when the table does not exist.
@@ -1141,7 +1171,7 @@ impl Replay {
             let span = self.name_span(n);
             match kind {
                 ast::ObjectType::Table => {
-                    if self.take_table(&schema, &name).is_none() && !if_exists {
+                    if self.remove_table(&schema, &name).is_none() && !if_exists {
                         self.unknown_table(&schema, &name, span);
                     }
                 }
