@@ -403,3 +403,63 @@ async fn plan_preview_against_a_live_postgres_schema() {
     c.shutdown();
     drop(scratch);
 }
+
+/// An opened migration file is replayed with its directory, apart from the schema files: the
+/// schema's `users` and the migration's `users` do not clash, the earlier migration's table is
+/// there for the later one, and an error in the migration is reported on it alone.
+#[test]
+fn an_opened_migration_is_compiled_with_its_directory_not_the_schema() {
+    let dir = scratch_dir("cairn_lsp_migration_open");
+    let schema_sql = "CREATE TABLE users (id bigint PRIMARY KEY, name text);\n";
+    std::fs::write(dir.join("schema.sql"), schema_sql).unwrap();
+    let mig = dir.join("migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    std::fs::write(
+        mig.join("1_init.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    )
+    .unwrap();
+    let second = "ALTER TABLE users ADD COLUMN name text;\n";
+    std::fs::write(mig.join("2_name.sql"), second).unwrap();
+    std::fs::write(mig.join("atlas.sum"), "h1:x=\n").unwrap();
+
+    let mut c = LspClient::start(Some(&dir), json!({ "dialect": "postgres" }));
+    let schema = uri(&dir.join("schema.sql"));
+    c.open(&schema, schema_sql);
+    assert_eq!(errors(&c.diagnostics(&schema)), Vec::<String>::new());
+    let m2 = uri(&mig.join("2_name.sql"));
+    c.open(&m2, second);
+    let diags = c.diagnostics(&m2);
+    assert!(
+        diags.iter().all(|d| d["severity"] != 1),
+        "the migration replays after 1_init.sql: {diags:#?}"
+    );
+    // Opening it published the schema file again: still no clash with the migration's table.
+    let again = c.diagnostics(&schema);
+    assert_eq!(
+        errors(&again),
+        Vec::<String>::new(),
+        "the schema is not joined by migrations"
+    );
+
+    // A broken statement in the migration is its own error, not the schema's.
+    c.change(&m2, 2, "ALTER TABLE nope ADD COLUMN x int;\n");
+    let diags = c.diagnostics(&m2);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["message"].as_str().unwrap_or("").contains("nope")),
+        "{diags:#?}"
+    );
+    assert_eq!(errors(&c.diagnostics(&schema)), Vec::<String>::new());
+    c.shutdown();
+}
+
+/// The messages of the error diagnostics.
+fn errors(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .filter(|d| d["severity"] == 1)
+        .map(|d| d["message"].as_str().unwrap_or("").to_string())
+        .collect()
+}

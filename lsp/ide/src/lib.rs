@@ -72,7 +72,9 @@ pub fn dialect_of_path(path: &str) -> Option<Dialect> {
 }
 
 /// Which group of files a schema file is compiled with: its dialect, and HCL or SQL.
-type ProjectKey = (Dialect, SourceKind);
+/// Files are compiled together by dialect and language; the files of one migration directory
+/// form a project of their own (the directory name is the third part).
+type ProjectKey<'a> = (Dialect, SourceKind, Option<&'a str>);
 
 /// The open files and the database they are compiled in. Owned by one thread (salsa's database
 /// is `Send`, not `Sync`); edits go through `&mut self`.
@@ -89,6 +91,9 @@ pub struct AnalysisHost {
     baseline: Option<Baseline>,
     /// The per-table lint findings kept between edits.
     lint_memo: lint::LintMemo,
+    /// Files of migration directories (file -> directory): each directory is replayed as a
+    /// project of its own, never part of the schema the other files declare.
+    migration_dir: BTreeMap<String, String>,
 }
 
 impl Default for AnalysisHost {
@@ -111,6 +116,7 @@ impl AnalysisHost {
             default_dialect,
             saved: BTreeMap::new(),
             baseline: None,
+            migration_dir: BTreeMap::new(),
         }
     }
 
@@ -171,12 +177,31 @@ impl AnalysisHost {
         self.files.get(path).map(|f| f.text(&self.db).as_str())
     }
 
-    fn key_of(&self, path: &str, kind: SourceKind) -> ProjectKey {
-        (dialect_of_path(path).unwrap_or(self.default_dialect), kind)
+    fn key_of(&self, path: &str, kind: SourceKind) -> ProjectKey<'_> {
+        (
+            dialect_of_path(path).unwrap_or(self.default_dialect),
+            kind,
+            self.migration_dir.get(path).map(String::as_str),
+        )
     }
 
-    fn key_name((dialect, kind): ProjectKey) -> String {
-        format!("{}:{kind:?}", dialect.name())
+    fn key_name((dialect, kind, dir): ProjectKey) -> String {
+        match dir {
+            Some(dir) => format!("{}:{kind:?}:{dir}", dialect.name()),
+            None => format!("{}:{kind:?}", dialect.name()),
+        }
+    }
+
+    /// Marks `path` as a file of the migration directory `dir` (before [`Self::set_file`]): the
+    /// directory's files are replayed in name order as a project of their own, so an opened
+    /// migration does not join the schema of the workspace.
+    pub fn set_migration_file(&mut self, path: &str, dir: &str) {
+        if self.migration_dir.get(path).map(String::as_str) != Some(dir) {
+            self.migration_dir.insert(path.to_string(), dir.to_string());
+            if self.files.contains_key(path) {
+                self.sync_groups();
+            }
+        }
     }
 
     /// Regroups the schema files into projects and the rules files into the rules set.
@@ -195,6 +220,12 @@ impl AnalysisHost {
                 .or_insert_with(|| (key.0, Vec::new()))
                 .1
                 .push(*file);
+        }
+        // A project whose files all left it (removed, or moved to another group) is emptied.
+        for (name, p) in &self.projects {
+            if !groups.contains_key(name) && !p.files(&self.db).is_empty() {
+                p.set_files(&mut self.db).to(Vec::new());
+            }
         }
         for (name, (dialect, files)) in groups {
             match self.projects.get(&name) {

@@ -29,7 +29,7 @@ pub use watch::GLOBS as WATCHED_GLOBS;
 use std::collections::{BTreeMap, VecDeque};
 use std::error::Error;
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use cairn_ide::AnalysisHost;
@@ -310,6 +310,31 @@ impl Server<'_> {
         }
     }
 
+    /// An opened file of a migration directory (one holding `atlas.sum`) is compiled with the
+    /// directory's other files, replayed in order, apart from the workspace's schema: its
+    /// diagnostics are those of the replay up to and after it.
+    fn load_migration_dir(&mut self, key: &str) {
+        let Some(path) = workspace::uri_to_path(key) else {
+            return;
+        };
+        if !workspace::in_migration_dir(&path) {
+            return;
+        }
+        let Some(dir) = path.parent() else {
+            return;
+        };
+        let dir_key = workspace::path_to_uri(dir);
+        self.host.set_migration_file(key, &dir_key);
+        for (file, text) in workspace::sql_files(dir) {
+            let file_key = workspace::path_to_uri(Path::new(&file));
+            self.host.set_migration_file(&file_key, &dir_key);
+            if !self.open.contains_key(&file_key) && file_key != key {
+                self.host.set_file(&file_key, text);
+                self.host.set_saved(&file_key);
+            }
+        }
+    }
+
     fn notification(&mut self, not: Notification) -> Result<()> {
         match not.method.as_str() {
             DidOpenTextDocument::METHOD => {
@@ -321,6 +346,7 @@ impl Server<'_> {
                 if workspace::is_project_file(&key) {
                     return self.project_opened(&key, uri, p.text_document.text);
                 }
+                self.load_migration_dir(&key);
                 self.host.set_file(&key, p.text_document.text);
                 self.host.set_saved(&key);
                 self.open.insert(key, uri);

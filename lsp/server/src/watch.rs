@@ -60,6 +60,21 @@ impl Server<'_> {
                 || matches!(&self.project.source, Some(Source::Dir(d)) if path.starts_with(d))
             {
                 project_changed = true;
+                // A migration directory with an open file is compiled as its own project: its
+                // other files follow the disk.
+                if workspace::in_migration_dir(&path)
+                    && !self.open.contains_key(&key)
+                    && self.host.text(&key).is_some()
+                {
+                    match std::fs::read_to_string(&path) {
+                        Ok(text) if event.typ != FileChangeType::DELETED => {
+                            self.host.set_file(&key, text);
+                            self.host.set_saved(&key);
+                        }
+                        _ => self.host.remove_file(&key),
+                    }
+                    schema_changed = true;
+                }
                 continue;
             }
             // An open file is the editor's; a file outside the workspace is not read.
