@@ -19,7 +19,7 @@ import {
 /// is Cairn's (or that the user mapped to `cairn-hcl`), and SQL. Project files and Atlas policy
 /// files (`cairn-config`) are highlighted only: the server does not analyse them.
 /// tests/tests/editors_vscode.rs reads this list: keep it a JSON array of strings.
-export const SERVED_LANGUAGES = ["cairn-rules", "cairn-hcl", "sql"];
+export const SERVED_LANGUAGES = ["cairn-rules", "cairn-hcl", "cairn-config", "sql"];
 
 /// Settings passed through as the server's initialization options: `cairn.NAME` -> `NAME`.
 /// tests/tests/editors_vscode.rs reads this list: keep it a JSON array of strings.
@@ -133,7 +133,7 @@ async function start(): Promise<void> {
 function documentSelector(allHcl: boolean): DocumentFilter[] {
   const selector: DocumentFilter[] = SERVED_LANGUAGES.map((language) => ({ scheme: "file", language }));
   if (allHcl) {
-    // Other extensions' ids for `.hcl` files; project and policy files stay `cairn-config`.
+    // Other extensions' ids for `.hcl` files (project and policy files are `cairn-config`).
     for (const language of ["hcl", "terraform", "plaintext"]) {
       selector.push({ scheme: "file", language, pattern: "**/*.hcl" });
     }
