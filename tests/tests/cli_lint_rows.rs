@@ -63,7 +63,8 @@ async fn postgres_row_estimates_feed_lk_rules() {
         ),
         (
             "2_change.sql",
-            "ALTER TABLE events ALTER COLUMN n TYPE bigint;\nALTER TABLE small ALTER COLUMN n TYPE bigint;\nCREATE INDEX events_kind ON events (kind);\n",
+            // Timeouts set, so the lock findings are the row-count-aware ones (LK101/LK102).
+            "SET lock_timeout = '2s';\nSET statement_timeout = '10min';\nALTER TABLE events ALTER COLUMN n TYPE bigint;\nALTER TABLE small ALTER COLUMN n TYPE bigint;\nCREATE INDEX events_kind ON events (kind);\n",
         ),
     ]);
     let url = with_search_path(&db.url, "public");
