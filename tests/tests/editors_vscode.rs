@@ -167,10 +167,11 @@ fn the_settings_the_extension_passes_are_the_ones_the_server_reads() {
     // rulesDocsUrl: empty by default, so the server's own default (the rule pages of this
     // version) applies; a value set is the link's base.
     assert_eq!(props["cairn.rulesDocsUrl"]["default"], "");
-    let default_docs = &format!(
+    let default_docs = format!(
         "https://cairn.dev/docs/v{}/rules/",
         env!("CARGO_PKG_VERSION")
     );
+    let default_docs = default_docs.as_str();
     let schema = "table \"Users\" {\n  schema = schema.public\n  column \"id\" {\n    type = int\n  }\n}\nschema \"public\" {\n}\n";
     for (options, base) in [
         (json!({}), default_docs),
