@@ -486,6 +486,7 @@ pub fn migration_file(
                 .filter(|c| c.starts_with("atlas:") || c.starts_with("cairn:"))
                 .collect(),
             settings: settings.clone(),
+            changes: Vec::new(),
         });
         match session_setting(sql) {
             Some(Setting::Set(name, value)) => {
@@ -497,12 +498,18 @@ pub fn migration_file(
             None => {}
         }
     }
+    let change_statement = change_owners(text, stmts, plan, dialect);
+    for (c, s) in change_statement.iter().enumerate() {
+        if let Some(st) = s.and_then(|s| statements.get_mut(s)) {
+            st.changes.push(c);
+        }
+    }
     MigrationFile {
         path: path.to_string(),
         directives,
         transactional,
         statements,
-        change_statement: change_owners(text, stmts, plan, dialect),
+        change_statement,
     }
 }
 

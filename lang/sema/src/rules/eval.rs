@@ -64,6 +64,10 @@ pub struct FileStatement {
     /// in the file; MySQL `SET [SESSION] name = value`), as lower-case names and their values in
     /// SQL text, the latest value of each name last.
     pub settings: Vec<(String, String)>,
+    /// The plan changes it brings about (indexes into the plan's changes, ascending): the
+    /// inverse of [`MigrationFile::change_statement`], kept so a statement's `changes` cost
+    /// what they hold, not a scan of every change.
+    pub changes: Vec<usize>,
 }
 
 impl FileStatement {

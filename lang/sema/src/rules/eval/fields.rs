@@ -400,13 +400,7 @@ impl<'a> Ev<'a> {
             "lock_timeout" => s.setting("lock_timeout").map_or(Value::Null, b),
             "statement_timeout" => s.setting("statement_timeout").map_or(Value::Null, b),
             "lock_wait_timeout" => s.setting("lock_wait_timeout").map_or(Value::Null, b),
-            "changes" => list(
-                f.change_statement
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| **s == Some(i))
-                    .map(|(c, _)| Value::Obj(Obj::Change(c))),
-            ),
+            "changes" => list(s.changes.iter().map(|c| Value::Obj(Obj::Change(*c)))),
             _ => Value::Null,
         }
     }
