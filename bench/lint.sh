@@ -14,13 +14,11 @@ if [ -z "${CAIRN:-}" ]; then
   CAIRN="$PWD/target/release/cairn"
 fi
 
-echo "== lint: a 20,000-statement PostgreSQL migration, beside squawk"
-python3 "$SHARED/bench/gen_big_migration.py" -n 20000 -o "$OUT/big.sql" --seed 1
-# Cairn lints a migration against the state before it, so changes to tables the same file creates
-# carry no risk. The tables go first (1_tables.sql) and the changes to them second
-# (2_changes.sql), so every ALTER and CREATE INDEX meets an existing table, as squawk assumes.
-rm -rf "$OUT/lintdir" && mkdir -p "$OUT/lintdir"
-python3 - "$OUT/big.sql" "$OUT/lintdir" <<'PY'
+# split_migration SQL DIR: the migration split into DIR/1_tables.sql and DIR/2_changes.sql,
+# hashed.
+split_migration() {
+  rm -rf "$2" && mkdir -p "$2"
+  python3 - "$1" "$2" <<'PY'
 import sys
 text = open(sys.argv[1]).read()
 tables, changes = [], []
@@ -32,7 +30,15 @@ for stmt in text.split(";\n"):
 open(sys.argv[2] + "/1_tables.sql", "w").write("\n".join(tables))
 open(sys.argv[2] + "/2_changes.sql", "w").write("\n".join(changes))
 PY
-"$CAIRN" migrate hash --dir "file://$OUT/lintdir" >/dev/null
+  "$CAIRN" migrate hash --dir "file://$2" >/dev/null
+}
+
+echo "== lint: a 20,000-statement PostgreSQL migration, beside squawk"
+python3 "$SHARED/bench/gen_big_migration.py" -n 20000 -o "$OUT/big.sql" --seed 1
+# Cairn lints a migration against the state before it, so changes to tables the same file creates
+# carry no risk. The tables go first (1_tables.sql) and the changes to them second
+# (2_changes.sql), so every ALTER and CREATE INDEX meets an existing table, as squawk assumes.
+split_migration "$OUT/big.sql" "$OUT/lintdir"
 # "All rules on": the opt-in rules too (type advice, TA1xx), through a project file.
 printf 'lint {\n  params = {\n    type_advice = true\n  }\n}\n' > "$OUT/all-rules.hcl"
 SQUAWK_VENV="$OUT/squawk-venv"
@@ -84,21 +90,8 @@ for r in "${lint_rows[@]}"; do
   printf "   %-44s %8s %8s %8s %9s %12s\n" "$label" "$wall" "$cpu" "$mem" "$n" "$ratio"
 done
 echo "== lint: linear in statements (the same split, 10,000 and 20,000 statements)"
-rm -rf "$OUT/lintdir-half" && mkdir -p "$OUT/lintdir-half"
 python3 "$SHARED/bench/gen_big_migration.py" -n 10000 -o "$OUT/big-half.sql" --seed 1 >/dev/null
-python3 - "$OUT/big-half.sql" "$OUT/lintdir-half" <<'PY2'
-import sys
-text = open(sys.argv[1]).read()
-tables, changes = [], []
-for stmt in text.split(";\n"):
-    if not stmt.strip():
-        continue
-    body = "\n".join(l for l in stmt.splitlines() if not l.lstrip().startswith("--")).strip()
-    (tables if body.upper().startswith("CREATE TABLE") else changes).append(stmt.strip() + ";\n")
-open(sys.argv[2] + "/1_tables.sql", "w").write("\n".join(tables))
-open(sys.argv[2] + "/2_changes.sql", "w").write("\n".join(changes))
-PY2
-"$CAIRN" migrate hash --dir "file://$OUT/lintdir-half" >/dev/null
+split_migration "$OUT/big-half.sql" "$OUT/lintdir-half"
 lint_rows=()
 lint_row "N=10,000" count_json "$CAIRN" lint --dialect postgres --format json "$OUT/lintdir-half"
 lint_row "2N=20,000" count_json "$CAIRN" lint --dialect postgres --format json "$OUT/lintdir"
