@@ -328,15 +328,9 @@ fn load_migration(
         test.dialect,
     );
     if compiled.has_errors() {
-        let errs: Vec<String> = compiled
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| format!("{} {}", d.code, d.message))
-            .collect();
         return Err(format!(
             "the migration does not compile: {}",
-            errs.join("; ")
+            compile_errors(&compiled)
         ));
     }
     Ok(State { compiled, text })
@@ -363,16 +357,21 @@ fn load_state(
     };
     let compiled = compile(&[(name.clone(), text.clone())], dialect);
     if compiled.has_errors() {
-        let errs: Vec<String> = compiled
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| format!("{} {}", d.code, d.message))
-            .collect();
         return Err(format!(
             "the `{which}` state does not compile: {}",
-            errs.join("; ")
+            compile_errors(&compiled)
         ));
     }
     Ok(State { compiled, text })
+}
+
+/// The compiler's errors, as `CODE message` joined by `; `.
+fn compile_errors(compiled: &Compiled) -> String {
+    compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
