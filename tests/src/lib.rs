@@ -49,6 +49,24 @@ pub fn cairn(dir: &Path, args: &[&str]) -> Output {
         .expect("run cairn")
 }
 
+/// A fresh project folder under the system temp dir, holding an empty `migrations/`.
+pub fn migration_project(prefix: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(unique_name(prefix));
+    std::fs::create_dir_all(d.join("migrations")).expect("create the migrations folder");
+    d
+}
+
+/// Writes `migrations/NAME` of the project `dir`.
+pub fn write_migration(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join("migrations").join(name), text).expect("write a migration");
+}
+
+/// `cairn migrate hash` in `dir`, which must succeed.
+pub fn migrate_hash(dir: &Path) {
+    let o = cairn(dir, &["migrate", "hash"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

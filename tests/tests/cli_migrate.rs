@@ -6,23 +6,18 @@
 
 use std::path::{Path, PathBuf};
 
-use cairn_tests::{
-    cairn, cairn_bin, mysql_scratch, pg_scratch, stderr, stdout, unique_name, with_search_path,
-};
+use cairn_tests::{cairn, cairn_bin, mysql_scratch, pg_scratch, stderr, stdout, with_search_path};
 
 fn tempdir() -> PathBuf {
-    let d = std::env::temp_dir().join(unique_name("cairn_migrate"));
-    std::fs::create_dir_all(d.join("migrations")).unwrap();
-    d
+    cairn_tests::migration_project("cairn_migrate")
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join("migrations").join(name), text).unwrap();
+    cairn_tests::write_migration(dir, name, text);
 }
 
 fn hash(dir: &Path) {
-    let o = cairn(dir, &["migrate", "hash"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    cairn_tests::migrate_hash(dir);
 }
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {

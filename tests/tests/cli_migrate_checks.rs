@@ -8,17 +8,15 @@ use std::path::{Path, PathBuf};
 
 use cairn_tests::{
     cairn, first_cell, my_rows, mysql_scratch, pg_rows, pg_scratch, sqlite_rows, stderr, stdout,
-    unique_name, with_search_path,
+    with_search_path,
 };
 
 fn tempdir() -> PathBuf {
-    let d = std::env::temp_dir().join(unique_name("cairn_checks"));
-    std::fs::create_dir_all(d.join("migrations")).unwrap();
-    d
+    cairn_tests::migration_project("cairn_checks")
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join("migrations").join(name), text).unwrap();
+    cairn_tests::write_migration(dir, name, text);
 }
 
 const USERS: &str =

@@ -20,23 +20,20 @@ use std::time::{Duration, Instant};
 
 use cairn_tests::{
     cairn, cairn_bin, first_cell, my_rows, mysql_scratch, pg_rows, pg_scratch, sqlite_rows, stderr,
-    stdout, unique_name, with_search_path,
+    stdout, with_search_path,
 };
 use sqlx::Connection;
 
 fn tempdir() -> PathBuf {
-    let d = std::env::temp_dir().join(unique_name("cairn_crash"));
-    std::fs::create_dir_all(d.join("migrations")).unwrap();
-    d
+    cairn_tests::migration_project("cairn_crash")
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join("migrations").join(name), text).unwrap();
+    cairn_tests::write_migration(dir, name, text);
 }
 
 fn hash(dir: &Path) {
-    let o = cairn(dir, &["migrate", "hash"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    cairn_tests::migrate_hash(dir);
 }
 
 /// The directory: file 1 creates `gate`; file 2's third statement needs a lock on it.

@@ -6,18 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
-use cairn_tests::{
-    cairn, mysql_scratch, pg_scratch, stderr, stdout, unique_name, with_search_path,
-};
+use cairn_tests::{cairn, mysql_scratch, pg_scratch, stderr, stdout, with_search_path};
 
 fn tempdir() -> PathBuf {
-    let d = std::env::temp_dir().join(unique_name("cairn_down"));
-    std::fs::create_dir_all(d.join("migrations")).unwrap();
-    d
+    cairn_tests::migration_project("cairn_down")
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join("migrations").join(name), text).unwrap();
+    cairn_tests::write_migration(dir, name, text);
 }
 
 fn ok(o: &std::process::Output) {

@@ -5,16 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use cairn_tests::{cairn, cairn_bin, mysql_scratch, stderr, stdout, unique_name};
+use cairn_tests::{cairn, cairn_bin, mysql_scratch, stderr, stdout};
 
 fn tempdir() -> PathBuf {
-    let d = std::env::temp_dir().join(unique_name("cairn_lock"));
-    std::fs::create_dir_all(d.join("migrations")).unwrap();
-    d
+    cairn_tests::migration_project("cairn_lock")
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join("migrations").join(name), text).unwrap();
+    cairn_tests::write_migration(dir, name, text);
 }
 
 /// Six files, each logging its number once into `log`; `slow` is a statement that takes a
