@@ -463,3 +463,184 @@ fn errors(diags: &[Value]) -> Vec<String> {
         .map(|d| d["message"].as_str().unwrap_or("").to_string())
         .collect()
 }
+
+/// A `data "sql"` block runs its query on the server's worker thread: its rows name the schema
+/// the environment's URL points at, so the plan preview compares with that schema; a save runs
+/// the query again. The project file has no diagnostics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_sql_blocks_run_their_query_against_a_live_postgres() {
+    let Some(scratch) = pg_scratch().await else {
+        return;
+    };
+    for sql in [
+        "CREATE SCHEMA app",
+        "CREATE SCHEMA app2",
+        "CREATE TABLE app.users (id integer PRIMARY KEY, name text, legacy text)",
+        "CREATE TABLE app2.users (id integer PRIMARY KEY, name text, email text)",
+        "CREATE TABLE public.settings (target text)",
+        "INSERT INTO public.settings VALUES ('app')",
+    ] {
+        pg_rows(&scratch.url, sql).await;
+    }
+    let dir = scratch_dir("cairn_lsp_data_sql");
+    let project = dir.join("cairn.hcl");
+    let text = format!(
+        "data \"sql\" \"target\" {{\n  url   = \"{url}\"\n  query = \"SELECT target FROM public.settings\"\n}}\n\nenv \"dev\" {{\n  url = urlqueryset(\"{url}\", \"search_path\", data.sql.target.value)\n}}\n",
+        url = scratch.url
+    );
+    std::fs::write(&project, &text).unwrap();
+    let file = dir.join("schema.sql");
+    std::fs::write(&file, DESIRED).unwrap();
+    let u = uri(&file);
+    let pu = uri(&project);
+    let mut c = LspClient::start(Some(&dir), json!({ "baselineRefreshSeconds": 0 }));
+    c.open(&u, DESIRED);
+    let got = lenses_once(&mut c, &u, |l| {
+        inspected(l) && l.iter().all(|(_, t)| !t.starts_with("no baseline"))
+    });
+    assert_eq!(
+        got,
+        vec![
+            (
+                line(DESIRED, "users"),
+                "+1 column, 1 destructive".to_string()
+            ),
+            (line(DESIRED, "posts"), "new table".to_string()),
+        ]
+    );
+    // The project file, opened: no error, no warning.
+    c.open(&pu, &text);
+    assert_eq!(c.diagnostics(&pu), Vec::<Value>::new());
+    // The query's answer changes; a save runs it again, and the baseline follows.
+    pg_rows(&scratch.url, "UPDATE public.settings SET target = 'app2'").await;
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": u }, "text": DESIRED }),
+    );
+    let got = lenses_once(&mut c, &u, |l| {
+        l.first().is_some_and(|x| x.1 == "no changes")
+    });
+    assert_eq!(got[1].1, "new table");
+    // A query the database refuses is the project file's error, as on the command line.
+    let refused = text.replace("SELECT target FROM", "SELECT nope FROM");
+    c.change(&pu, 2, &refused);
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": pu }, "text": refused }),
+    );
+    let deadline = Instant::now() + TIMEOUT;
+    let diags = loop {
+        let d = c.diagnostics(&pu);
+        if !d.is_empty() {
+            break d;
+        }
+        assert!(Instant::now() < deadline, "no error for the refused query");
+    };
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["severity"], 1, "{diags:#?}");
+    assert_eq!(diags[0]["range"]["start"]["line"], 2, "{diags:#?}");
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("data.sql.target"),
+        "{diags:#?}"
+    );
+    c.shutdown();
+    drop(scratch);
+}
+
+/// A `data "sql"` block whose database cannot be reached: one warning on the block, without
+/// the password; no error; the rest of the project file still counts (here its SQLite baseline),
+/// and the schema files keep their diagnostics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_sql_block_with_an_unreachable_database_is_one_warning() {
+    let dir = scratch_dir("cairn_lsp_data_down");
+    let db = dir.join("dev.db");
+    std::fs::write(&db, "").unwrap();
+    sqlite_rows(
+        &db,
+        "CREATE TABLE users (id integer PRIMARY KEY, name text)",
+    )
+    .await;
+    let project = dir.join("cairn.hcl");
+    let text = "data \"sql\" \"tenants\" {\n  url   = \"postgres://app:hunter2@127.0.0.1:1/app?sslmode=disable\"\n  query = \"SELECT name FROM tenants\"\n}\n\nlocals {\n  tenants = data.sql.tenants.values\n}\n\nenv \"dev\" {\n  url     = \"sqlite://dev.db\"\n  exclude = [for t in local.tenants : \"${t}_*\"]\n}\n";
+    std::fs::write(&project, text).unwrap();
+    let file = dir.join("schema.sql");
+    std::fs::write(&file, DESIRED).unwrap();
+    let u = uri(&file);
+    let pu = uri(&project);
+    let mut c = LspClient::start(Some(&dir), json!({ "baselineRefreshSeconds": 0 }));
+    let deadline = Instant::now() + TIMEOUT;
+    let diags = loop {
+        let d = c.diagnostics(&pu);
+        if !d.is_empty() {
+            break d;
+        }
+        assert!(Instant::now() < deadline, "no warning for the data block");
+    };
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let w = &diags[0];
+    assert_eq!(w["severity"], 2, "{w:#}");
+    assert_eq!(
+        w["range"]["start"],
+        json!({ "line": 0, "character": 0 }),
+        "{w:#}"
+    );
+    assert_eq!(
+        w["range"]["end"],
+        json!({ "line": 0, "character": 20 }),
+        "{w:#}"
+    );
+    let message = w["message"].as_str().unwrap();
+    assert!(
+        message.contains("data.sql.tenants") && message.contains("127.0.0.1:1"),
+        "{message}"
+    );
+    assert!(!message.contains("hunter2"), "{message}");
+    // The environment is read without the rows: its SQLite database is the baseline.
+    c.open(&u, DESIRED);
+    let got = lenses_once(&mut c, &u, inspected);
+    assert_eq!(
+        got,
+        vec![
+            (line(DESIRED, "users"), "+1 column".to_string()),
+            (line(DESIRED, "posts"), "new table".to_string()),
+        ]
+    );
+    // Schema files keep their diagnostics.
+    let broken = "CREATE TABLE a (id int REFERENCES nope (id));\n";
+    c.drain();
+    c.change(&u, 2, broken);
+    let diags = c.diagnostics(&u);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["severity"] == 1 && d["message"].as_str().unwrap().contains("nope")),
+        "{diags:#?}"
+    );
+    // Opened, edited and saved: still the one warning, never an error.
+    c.open(&pu, text);
+    let diags = c.diagnostics(&pu);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["severity"], 2, "{diags:#?}");
+    let edited = text.replace("SELECT name", "SELECT name ");
+    c.change(&pu, 2, &edited);
+    let diags = c.diagnostics(&pu);
+    assert!(diags.iter().all(|d| d["severity"] != 1), "{diags:#?}");
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": pu }, "text": edited }),
+    );
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let diags = c.diagnostics(&pu);
+        assert!(diags.iter().all(|d| d["severity"] != 1), "{diags:#?}");
+        if diags.len() == 1 {
+            assert!(!diags[0]["message"].as_str().unwrap().contains("hunter2"));
+            break;
+        }
+        assert!(Instant::now() < deadline, "the warning did not come back");
+    }
+    c.shutdown();
+}

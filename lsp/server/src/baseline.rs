@@ -1,14 +1,15 @@
 //! The server's side of the project file and the plan-preview baseline: reading the project
 //! file, publishing its diagnostics, choosing the baseline (`project.rs`), starting the live
-//! inspection (`live.rs`) and applying its results.
+//! inspection and the `data "sql"` queries (`live.rs`) and applying their results.
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use cairn_ide::Baseline;
 use lsp_server::{Message, Request, RequestId};
 use lsp_types::{Diagnostic, Uri};
 
-use crate::live::{Inspected, Target, Worker};
+use crate::live::{Drivers, Inspected, Querier, Query, Target, Worker};
 use crate::project::{self, Source};
 use crate::{Result, Server, workspace};
 
@@ -33,6 +34,25 @@ pub(crate) struct State {
     /// Bumped on every new live target; results of older ones are dropped.
     pub generation: u64,
     pub worker: Option<Worker>,
+    /// Runs `data "sql"` queries on the worker (`cairn lsp` passes the CLI's drivers).
+    pub querier: Option<Querier>,
+    /// The answers to the project file's `data "sql"` queries, kept until newer ones come.
+    pub known: project::Known,
+    /// Queries sent to the worker and not answered yet.
+    pub asked: HashSet<Query>,
+    /// Bumped when every query is run again (a save); answers of older rounds are dropped.
+    pub query_generation: u64,
+    /// One warning per `data "sql"` block whose database cannot be reached.
+    pub data_warnings: Vec<Diagnostic>,
+}
+
+impl State {
+    pub(crate) fn new(querier: Option<Querier>) -> State {
+        State {
+            querier,
+            ..State::default()
+        }
+    }
 }
 
 impl Server<'_> {
@@ -61,11 +81,25 @@ impl Server<'_> {
         };
         let mut env = None;
         self.project.error = None;
+        self.project.data_warnings.clear();
+        let mut waiting = false;
         if let (Some(f), Some(text)) = (&file, &text) {
-            match project::evaluate(f, text, self.asked_env.as_deref()) {
-                Ok(e) => env = e,
-                Err(e) => self.project.error = Some(project::error_diagnostic(text, &e)),
+            let ev =
+                project::evaluate_known(f, text, self.asked_env.as_deref(), &self.project.known);
+            env = ev.env;
+            self.project.error = ev.error;
+            self.project.data_warnings = ev.warnings;
+            // Answers no evaluation uses any more are forgotten (a save re-runs the rest).
+            self.project.known.retain(|q, _| ev.used.contains(q));
+            if !ev.missing.is_empty() {
+                waiting = true;
+                self.ask(ev.missing);
             }
+        }
+        // Waiting on the rows of a `data "sql"` block: the baseline stays what it was until they
+        // come (their answer loads the project again).
+        if waiting && self.project.source.is_some() {
+            return self.publish_project();
         }
         // Without a `dialect` option, schema files take the dialect of the database named.
         if !self.dialect_asked
@@ -98,23 +132,21 @@ impl Server<'_> {
                     .set_baseline(Some(Baseline::Unavailable("invalid database URL".into())));
             }
             Source::Database { url, scope } => {
-                let Some(inspector) = self.inspector.clone() else {
+                if self.inspector.is_none() {
                     self.host.set_baseline(Some(Baseline::Unavailable(
                         "no database drivers in this build".into(),
                     )));
                     return;
-                };
+                }
                 // Until the first inspection of this target answers, lenses say so (a refresh
                 // of the same target keeps the realm it has).
                 self.host.set_baseline(Some(Baseline::Unavailable(
                     "inspecting the database".into(),
                 )));
                 self.project.generation += 1;
-                let worker = self.project.worker.get_or_insert_with(|| {
-                    Worker::start(inspector, self.refresh_every, self.live_tx.clone())
-                });
-                worker.set(Target {
-                    generation: self.project.generation,
+                let generation = self.project.generation;
+                self.worker().set(Target {
+                    generation,
                     url,
                     scope: scope.options(),
                 });
@@ -122,16 +154,95 @@ impl Server<'_> {
         }
     }
 
-    /// A live inspection answered: cache its realm, or warn.
+    /// The worker thread, started on first use.
+    fn worker(&mut self) -> &Worker {
+        let drivers = Drivers {
+            inspect: self.inspector.clone(),
+            query: self.project.querier.clone(),
+        };
+        let (every, tx) = (self.refresh_every, self.live_tx.clone());
+        self.project
+            .worker
+            .get_or_insert_with(|| Worker::start(drivers, every, tx))
+    }
+
+    /// Sends the queries not already on their way to the worker.
+    fn ask(&mut self, queries: Vec<Query>) {
+        let new: Vec<Query> = queries
+            .into_iter()
+            .filter(|q| self.project.asked.insert(q.clone()))
+            .collect();
+        if !new.is_empty() {
+            let generation = self.project.query_generation;
+            self.worker().query(generation, new);
+        }
+    }
+
+    /// A save: the live database is inspected again and every `data "sql"` query runs again
+    /// (the answers had stay in use until the new ones come).
+    pub(crate) fn refresh_live(&mut self) {
+        if let (Some(Source::Database { .. }), Some(w)) =
+            (&self.project.source, &self.project.worker)
+        {
+            w.refresh();
+        }
+        if self.project.known.is_empty() {
+            return;
+        }
+        self.project.query_generation += 1;
+        self.project.asked.clear();
+        let all = self.project.known.keys().cloned().collect();
+        self.ask(all);
+    }
+
+    /// An edit of the open project file: its diagnostics from the text, with the query answers
+    /// the server has (no query runs before a save).
+    pub(crate) fn check_project_text(&mut self, file: &Path, text: &str) {
+        let ev =
+            project::evaluate_known(file, text, self.asked_env.as_deref(), &self.project.known);
+        self.project.error = ev.error;
+        // Stopped at a query not run yet: the warnings had so far still stand.
+        if ev.missing.is_empty() {
+            self.project.data_warnings = ev.warnings;
+        }
+    }
+
+    /// The worker answered: an inspection, or a query.
     pub(crate) fn on_inspected(&mut self, r: Inspected) -> Result<()> {
+        match r {
+            Inspected::Realm { generation, result } => self.on_realm(generation, result),
+            Inspected::Rows {
+                generation,
+                query,
+                result,
+            } => {
+                if generation != self.project.query_generation {
+                    return Ok(());
+                }
+                self.project.asked.remove(&query);
+                if self.project.known.get(&query) == Some(&result) {
+                    return Ok(());
+                }
+                self.project.known.insert(query, result);
+                self.load_project()
+            }
+        }
+    }
+
+    /// A live inspection answered: cache its realm, or warn.
+    fn on_realm(
+        &mut self,
+        generation: u64,
+        result: std::result::Result<cairn_ir::Realm, String>,
+    ) -> Result<()> {
         let Some(Source::Database { url, .. }) = &self.project.source else {
             return Ok(());
         };
-        if r.generation != self.project.generation {
+        if generation != self.project.generation {
             return Ok(());
         }
         let shown = cairn_core::url::redact(url);
-        match r.result {
+        match result {
             Ok(realm) => {
                 self.project.warning = None;
                 self.host.set_baseline(Some(Baseline::Database(realm)));
@@ -152,14 +263,11 @@ impl Server<'_> {
     /// `cairn.refreshBaseline`, and a save: re-reads the baseline (a live database again).
     pub(crate) fn refresh_baseline(&mut self) -> Result<()> {
         self.load_project()?;
-        match (&self.project.source, &self.project.worker) {
-            (Some(Source::Database { .. }), Some(w)) => w.refresh(),
-            (Some(Source::Dir(dir)), _) => {
-                let files = workspace::sql_files(dir);
-                self.host.set_baseline(Some(Baseline::Migrations(files)));
-                self.refresh_lenses()?;
-            }
-            _ => {}
+        self.refresh_live();
+        if let Some(Source::Dir(dir)) = &self.project.source {
+            let files = workspace::sql_files(dir);
+            self.host.set_baseline(Some(Baseline::Migrations(files)));
+            self.refresh_lenses()?;
         }
         Ok(())
     }
@@ -178,6 +286,7 @@ impl Server<'_> {
             .project
             .error
             .iter()
+            .chain(&self.project.data_warnings)
             .chain(&self.project.warning)
             .cloned()
             .collect();

@@ -23,7 +23,7 @@ mod watch;
 pub mod workspace;
 
 pub use baseline::REFRESH_COMMAND;
-pub use live::Inspector;
+pub use live::{Inspector, Querier, QueryError, Rows};
 pub use watch::GLOBS as WATCHED_GLOBS;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -75,6 +75,9 @@ pub struct Options {
     /// Inspects a live database (`cairn lsp` passes its drivers); without it, a project file
     /// that names a database gets "no baseline" lenses.
     pub inspector: Option<Inspector>,
+    /// Runs the queries of the project file's `data "sql"` blocks (`cairn lsp` passes its
+    /// drivers); without it, such a block gets a warning and no rows.
+    pub query: Option<Querier>,
 }
 
 /// Serves on stdin/stdout until the client says `exit`.
@@ -179,7 +182,7 @@ pub fn run_with(connection: Connection, opts: Options) -> Result<()> {
         root: root_of(&params),
         pending: VecDeque::new(),
         dirty: false,
-        project: baseline::State::default(),
+        project: baseline::State::new(opts.query),
         inspector: opts.inspector,
         asked_env: options
             .get("env")
@@ -385,10 +388,8 @@ impl Server<'_> {
                 if workspace::is_project_file(&key) {
                     self.load_project()?;
                 }
-                // A save is a moment to look at the live database again.
-                if let Some(w) = &self.project.worker {
-                    w.refresh();
-                }
+                // A save is a moment to look at the live database (and data queries) again.
+                self.refresh_live();
             }
             DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(not.params) else {
@@ -606,9 +607,7 @@ impl Server<'_> {
         let Some(file) = self.project.file.clone().filter(|_| ours) else {
             return self.project_edited_other(uri, &text);
         };
-        self.project.error = project::evaluate(&file, &text, self.asked_env.as_deref())
-            .err()
-            .map(|e| project::error_diagnostic(&text, &e));
+        self.check_project_text(&file, &text);
         self.project.text = Some(text);
         self.publish_project()
     }
@@ -617,11 +616,9 @@ impl Server<'_> {
         let Some(path) = workspace::uri_to_path(uri.as_str()) else {
             return Ok(());
         };
-        let diags = project::evaluate(&path, text, self.asked_env.as_deref())
-            .err()
-            .map(|e| project::error_diagnostic(text, &e))
-            .into_iter()
-            .collect();
-        self.publish(uri, diags)
+        // Checked without running its queries.
+        let ev =
+            project::evaluate_known(&path, text, self.asked_env.as_deref(), &Default::default());
+        self.publish(uri, ev.error.into_iter().collect())
     }
 }

@@ -1,10 +1,14 @@
-//! The live-database baseline of the plan preview: one worker thread inspects the database the
-//! project file names, off the main loop (the salsa database stays on its thread; the worker only
-//! sends back a `Realm`). It inspects when told (a new target, `cairn.refreshBaseline`, a save)
-//! and every `refresh` interval; the main loop caches the last realm.
+//! The server's one worker thread for databases, off the main loop (the salsa database stays on
+//! its thread; the worker only sends back values):
 //!
-//! The inspection itself is the caller's (`cairn lsp` passes the CLI's drivers), so this crate
-//! knows no database client. Messages never hold a password: URLs are shown redacted.
+//! - the live-database baseline of the plan preview: it inspects the database the project file
+//!   names when told (a new target, `cairn.refreshBaseline`, a save) and every `refresh`
+//!   interval; the main loop caches the last realm;
+//! - the queries of the project file's `data "sql"` blocks: it runs the ones it is given and
+//!   sends back each one's rows (the main loop caches them and evaluates the project file again).
+//!
+//! The inspection and the queries are the caller's (`cairn lsp` passes the CLI's drivers), so
+//! this crate knows no database client. Messages never hold a password: URLs are shown redacted.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +20,27 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 /// Inspects the database a URL names, within a scope; blocking. An error is a message.
 pub type Inspector = Arc<dyn Fn(&str, &InspectOptions) -> Result<Realm, String> + Send + Sync>;
 
+/// The rows of a query: text cells, `None` for NULL.
+pub type Rows = Vec<Vec<Option<String>>>;
+
+/// Runs a `data "sql"` query (URL, SQL) against its database; blocking.
+pub type Querier = Arc<dyn Fn(&str, &str) -> Result<Rows, QueryError> + Send + Sync>;
+
+/// Why a query gave no rows: the database could not be reached (the editor warns and goes on),
+/// or it refused the query (an error in the project file, as `cairn` reports it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueryError {
+    Unreachable(String),
+    Failed(String),
+}
+
+/// What the worker is given to do its jobs with; either may be missing.
+#[derive(Clone, Default)]
+pub(crate) struct Drivers {
+    pub inspect: Option<Inspector>,
+    pub query: Option<Querier>,
+}
+
 /// What the worker inspects, tagged so a result of an older target is dropped.
 #[derive(Clone)]
 pub(crate) struct Target {
@@ -24,15 +49,29 @@ pub(crate) struct Target {
     pub scope: InspectOptions,
 }
 
+/// A `data "sql"` query: its database URL and its SQL (arguments bound).
+pub(crate) type Query = (String, String);
+
 enum Job {
     Set(Target),
     Refresh,
+    /// Run these queries, tagged with the generation of the query cache that asked.
+    Queries(u64, Vec<Query>),
 }
 
-/// One inspection's outcome.
-pub(crate) struct Inspected {
-    pub generation: u64,
-    pub result: Result<Realm, String>,
+/// What the worker sends back.
+pub(crate) enum Inspected {
+    /// One inspection's outcome.
+    Realm {
+        generation: u64,
+        result: Result<Realm, String>,
+    },
+    /// One query's outcome (its error messages redacted).
+    Rows {
+        generation: u64,
+        query: Query,
+        result: Result<Rows, QueryError>,
+    },
 }
 
 /// The handle the main loop keeps: jobs go in; results come out on the server's channel.
@@ -43,14 +82,14 @@ pub(crate) struct Worker {
 impl Worker {
     /// Starts the worker thread; it ends when the handle is dropped.
     pub(crate) fn start(
-        inspector: Inspector,
+        drivers: Drivers,
         refresh: Option<Duration>,
         results: Sender<Inspected>,
     ) -> Worker {
         let (jobs, rx) = crossbeam_channel::unbounded();
         std::thread::Builder::new()
             .name("cairn-baseline".into())
-            .spawn(move || run(inspector, refresh, rx, results))
+            .spawn(move || run(drivers, refresh, rx, results))
             .expect("spawn the baseline thread");
         Worker { jobs }
     }
@@ -62,37 +101,85 @@ impl Worker {
     pub(crate) fn refresh(&self) {
         let _ = self.jobs.send(Job::Refresh);
     }
+
+    pub(crate) fn query(&self, generation: u64, queries: Vec<Query>) {
+        let _ = self.jobs.send(Job::Queries(generation, queries));
+    }
 }
 
 fn run(
-    inspector: Inspector,
+    drivers: Drivers,
     refresh: Option<Duration>,
     jobs: Receiver<Job>,
     results: Sender<Inspected>,
 ) {
     let mut target: Option<Target> = None;
+    let mut queries: Vec<(u64, Query)> = Vec::new();
     loop {
         let job = match refresh {
             Some(every) if target.is_some() => jobs.recv_timeout(every),
             _ => jobs.recv().map_err(|_| RecvTimeoutError::Disconnected),
         };
-        match job {
-            Ok(Job::Set(t)) => target = Some(t),
-            Ok(Job::Refresh) | Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return,
-        }
-        // Jobs queued meanwhile are folded into this one inspection.
-        for j in jobs.try_iter() {
-            if let Job::Set(t) = j {
+        // An inspection is owed on a new target, a refresh or the timer; not for queries alone.
+        let mut inspect = match job {
+            Ok(Job::Set(t)) => {
                 target = Some(t);
+                true
+            }
+            Ok(Job::Refresh) | Err(RecvTimeoutError::Timeout) => true,
+            Ok(Job::Queries(g, qs)) => {
+                queries.extend(qs.into_iter().map(|q| (g, q)));
+                false
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        // Jobs queued meanwhile are folded into this round.
+        for j in jobs.try_iter() {
+            match j {
+                Job::Set(t) => {
+                    target = Some(t);
+                    inspect = true;
+                }
+                Job::Refresh => inspect = true,
+                Job::Queries(g, qs) => queries.extend(qs.into_iter().map(|q| (g, q))),
             }
         }
-        let Some(t) = &target else { continue };
+        // Queries first: they are small, and the project file (hence the target) may wait on
+        // them.
+        for (generation, query) in std::mem::take(&mut queries) {
+            let result = match &drivers.query {
+                Some(run) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    run(&query.0, &query.1)
+                }))
+                .unwrap_or_else(|_| Err(QueryError::Failed("the query failed".to_string()))),
+                None => Err(QueryError::Unreachable(
+                    "no database drivers in this build".to_string(),
+                )),
+            };
+            let result = result.map_err(|e| match e {
+                QueryError::Unreachable(m) => QueryError::Unreachable(cairn_core::url::redact(&m)),
+                QueryError::Failed(m) => QueryError::Failed(cairn_core::url::redact(&m)),
+            });
+            let sent = results.send(Inspected::Rows {
+                generation,
+                query,
+                result,
+            });
+            if sent.is_err() {
+                return;
+            }
+        }
+        if !inspect {
+            continue;
+        }
+        let (Some(t), Some(inspector)) = (&target, &drivers.inspect) else {
+            continue;
+        };
         let result =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inspector(&t.url, &t.scope)))
                 .unwrap_or_else(|_| Err("the inspection failed".to_string()))
                 .map_err(|e| cairn_core::url::redact(&e));
-        let sent = results.send(Inspected {
+        let sent = results.send(Inspected::Realm {
             generation: t.generation,
             result,
         });

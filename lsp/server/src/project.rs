@@ -7,13 +7,24 @@
 //! order: the environment's `migration { dir }`; its database `url` (inspected live, see
 //! `live.rs`); the workspace's migration directory (`migrations/`, or the first holding
 //! `atlas.sum`); none.
+//!
+//! `data "sql"` blocks are evaluated from the rows the worker thread fetched (`live.rs`): the
+//! main loop never waits on a database. A query not fetched yet stops the evaluation without a
+//! diagnostic (the worker is asked for it; the answer evaluates the file again). A query whose
+//! database cannot be reached is one warning on its data block, and the file is evaluated on as
+//! if the query had returned no rows; an error that evaluation then meets is not shown (it may
+//! only be the missing rows'). A query the database refuses is an error, as in the CLI.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use cairn_core::project::{self, Env, Inputs, ProjectError};
+use cairn_core::project::{self, DataHost, Env, Host, Inputs, ProjectError};
 use cairn_core::{InspectOptions, SourceUrl};
 use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range};
 
+use crate::convert::LineIndex;
+use crate::live::{Query, QueryError, Rows};
 use crate::workspace;
 
 /// What the plan preview compares with.
@@ -53,26 +64,34 @@ pub(crate) fn find(root: &Path) -> Option<PathBuf> {
 }
 
 /// Evaluates project-file text with the environment chosen as the module says: the
-/// environment (if any) or the error.
+/// environment (if any) or the error. `host` runs the `data "sql"` queries.
 pub(crate) fn evaluate(
     file: &Path,
     text: &str,
     asked_env: Option<&str>,
+    host: Option<Host>,
 ) -> Result<Option<Env>, ProjectError> {
     let shown = file.display().to_string();
     let base = file.parent().unwrap_or(Path::new("."));
     let env = match asked_env {
         Some(e) => Some(e.to_string()),
-        None => project::evaluate(&shown, text, base, &Inputs::default())?
-            .env_names
-            .into_iter()
-            .next(),
+        None => {
+            let inputs = Inputs {
+                host: host.clone(),
+                ..Inputs::default()
+            };
+            project::evaluate(&shown, text, base, &inputs)?
+                .env_names
+                .into_iter()
+                .next()
+        }
     };
     let Some(env) = env else {
         return Ok(None);
     };
     let inputs = Inputs {
         env: Some(env),
+        host,
         ..Inputs::default()
     };
     let p = project::evaluate(&shown, text, base, &inputs)?;
@@ -81,6 +100,178 @@ pub(crate) fn evaluate(
         p.fleet
             .and_then(|f| f.targets.into_iter().next().map(|t| t.env))
     }))
+}
+
+/// The answers to `data "sql"` queries the main loop has, by query.
+pub(crate) type Known = HashMap<Query, Result<Rows, QueryError>>;
+
+/// What evaluating the project file with the known query answers gave.
+#[derive(Debug, Default)]
+pub(crate) struct Evaluated {
+    pub env: Option<Env>,
+    pub error: Option<Diagnostic>,
+    /// One warning per `data "sql"` block whose database cannot be reached.
+    pub warnings: Vec<Diagnostic>,
+    /// Queries the evaluation needs and nobody has answered yet: it stopped at them.
+    pub missing: Vec<Query>,
+    /// Every query the evaluation asked for.
+    pub used: HashSet<Query>,
+}
+
+/// A [`DataHost`] that answers from the known results and never blocks: a query not known is
+/// noted as missing; an unreachable database gives no rows once its warning is out.
+struct Answers {
+    known: Arc<Known>,
+    used: Mutex<HashSet<Query>>,
+    tolerated: HashSet<Query>,
+    missing: Mutex<Vec<Query>>,
+    /// The last query refused because its database is unreachable, with why.
+    unreachable: Mutex<Option<(Query, String)>>,
+    /// Whether a database refused a query (an error of the project file's own).
+    refused: std::sync::atomic::AtomicBool,
+}
+
+impl DataHost for Answers {
+    fn query(&self, url: &str, sql: &str) -> Result<Rows, String> {
+        let a = self;
+        let q = (url.to_string(), sql.to_string());
+        if let Ok(mut u) = a.used.lock() {
+            u.insert(q.clone());
+        }
+        match a.known.get(&q) {
+            None => {
+                if let Ok(mut m) = a.missing.lock() {
+                    m.push(q);
+                }
+                Err("the query has not run yet".to_string())
+            }
+            Some(Ok(rows)) => Ok(rows.clone()),
+            Some(Err(QueryError::Failed(m))) => {
+                a.refused.store(true, std::sync::atomic::Ordering::Relaxed);
+                Err(m.clone())
+            }
+            Some(Err(QueryError::Unreachable(_))) if a.tolerated.contains(&q) => Ok(Vec::new()),
+            Some(Err(QueryError::Unreachable(m))) => {
+                if let Ok(mut u) = a.unreachable.lock() {
+                    *u = Some((q, m.clone()));
+                }
+                Err(m.clone())
+            }
+        }
+    }
+}
+
+/// Evaluates project-file text as [`evaluate`] does, its `data "sql"` queries answered from
+/// `known` (see the module's documentation).
+pub(crate) fn evaluate_known(
+    file: &Path,
+    text: &str,
+    asked_env: Option<&str>,
+    known: &Known,
+) -> Evaluated {
+    // The host is shared (`Arc<dyn DataHost>`): it gets its own copy (a few rows of text).
+    let known = Arc::new(known.clone());
+    let mut out = Evaluated::default();
+    let mut tolerated = HashSet::new();
+    let mut refused = false;
+    let result = loop {
+        let answers = Arc::new(Answers {
+            known: known.clone(),
+            used: Mutex::new(HashSet::new()),
+            tolerated: tolerated.clone(),
+            missing: Mutex::new(Vec::new()),
+            unreachable: Mutex::new(None),
+            refused: Default::default(),
+        });
+        let host: Arc<dyn DataHost> = answers.clone();
+        let r = evaluate(file, text, asked_env, Some(Host(host)));
+        if let Ok(u) = answers.used.lock() {
+            out.used.extend(u.iter().cloned());
+        }
+        let missing = answers
+            .missing
+            .lock()
+            .map(|mut m| std::mem::take(&mut *m))
+            .unwrap_or_default();
+        if !missing.is_empty() {
+            out.missing = missing;
+            break None;
+        }
+        let unreachable = answers.unreachable.lock().ok().and_then(|mut u| u.take());
+        refused = answers.refused.load(std::sync::atomic::Ordering::Relaxed);
+        match (r, unreachable) {
+            (Ok(env), _) => break Some(Ok(env)),
+            (Err(e), Some((q, why))) if !tolerated.contains(&q) => {
+                out.warnings.push(data_warning(text, &e, &why));
+                tolerated.insert(q);
+            }
+            (Err(e), _) => break Some(Err(e)),
+        }
+    };
+    match result {
+        Some(Ok(env)) => out.env = env,
+        Some(Err(e)) if out.warnings.is_empty() || refused => {
+            out.error = Some(error_diagnostic(text, &e))
+        }
+        Some(Err(_)) | None => {}
+    }
+    out
+}
+
+/// The warning of a `data "sql"` block whose database is unreachable: on the block's header,
+/// found from the error the evaluation stopped with (which points into the block).
+fn data_warning(text: &str, e: &ProjectError, why: &str) -> Diagnostic {
+    let offset = e.position.map_or(0, |(line, col)| {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let rest = &text[start.min(text.len())..];
+        start
+            + rest
+                .chars()
+                .take(col.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum::<usize>()
+    });
+    let block = cairn_syntax::hcl::parse::parse_body(text)
+        .ok()
+        .and_then(|body| {
+            body.blocks.into_iter().find(|b| {
+                b.ident == "data"
+                    && (b.span.start as usize) <= offset
+                    && offset <= b.span.end as usize
+            })
+        });
+    let index = LineIndex::new(text);
+    let (range, name) = match &block {
+        Some(b) => {
+            let end = b.labels.last().map_or(b.ident_span.end, |l| l.span.end);
+            let name = b.labels.get(1).map_or("", |l| l.value.as_str());
+            (
+                Range::new(
+                    index.position(b.ident_span.start as usize),
+                    index.position(end as usize),
+                ),
+                format!("data.sql.{name}"),
+            )
+        }
+        None => (
+            Range::new(index.position(offset), index.position(offset)),
+            "a data \"sql\" block".to_string(),
+        ),
+    };
+    Diagnostic {
+        range,
+        severity: Some(DiagnosticSeverity::WARNING),
+        code: Some(NumberOrString::String("data".into())),
+        source: Some("cairn".into()),
+        message: cairn_core::url::redact(&format!(
+            "{name}: its database cannot be reached, so the editor reads the project file as if the query returned no rows: {why}"
+        )),
+        ..Diagnostic::default()
+    }
 }
 
 /// The baseline an environment names, relative to the project file's folder.
@@ -198,13 +389,13 @@ mod tests {
     fn the_first_env_is_chosen_and_its_url_is_the_baseline() {
         let text = "env \"local\" {\n  url = \"sqlite://dev.db\"\n}\n\nenv \"prod\" {\n  url = \"postgres://u:secret@h/db?search_path=app\"\n  migration {\n    dir = \"file://migrations\"\n  }\n}\n";
         let file = Path::new("/w/cairn.hcl");
-        let env = evaluate(file, text, None).unwrap().unwrap();
+        let env = evaluate(file, text, None, None).unwrap().unwrap();
         assert_eq!(env.name, "local");
         assert!(matches!(
             source_of(&env, Path::new("/w")),
             Source::Database { ref url, .. } if url == "sqlite:///w/dev.db"
         ));
-        let env = evaluate(file, text, Some("prod")).unwrap().unwrap();
+        let env = evaluate(file, text, Some("prod"), None).unwrap().unwrap();
         assert_eq!(
             source_of(&env, Path::new("/w")),
             Source::Dir(PathBuf::from("/w/migrations"))
@@ -214,9 +405,50 @@ mod tests {
     #[test]
     fn errors_have_their_place_and_no_password() {
         let text = "env \"x\" {\n  url = \"postgres://u:secret@h/db\"\n  bogus {\n  }\n}\nlint {\n";
-        let e = evaluate(Path::new("/w/cairn.hcl"), text, None).unwrap_err();
+        let e = evaluate(Path::new("/w/cairn.hcl"), text, None, None).unwrap_err();
         let d = error_diagnostic(text, &e);
         assert!(d.range.start.line > 0, "{d:?}");
         assert!(!d.message.contains("secret"));
+    }
+
+    #[test]
+    fn data_sql_rows_come_from_the_known_answers() {
+        let text = "data \"sql\" \"s\" {\n  url   = \"postgres://u:secret@h/db\"\n  query = \"SELECT 1\"\n}\n\nenv \"x\" {\n  url = \"postgres://h/${data.sql.s.value}\"\n}\n";
+        let file = Path::new("/w/cairn.hcl");
+        let q: Query = ("postgres://u:secret@h/db".into(), "SELECT 1".into());
+        // Not run yet: no diagnostic, the query is asked for.
+        let ev = evaluate_known(file, text, None, &Known::new());
+        assert!(ev.error.is_none() && ev.warnings.is_empty() && ev.env.is_none());
+        assert_eq!(ev.missing, vec![q.clone()]);
+        // Answered.
+        let mut known = Known::new();
+        known.insert(q.clone(), Ok(vec![vec![Some("app".into())]]));
+        let ev = evaluate_known(file, text, None, &known);
+        assert_eq!(ev.env.unwrap().url.as_deref(), Some("postgres://h/app"));
+        assert!(ev.used.contains(&q));
+        // Unreachable: one warning on the block's header, without the password; no error.
+        known.insert(
+            q.clone(),
+            Err(QueryError::Unreachable(
+                "dial postgres://u:secret@h/db: refused".into(),
+            )),
+        );
+        let ev = evaluate_known(file, text, None, &known);
+        assert!(ev.error.is_none(), "{ev:?}");
+        assert_eq!(ev.warnings.len(), 1, "{ev:?}");
+        let w = &ev.warnings[0];
+        assert_eq!(
+            w.range,
+            Range::new(Position::new(0, 0), Position::new(0, 14))
+        );
+        assert!(
+            w.message.contains("data.sql.s") && !w.message.contains("secret"),
+            "{w:?}"
+        );
+        // Refused by the database: the project file's error.
+        known.insert(q, Err(QueryError::Failed("syntax error".into())));
+        let ev = evaluate_known(file, text, None, &known);
+        assert!(ev.warnings.is_empty());
+        assert!(ev.error.unwrap().message.contains("syntax error"));
     }
 }
