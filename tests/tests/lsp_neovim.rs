@@ -114,3 +114,135 @@ fn neovim_gets_diagnostics_completion_and_rename() {
         "{text}"
     );
 }
+
+/// The Neovim to run: `CAIRN_NVIM`, else `nvim` on `PATH`; `None` (with a notice) when absent
+/// outside CI.
+fn neovim() -> Option<String> {
+    let nvim = std::env::var("CAIRN_NVIM").unwrap_or_else(|_| "nvim".to_string());
+    if Command::new(&nvim).arg("--version").output().is_err() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{nvim} is not installed under CI=true (.ci/run installs the `neovim` package)");
+        }
+        eprintln!("SKIPPED: {nvim} is not installed; the Neovim snippet test did not run");
+        return None;
+    }
+    Some(nvim)
+}
+
+/// The Lua blocks of editors/README.md, in order, each with the Neovim minor version (0.x) it
+/// is for: the 0.11 `vim.lsp.config` one, the 0.8 `vim.lsp.start` one, the 0.7 one.
+fn readme_snippets() -> Vec<(u32, String)> {
+    let readme =
+        std::fs::read_to_string(cairn_tests::repo_root().join("editors/README.md")).unwrap();
+    let blocks: Vec<String> = readme
+        .split("```lua\n")
+        .skip(1)
+        .map(|b| b.split("\n```").next().unwrap().to_string())
+        .collect();
+    let version = |b: &str| {
+        if b.contains("vim.lsp.config(") {
+            11
+        } else if b.contains("vim.lsp.start(") {
+            8
+        } else {
+            assert!(b.contains("vim.lsp.start_client("), "{b}");
+            7
+        }
+    };
+    let out: Vec<(u32, String)> = blocks.into_iter().map(|b| (version(&b), b)).collect();
+    assert_eq!(
+        out.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
+        [11, 8, 7],
+        "the README's Neovim snippets"
+    );
+    out
+}
+
+/// Every Lua snippet of editors/README.md compiles, and each one the installed Neovim is new
+/// enough for, used as `init.lua` unchanged but for the binary's path, starts `cairn lsp` for a
+/// schema file and gets its diagnostics.
+#[test]
+fn the_readme_neovim_snippets_compile_and_run() {
+    let Some(nvim) = neovim() else { return };
+    let minor = {
+        let o = Command::new(&nvim).arg("--version").output().unwrap();
+        let v = String::from_utf8_lossy(&o.stdout).to_string();
+        let v = v.lines().next().unwrap_or("").trim_start_matches("NVIM v");
+        let mut parts = v.split('.');
+        assert_eq!(parts.next(), Some("0"), "{v}");
+        parts.next().unwrap().parse::<u32>().unwrap()
+    };
+    let snippets = readme_snippets();
+    let dir = scratch_dir("cairn_nvim_readme");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join("schema.pg.hcl"), SCHEMA).unwrap();
+    let lua_str = |s: &std::path::Path| format!("{:?}", s.display().to_string());
+    // Syntax: each block compiles (Lua 5.1 / LuaJIT `loadstring`).
+    for (i, (_, code)) in snippets.iter().enumerate() {
+        std::fs::write(dir.join(format!("snippet{i}.lua")), code).unwrap();
+    }
+    let check = format!(
+        "lua local bad = {{}} for i = 0, {} do local f = io.open({} .. '/snippet' .. i .. '.lua') local _, e = loadstring(f:read('*a')) f:close() if e then table.insert(bad, e) end end io.open({} .. '/compiled.txt', 'w'):write(table.concat(bad, '\\n')):close()",
+        snippets.len() - 1,
+        lua_str(&dir),
+        lua_str(&dir)
+    );
+    Command::new(&nvim)
+        .args(["--headless", "--clean", "-n", "-c", &check, "-c", "qa!"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let errors = std::fs::read_to_string(dir.join("compiled.txt")).expect("the check ran");
+    assert_eq!(errors, "", "README Lua snippets do not compile");
+
+    // Run: the snippets this Neovim is new enough for.
+    let bin = lua_str(&cairn_bin());
+    let mut ran = 0;
+    for (i, (since, code)) in snippets.iter().enumerate() {
+        if *since > minor {
+            continue;
+        }
+        assert!(code.contains("cmd = { \"cairn\", \"lsp\" }"), "{code}");
+        let init = dir.join(format!("init{i}.lua"));
+        std::fs::write(
+            &init,
+            code.replace(
+                "cmd = { \"cairn\", \"lsp\" }",
+                &format!("cmd = {{ {bin}, \"lsp\" }}"),
+            ),
+        )
+        .unwrap();
+        let out = dir.join(format!("out{i}.json"));
+        let probe = format!(
+            "lua local buf = vim.api.nvim_get_current_buf() vim.wait(30000, function() return #vim.diagnostic.get(buf) > 0 end, 50) local r = {{ filetype = vim.bo[buf].filetype, messages = {{}} }} for _, d in ipairs(vim.diagnostic.get(buf)) do table.insert(r.messages, d.message) end local f = io.open({}, 'w') f:write(vim.fn.json_encode(r)) f:close()",
+            lua_str(&out)
+        );
+        let o = Command::new(&nvim)
+            .args(["--headless", "-n", "-i", "NONE", "-u"])
+            .arg(&init)
+            .args(["-c", "edit schema.pg.hcl", "-c", &probe, "-c", "qa!"])
+            .current_dir(&dir)
+            .output()
+            .expect("run nvim");
+        let got = std::fs::read_to_string(&out).unwrap_or_else(|e| {
+            panic!(
+                "snippet {i} (Neovim 0.{since}+) gave no result ({e}): {}\n{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        });
+        let v: serde_json::Value = serde_json::from_str(&got).unwrap();
+        assert_eq!(v["filetype"], "hcl", "{v:#}");
+        assert!(
+            v["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m.as_str().unwrap_or("").contains("idd")),
+            "snippet {i} (Neovim 0.{since}+) on Neovim 0.{minor}: {v:#}"
+        );
+        ran += 1;
+    }
+    assert!(ran >= 1, "no snippet is for Neovim 0.{minor}");
+    eprintln!("Neovim 0.{minor}: {ran} README snippet(s) ran");
+}
