@@ -61,6 +61,33 @@ pub fn write_migration(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join("migrations").join(name), text).expect("write a migration");
 }
 
+/// A fresh directory under the system's temporary directory.
+pub fn scratch_dir(prefix: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(unique_name(prefix));
+    std::fs::create_dir_all(&d).expect("create scratch dir");
+    d
+}
+
+/// Writes `dir/name` (its folders created as needed).
+pub fn write_file(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().expect("a file in a folder")).expect("create folders");
+    std::fs::write(p, text).expect("write a file");
+}
+
+/// Starts `cairn` with `args` in `dir` (no terminal, no standard input), its output piped.
+pub fn spawn_cairn(dir: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(cairn_bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn cairn")
+}
+
 /// `cairn migrate hash` in `dir`, which must succeed.
 pub fn migrate_hash(dir: &Path) {
     let o = cairn(dir, &["migrate", "hash"]);
@@ -280,6 +307,29 @@ where
                 .collect()
         })
         .collect()
+}
+
+/// Runs SQL (one or more statements, as a script) on a fresh PostgreSQL connection; an error
+/// fails the test.
+pub async fn pg_exec(url: &str, sql: &str) {
+    use sqlx::Connection;
+    let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = c.close().await;
+}
+
+/// As `pg_exec`, on MariaDB/MySQL.
+pub async fn my_exec(url: &str, sql: &str) {
+    use sqlx::Connection;
+    let mut c = sqlx::MySqlConnection::connect(url).await.expect("connect");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = c.close().await;
 }
 
 /// Rows of a query, every column read as text (`None` for NULL), on a fresh connection.

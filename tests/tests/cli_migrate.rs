@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cairn_tests::{cairn, cairn_bin, mysql_scratch, pg_scratch, stderr, stdout, with_search_path};
+use cairn_tests::{cairn, mysql_scratch, pg_scratch, stderr, stdout, with_search_path};
 
 fn tempdir() -> PathBuf {
     cairn_tests::migration_project("cairn_migrate")
@@ -558,15 +558,10 @@ async fn postgres_eight_concurrent_deployers_apply_each_file_once() {
     let url = with_search_path(&scratch.url, "public");
     let children: Vec<_> = (0..8)
         .map(|_| {
-            std::process::Command::new(cairn_bin())
-                .args(["migrate", "apply", "--url", &url, "--lock-timeout", "60s"])
-                .current_dir(&dir)
-                .env("NO_COLOR", "1")
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("spawn cairn")
+            cairn_tests::spawn_cairn(
+                &dir,
+                &["migrate", "apply", "--url", &url, "--lock-timeout", "60s"],
+            )
         })
         .collect();
     let mut ran = 0;

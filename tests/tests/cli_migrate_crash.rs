@@ -14,43 +14,31 @@
 //! - SQLite, with a long query as the statement running when the process dies.
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use cairn_tests::{
-    cairn, cairn_bin, first_cell, my_rows, mysql_scratch, pg_rows, pg_scratch, sqlite_rows, stderr,
-    stdout, with_search_path,
+    cairn, first_cell, migrate_hash, migration_project, my_rows, mysql_scratch, pg_rows,
+    pg_scratch, spawn_cairn, sqlite_rows, stderr, stdout, with_search_path, write_migration,
 };
 use sqlx::Connection;
 
-fn tempdir() -> PathBuf {
-    cairn_tests::migration_project("cairn_crash")
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    cairn_tests::write_migration(dir, name, text);
-}
-
-fn hash(dir: &Path) {
-    cairn_tests::migrate_hash(dir);
-}
-
 /// The directory: file 1 creates `gate`; file 2's third statement needs a lock on it.
 fn files(dir: &Path, directive: &str, third: &str) {
-    write(
+    write_migration(
         dir,
         "1_gate.sql",
         "CREATE TABLE gate (id int PRIMARY KEY);\n",
     );
-    write(
+    write_migration(
         dir,
         "2_work.sql",
         &format!(
             "{directive}CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n{third}\nCREATE TABLE c (id int);\n"
         ),
     );
-    hash(dir);
+    migrate_hash(dir);
 }
 
 fn apply(dir: &Path, url: &str) -> std::process::Output {
@@ -58,15 +46,10 @@ fn apply(dir: &Path, url: &str) -> std::process::Output {
 }
 
 fn spawn_apply(dir: &Path, url: &str) -> Child {
-    Command::new(cairn_bin())
-        .args(["migrate", "apply", "--url", url, "--lock-timeout", "60s"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn cairn")
+    spawn_cairn(
+        dir,
+        &["migrate", "apply", "--url", url, "--lock-timeout", "60s"],
+    )
 }
 
 /// Polls `cond` until it holds; fails when `child` exits first or after a minute.
@@ -209,7 +192,7 @@ async fn postgres_sigkill_in_txmode_file_leaves_nothing_and_reruns_the_file_whol
     let Some(scratch) = pg_scratch().await else {
         return;
     };
-    let dir = tempdir();
+    let dir = migration_project("cairn_crash");
     files(&dir, "", "ALTER TABLE gate ADD COLUMN note text;");
     let url = with_search_path(&scratch.url, "public");
     pg_kill_in_file(&dir, &scratch.url, &url, false, Fate::Finished).await;
@@ -256,7 +239,7 @@ async fn postgres_sigkill_in_txmode_none_counts_a_finished_statement_as_applied(
     let Some(scratch) = pg_scratch().await else {
         return;
     };
-    let dir = tempdir();
+    let dir = migration_project("cairn_crash");
     files(
         &dir,
         "-- atlas:txmode none\n\n",
@@ -300,7 +283,7 @@ async fn postgres_sigkill_in_txmode_none_reruns_a_statement_that_never_finished(
     let Some(scratch) = pg_scratch().await else {
         return;
     };
-    let dir = tempdir();
+    let dir = migration_project("cairn_crash");
     files(
         &dir,
         "-- atlas:txmode none\n\n",
@@ -351,7 +334,7 @@ async fn postgres_sigkill_during_a_data_change_asks_for_migrate_set() {
     let Some(scratch) = pg_scratch().await else {
         return;
     };
-    let dir = tempdir();
+    let dir = migration_project("cairn_crash");
     files(
         &dir,
         "-- atlas:txmode none\n\n",
@@ -487,7 +470,7 @@ async fn mariadb_sigkill_resumes_and_checks_the_statement_in_doubt() {
         return;
     };
     // The ALTER finished for the dead client: counted as applied, not run twice.
-    let dir = tempdir();
+    let dir = migration_project("cairn_crash");
     files(&dir, "", "ALTER TABLE gate ADD COLUMN note text;");
     my_kill_in_file(&dir, &scratch.url, Fate::Finished).await;
     assert!(my_has_column(&scratch.url, "gate", "note").await);
@@ -517,7 +500,7 @@ async fn mariadb_sigkill_reruns_a_killed_statement_and_reports_data_changes() {
     let Some(scratch) = mysql_scratch().await else {
         return;
     };
-    let dir = tempdir();
+    let dir = migration_project("cairn_crash");
     files(&dir, "", "ALTER TABLE gate ADD COLUMN note text;");
     my_kill_in_file(&dir, &scratch.url, Fate::Terminated).await;
     assert!(!my_has_column(&scratch.url, "gate", "note").await);
@@ -538,7 +521,7 @@ async fn mariadb_sigkill_reruns_a_killed_statement_and_reports_data_changes() {
     let Some(scratch) = mysql_scratch().await else {
         return;
     };
-    let dir = tempdir();
+    let dir = migration_project("cairn_crash");
     files(&dir, "", "INSERT INTO gate (id) VALUES (1);");
     my_kill_in_file(&dir, &scratch.url, Fate::Finished).await;
     let again = apply(&dir, &scratch.url);
@@ -589,7 +572,7 @@ async fn sqlite_revision(db: &Path, version: &str) -> Option<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_sigkill_in_a_file_transaction_leaves_nothing() {
-    let dir = tempdir();
+    let dir = migration_project("cairn_crash");
     files(&dir, "", LONG_QUERY);
     let db = dir.join("app.db");
     let url = format!("sqlite://{}", db.display());
@@ -620,7 +603,7 @@ async fn sqlite_sigkill_in_a_file_transaction_leaves_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_sigkill_in_txmode_none_resumes_after_the_last_recorded_statement() {
-    let dir = tempdir();
+    let dir = migration_project("cairn_crash");
     files(&dir, "-- atlas:txmode none\n\n", LONG_QUERY);
     let db = dir.join("app.db");
     let url = format!("sqlite://{}", db.display());

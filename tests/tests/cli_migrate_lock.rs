@@ -3,50 +3,39 @@
 //! `GET_LOCK('atlas_migrate_execute')` (PostgreSQL's advisory lock is covered in
 //! cli_migrate.rs).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use cairn_tests::{cairn, cairn_bin, mysql_scratch, stderr, stdout};
-
-fn tempdir() -> PathBuf {
-    cairn_tests::migration_project("cairn_lock")
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    cairn_tests::write_migration(dir, name, text);
-}
+use cairn_tests::{
+    cairn, migrate_hash, migration_project, mysql_scratch, spawn_cairn, stderr, stdout,
+    write_migration,
+};
 
 /// Six files, each logging its number once into `log`; `slow` is a statement that takes a
 /// moment, so the deployers overlap.
 fn six_files(dir: &Path, slow: &str) {
-    write(
+    write_migration(
         dir,
         "1_log.sql",
         "CREATE TABLE log (v varchar(8));\nINSERT INTO log VALUES ('1');\n",
     );
     for i in 2..=6 {
-        write(
+        write_migration(
             dir,
             &format!("{i}_step.sql"),
             &format!("CREATE TABLE t{i} (id int);\nINSERT INTO log VALUES ('{i}');\n{slow}\n"),
         );
     }
-    let o = cairn(dir, &["migrate", "hash"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    migrate_hash(dir);
 }
 
 /// Starts eight deployers at once and waits for them; returns how many applied the files.
 fn eight_deployers(dir: &Path, url: &str) -> usize {
     let children: Vec<_> = (0..8)
         .map(|_| {
-            std::process::Command::new(cairn_bin())
-                .args(["migrate", "apply", "--url", url, "--lock-timeout", "120s"])
-                .current_dir(dir)
-                .env("NO_COLOR", "1")
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("spawn cairn")
+            spawn_cairn(
+                dir,
+                &["migrate", "apply", "--url", url, "--lock-timeout", "120s"],
+            )
         })
         .collect();
     let mut ran = 0;
@@ -70,7 +59,7 @@ fn texts(rows: Vec<Vec<Option<String>>>) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_eight_concurrent_deployers_apply_each_file_once() {
     use sqlx::{Connection, Row};
-    let dir = tempdir();
+    let dir = migration_project("cairn_lock");
     // SQLite has no sleep: a recursive count takes a moment.
     six_files(
         &dir,
@@ -119,7 +108,7 @@ async fn sqlite_eight_concurrent_deployers_apply_each_file_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_lock_timeout_names_the_lock() {
-    let dir = tempdir();
+    let dir = migration_project("cairn_lock");
     six_files(&dir, "SELECT 1;");
     // Another process holds the lock file: apply gives up after its timeout, changing nothing.
     let lock_path = dir.join("app.db.atlas_migrate_execute.lock");
@@ -200,7 +189,7 @@ async fn mariadb_eight_concurrent_deployers_apply_each_file_once() {
         return;
     };
     use sqlx::{Connection, Row};
-    let dir = tempdir();
+    let dir = migration_project("cairn_lock");
     six_files(&dir, "SELECT SLEEP(0.05);");
     let ran = eight_deployers(&dir, &scratch.url);
     assert_eq!(ran, 1, "exactly one deployer applied the files");

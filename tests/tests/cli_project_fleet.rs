@@ -4,22 +4,12 @@
 //! parallel), failures isolated unless `--fail-fast`, nothing run when the project file has
 //! errors. 20 tenant schemas on PostgreSQL, 20 databases on MariaDB, 20 SQLite files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use cairn_tests::{cairn, mysql_scratch, pg_scratch, stderr, stdout, unique_name};
+use cairn_tests::{
+    cairn, my_exec, mysql_scratch, pg_exec, pg_scratch, scratch_dir, stderr, stdout, write_file,
+};
 use serde_json::Value;
-
-fn tempdir() -> PathBuf {
-    let d = std::env::temp_dir().join(unique_name("cairn_fleet"));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
 
 const SCHEMA: &str = "CREATE TABLE users (id int PRIMARY KEY, name varchar(100));\n";
 
@@ -52,24 +42,6 @@ fn statuses(doc: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
-async fn pg_exec(url: &str, sql: &str) {
-    use sqlx::Connection;
-    let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
-        .execute(&mut c)
-        .await
-        .unwrap();
-}
-
-async fn my_exec(url: &str, sql: &str) {
-    use sqlx::Connection;
-    let mut c = sqlx::MySqlConnection::connect(url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
-        .execute(&mut c)
-        .await
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_twenty_tenant_schemas() {
     let Some(scratch) = pg_scratch().await else {
@@ -84,9 +56,9 @@ async fn postgres_twenty_tenant_schemas() {
         "CREATE TABLE tenant_13.legacy (id int);\nINSERT INTO tenant_13.legacy VALUES (1);\n",
     );
     pg_exec(&scratch.url, &setup).await;
-    let dir = tempdir();
-    write(&dir, "schema.sql", SCHEMA);
-    write(
+    let dir = scratch_dir("cairn_fleet");
+    write_file(&dir, "schema.sql", SCHEMA);
+    write_file(
         &dir,
         "atlas.hcl",
         &format!(
@@ -177,7 +149,7 @@ env "tenants" {{
     let bad = std::fs::read_to_string(dir.join("atlas.hcl"))
         .unwrap()
         .replace("parallel = 4", "parallel = 0");
-    write(&dir, "atlas.hcl", &bad);
+    write_file(&dir, "atlas.hcl", &bad);
     let o = cairn(
         &dir,
         &[
@@ -213,9 +185,9 @@ async fn mariadb_twenty_databases_migrate() {
         my_exec(&scratch.url, &format!("CREATE DATABASE `{n}`")).await;
         names.push(n);
     }
-    let dir = tempdir();
-    write(&dir, "migrations/20240101000000_users.sql", SCHEMA);
-    write(
+    let dir = scratch_dir("cairn_fleet");
+    write_file(&dir, "migrations/20240101000000_users.sql", SCHEMA);
+    write_file(
         &dir,
         "migrations/20240102000000_posts.sql",
         "CREATE TABLE posts (id int PRIMARY KEY, user_id int);\n",
@@ -227,7 +199,7 @@ async fn mariadb_twenty_databases_migrate() {
         .map(|n| format!("\"{n}\""))
         .collect::<Vec<_>>()
         .join(", ");
-    write(
+    write_file(
         &dir,
         "atlas.hcl",
         &format!(
@@ -307,8 +279,8 @@ env "tenants" {{
 
 fn sqlite_project(dir: &Path, canary: &str) -> Vec<String> {
     let names: Vec<String> = (1..=20).map(|i| format!("t{i:02}")).collect();
-    write(dir, "schema.sql", SCHEMA);
-    write(
+    write_file(dir, "schema.sql", SCHEMA);
+    write_file(
         dir,
         "atlas.hcl",
         &format!(
@@ -350,11 +322,11 @@ fn args<'a>(base: &[&'a str], vars: &'a [String]) -> Vec<&'a str> {
 
 #[test]
 fn sqlite_twenty_files_staged_and_fail_fast() {
-    let dir = tempdir();
+    let dir = scratch_dir("cairn_fleet");
     let names = sqlite_project(&dir, "t01");
     let vars = tenant_vars(&names);
     // t05 is not a database: that target fails, the others go on.
-    write(
+    write_file(
         &dir,
         "t05.db",
         "this is not a database file, it is text ..............................................................................................",
@@ -409,10 +381,10 @@ fn sqlite_twenty_files_staged_and_fail_fast() {
 
 #[test]
 fn sqlite_failed_canary_stops_the_rollout() {
-    let dir = tempdir();
+    let dir = scratch_dir("cairn_fleet");
     let names = sqlite_project(&dir, "t03");
     let vars = tenant_vars(&names);
-    write(
+    write_file(
         &dir,
         "t03.db",
         "not a database ......................................................................................................",

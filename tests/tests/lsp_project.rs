@@ -268,9 +268,8 @@ fn line(text: &str, needle: &str) -> u64 {
     pos(text, needle, 0, 0)["line"].as_u64().unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn plan_preview_against_a_live_sqlite_database() {
-    let dir = scratch_dir("cairn_lsp_live_sqlite");
+/// `dir/dev.db`, a SQLite database holding `users (id, name)`.
+async fn users_db(dir: &std::path::Path) -> std::path::PathBuf {
     let db = dir.join("dev.db");
     // An empty file is an empty SQLite database.
     std::fs::write(&db, "").unwrap();
@@ -279,6 +278,25 @@ async fn plan_preview_against_a_live_sqlite_database() {
         "CREATE TABLE users (id integer PRIMARY KEY, name text)",
     )
     .await;
+    db
+}
+
+/// The next diagnostics published for `uri` that are not empty.
+fn diagnostics_once(c: &mut LspClient, uri: &str) -> Vec<Value> {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let diags = c.diagnostics(uri);
+        if !diags.is_empty() {
+            return diags;
+        }
+        assert!(Instant::now() < deadline, "no diagnostics for {uri}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_preview_against_a_live_sqlite_database() {
+    let dir = scratch_dir("cairn_lsp_live_sqlite");
+    let db = users_db(&dir).await;
     // A relative SQLite path is the project file's folder's.
     std::fs::write(
         dir.join("cairn.hcl"),
@@ -329,14 +347,7 @@ fn an_unreachable_database_is_one_warning_without_its_password() {
     let mut c = LspClient::start(Some(&dir), Value::Null);
     c.open(&u, DESIRED);
     let pu = uri(&project);
-    let deadline = Instant::now() + TIMEOUT;
-    let warning = loop {
-        let diags = c.diagnostics(&pu);
-        if let Some(d) = diags.first() {
-            break d.clone();
-        }
-        assert!(Instant::now() < deadline);
-    };
+    let warning = diagnostics_once(&mut c, &pu)[0].clone();
     assert_eq!(warning["severity"], 2, "{warning:#}");
     let message = warning["message"].as_str().unwrap();
     assert!(message.contains("127.0.0.1:1"), "{message}");
@@ -528,14 +539,7 @@ async fn data_sql_blocks_run_their_query_against_a_live_postgres() {
         "textDocument/didSave",
         json!({ "textDocument": { "uri": pu }, "text": refused }),
     );
-    let deadline = Instant::now() + TIMEOUT;
-    let diags = loop {
-        let d = c.diagnostics(&pu);
-        if !d.is_empty() {
-            break d;
-        }
-        assert!(Instant::now() < deadline, "no error for the refused query");
-    };
+    let diags = diagnostics_once(&mut c, &pu);
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0]["severity"], 1, "{diags:#?}");
     assert_eq!(diags[0]["range"]["start"]["line"], 2, "{diags:#?}");
@@ -556,13 +560,7 @@ async fn data_sql_blocks_run_their_query_against_a_live_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_data_sql_block_with_an_unreachable_database_is_one_warning() {
     let dir = scratch_dir("cairn_lsp_data_down");
-    let db = dir.join("dev.db");
-    std::fs::write(&db, "").unwrap();
-    sqlite_rows(
-        &db,
-        "CREATE TABLE users (id integer PRIMARY KEY, name text)",
-    )
-    .await;
+    users_db(&dir).await;
     let project = dir.join("cairn.hcl");
     let text = "data \"sql\" \"tenants\" {\n  url   = \"postgres://app:hunter2@127.0.0.1:1/app?sslmode=disable\"\n  query = \"SELECT name FROM tenants\"\n}\n\nlocals {\n  tenants = data.sql.tenants.values\n}\n\nenv \"dev\" {\n  url     = \"sqlite://dev.db\"\n  exclude = [for t in local.tenants : \"${t}_*\"]\n}\n";
     std::fs::write(&project, text).unwrap();
@@ -571,14 +569,7 @@ async fn a_data_sql_block_with_an_unreachable_database_is_one_warning() {
     let u = uri(&file);
     let pu = uri(&project);
     let mut c = LspClient::start(Some(&dir), json!({ "baselineRefreshSeconds": 0 }));
-    let deadline = Instant::now() + TIMEOUT;
-    let diags = loop {
-        let d = c.diagnostics(&pu);
-        if !d.is_empty() {
-            break d;
-        }
-        assert!(Instant::now() < deadline, "no warning for the data block");
-    };
+    let diags = diagnostics_once(&mut c, &pu);
     assert_eq!(diags.len(), 1, "{diags:#?}");
     let w = &diags[0];
     assert_eq!(w["severity"], 2, "{w:#}");

@@ -1,119 +1,35 @@
 //! Drives the server in process over lsp-server's in-memory connection: the same messages an
 //! editor sends over stdio.
 
-use std::time::Duration;
-
-use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use cairn_lsp_client::{LspClient, pos};
+use lsp_server::{Connection, Message};
 use serde_json::{Value, json};
 
-struct Client {
-    conn: Connection,
-    next_id: i32,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Client {
-    fn start() -> Client {
-        let (server, client) = Connection::memory();
-        let thread = std::thread::spawn(move || cairn_lsp::run(server).expect("server loop"));
-        let mut c = Client {
-            conn: client,
-            next_id: 0,
-            thread: Some(thread),
-        };
-        let init = c.request(
-            "initialize",
-            json!({ "capabilities": {}, "processId": null, "rootUri": null }),
-        );
-        assert!(init["capabilities"]["hoverProvider"].as_bool().unwrap());
-        c.notify("initialized", json!({}));
-        c
-    }
-
-    fn recv(&self) -> Message {
-        self.conn
-            .receiver
-            .recv_timeout(Duration::from_secs(20))
-            .expect("server answered in time")
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = RequestId::from(self.next_id);
-        self.conn
-            .sender
-            .send(Message::Request(Request::new(
-                id.clone(),
-                method.into(),
-                params,
-            )))
-            .unwrap();
-        loop {
-            if let Message::Response(r) = self.recv()
-                && r.id == id
-            {
-                return r.response_result.expect("no error response");
+/// The server on a thread of its own, over the in-memory connection, driven by the shared test
+/// client (messages cross as JSON values).
+fn start() -> LspClient {
+    let (server, client) = Connection::memory();
+    let thread = std::thread::spawn(move || cairn_lsp::run(server).expect("server loop"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let incoming = client.receiver;
+    std::thread::spawn(move || {
+        for m in incoming {
+            let v = serde_json::to_value(m).expect("a message is JSON");
+            if tx.send(v).is_err() {
+                break;
             }
         }
-    }
-
-    fn notify(&self, method: &str, params: Value) {
-        self.conn
-            .sender
-            .send(Message::Notification(Notification::new(
-                method.into(),
-                params,
-            )))
-            .unwrap();
-    }
-
-    /// The next diagnostics published for `uri`.
-    fn diagnostics_for(&self, uri: &str) -> Vec<Value> {
-        loop {
-            if let Message::Notification(n) = self.recv()
-                && n.method == "textDocument/publishDiagnostics"
-                && n.params["uri"] == uri
-            {
-                return n.params["diagnostics"].as_array().unwrap().clone();
-            }
-        }
-    }
-
-    fn open(&self, uri: &str, text: &str) {
-        self.notify(
-            "textDocument/didOpen",
-            json!({ "textDocument": { "uri": uri, "languageId": "hcl", "version": 1, "text": text } }),
-        );
-    }
-
-    fn change(&self, uri: &str, version: i32, text: &str) {
-        self.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri, "version": version },
-                    "contentChanges": [{ "text": text }] }),
-        );
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        self.next_id += 1;
-        let _ = self.conn.sender.send(Message::Request(Request::new(
-            RequestId::from(self.next_id),
-            "shutdown".into(),
-            Value::Null,
-        )));
-        let _ = self
-            .conn
-            .sender
-            .send(Message::Notification(Notification::new(
-                "exit".into(),
-                Value::Null,
-            )));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+    });
+    let outgoing = client.sender;
+    let out = move |v: &Value| {
+        let m: Message = serde_json::from_value(v.clone()).expect("a JSON-RPC message");
+        // The server is gone when a test already shut it down: nothing to deliver to.
+        let _ = outgoing.send(m);
+    };
+    let mut c = LspClient::in_process(out, rx, thread);
+    let init = c.initialize(None, Value::Null, json!({}));
+    assert!(init["capabilities"]["hoverProvider"].as_bool().unwrap());
+    c
 }
 
 const GOOD: &str = r#"schema "public" {
@@ -148,22 +64,14 @@ table "users" {
 }
 "#;
 
-/// (line, character) of the `nth` occurrence of `needle` plus `delta` bytes (ASCII text).
-fn pos(text: &str, needle: &str, nth: usize, delta: usize) -> Value {
-    let off = text.match_indices(needle).nth(nth).unwrap().0 + delta;
-    let line = text[..off].matches('\n').count();
-    let col = off - text[..off].rfind('\n').map_or(0, |i| i + 1);
-    json!({ "line": line, "character": col })
-}
-
 #[test]
 fn diagnostics_appear_and_clear() {
-    let c = Client::start();
+    let mut c = start();
     let uri = "file:///tmp/cairn-lsp-test/schema.pg.hcl";
     // An unknown column in the primary key of `orgs`.
     let broken = GOOD.replacen("columns = [column.id]", "columns = [column.idd]", 1);
     c.open(uri, &broken);
-    let diags = c.diagnostics_for(uri);
+    let diags = c.diagnostics(uri);
     assert!(!diags.is_empty(), "expected a diagnostic for column.idd");
     let d = diags
         .iter()
@@ -177,7 +85,7 @@ fn diagnostics_appear_and_clear() {
     assert_eq!(d["range"]["start"]["line"], expected_line, "{d}");
 
     c.change(uri, 2, GOOD);
-    assert_eq!(c.diagnostics_for(uri), Vec::<Value>::new());
+    assert_eq!(c.diagnostics(uri), Vec::<Value>::new());
 
     // A syntax error: an unclosed block still gives a diagnostic, not a crash.
     c.change(
@@ -185,15 +93,16 @@ fn diagnostics_appear_and_clear() {
         3,
         &GOOD.replacen("column \"org_id\" {", "column \"org_id\" {{", 1),
     );
-    assert!(!c.diagnostics_for(uri).is_empty());
+    assert!(!c.diagnostics(uri).is_empty());
+    c.shutdown();
 }
 
 #[test]
 fn hover_and_definition_on_references() {
-    let mut c = Client::start();
+    let mut c = start();
     let uri = "file:///tmp/cairn-lsp-test/app.pg.hcl";
     c.open(uri, GOOD);
-    assert_eq!(c.diagnostics_for(uri), Vec::<Value>::new());
+    assert_eq!(c.diagnostics(uri), Vec::<Value>::new());
 
     // Hover on `orgs` in `table.orgs.column.id`: the table's summary.
     let at_table = pos(GOOD, "table.orgs.column.id", 0, "table.o".len());
@@ -240,6 +149,7 @@ fn hover_and_definition_on_references() {
         json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 0 } }),
     );
     assert!(none.is_null());
+    c.shutdown();
 }
 
 const RULES: &str = "/// Application roles.
@@ -254,10 +164,10 @@ rule SEC900 app-role-superuser: error on schema {
 
 #[test]
 fn rules_file_features() {
-    let mut c = Client::start();
+    let mut c = start();
     let uri = "file:///tmp/cairn-lsp-test/policy.cairn";
     c.open(uri, RULES);
-    assert_eq!(c.diagnostics_for(uri), Vec::<Value>::new());
+    assert_eq!(c.diagnostics(uri), Vec::<Value>::new());
 
     // Hover on a field: its type and doc from the model.
     let hover = c.request(
@@ -278,7 +188,7 @@ fn rules_file_features() {
     // An unknown field is a diagnostic; completion after `r.` lists role fields.
     let edited = RULES.replace("require not r.superuser", "require not r.");
     c.change(uri, 2, &edited);
-    assert!(!c.diagnostics_for(uri).is_empty());
+    assert!(!c.diagnostics(uri).is_empty());
     let items = c.request(
         "textDocument/completion",
         json!({ "textDocument": { "uri": uri }, "position": pos(&edited, "not r.", 0, 6) }),
@@ -308,4 +218,5 @@ fn rules_file_features() {
         .map(|i| i["label"].as_str().unwrap())
         .collect();
     assert!(labels.contains(&"drop_column"), "{labels:?}");
+    c.shutdown();
 }
