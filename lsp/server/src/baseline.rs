@@ -89,9 +89,11 @@ impl Server<'_> {
             env = ev.env;
             self.project.error = ev.error;
             self.project.data_warnings = ev.warnings;
-            // Answers no evaluation uses any more are forgotten (a save re-runs the rest).
-            self.project.known.retain(|q, _| ev.used.contains(q));
-            if !ev.missing.is_empty() {
+            if ev.missing.is_empty() {
+                // Answers a whole evaluation no longer uses are forgotten (a save re-runs the
+                // rest); one stopped at a missing query has not seen them all.
+                self.project.known.retain(|q, _| ev.used.contains(q));
+            } else {
                 waiting = true;
                 self.ask(ev.missing);
             }
