@@ -40,8 +40,8 @@ pub(crate) struct State {
     pub known: project::Known,
     /// Queries sent to the worker and not answered yet.
     pub asked: HashSet<Query>,
-    /// Bumped when every query is run again (a save); answers of older rounds are dropped.
-    pub query_generation: u64,
+    /// The queries the last evaluation of the project file asked for.
+    pub used: HashSet<Query>,
     /// One warning per `data "sql"` block whose database cannot be reached.
     pub data_warnings: Vec<Diagnostic>,
 }
@@ -81,21 +81,32 @@ impl Server<'_> {
         };
         let mut env = None;
         self.project.error = None;
-        self.project.data_warnings.clear();
         let mut waiting = false;
-        if let (Some(f), Some(text)) = (&file, &text) {
-            let ev =
-                project::evaluate_known(f, text, self.asked_env.as_deref(), &self.project.known);
-            env = ev.env;
-            self.project.error = ev.error;
-            self.project.data_warnings = ev.warnings;
-            if ev.missing.is_empty() {
-                // Answers a whole evaluation no longer uses are forgotten (a save re-runs the
-                // rest); one stopped at a missing query has not seen them all.
-                self.project.known.retain(|q, _| ev.used.contains(q));
-            } else {
-                waiting = true;
-                self.ask(ev.missing);
+        match (&file, &text) {
+            (Some(f), Some(text)) => {
+                let ev = project::evaluate_known(
+                    f,
+                    text,
+                    self.asked_env.as_deref(),
+                    &self.project.known,
+                );
+                self.project.used = ev.used;
+                if ev.missing.is_empty() {
+                    env = ev.env;
+                    self.project.error = ev.error;
+                    self.project.data_warnings = ev.warnings;
+                    // Answers the evaluation no longer uses are forgotten.
+                    let used = &self.project.used;
+                    self.project.known.retain(|q, _| used.contains(q));
+                } else {
+                    // Stopped at a query not run yet: the warnings had so far still stand.
+                    waiting = true;
+                    self.ask(ev.missing);
+                }
+            }
+            _ => {
+                self.project.data_warnings.clear();
+                self.project.used.clear();
             }
         }
         // Waiting on the rows of a `data "sql"` block: the baseline stays what it was until they
@@ -175,8 +186,7 @@ impl Server<'_> {
             .filter(|q| self.project.asked.insert(q.clone()))
             .collect();
         if !new.is_empty() {
-            let generation = self.project.query_generation;
-            self.worker().query(generation, new);
+            self.worker().query(new);
         }
     }
 
@@ -188,13 +198,10 @@ impl Server<'_> {
         {
             w.refresh();
         }
-        if self.project.known.is_empty() {
-            return;
-        }
-        self.project.query_generation += 1;
-        self.project.asked.clear();
-        let all = self.project.known.keys().cloned().collect();
-        self.ask(all);
+        // The queries the project file uses run again (those still on their way are not asked
+        // twice); until they answer, the answers had stay in use.
+        let used = self.project.used.iter().cloned().collect();
+        self.ask(used);
     }
 
     /// An edit of the open project file: its diagnostics from the text, with the query answers
@@ -213,14 +220,8 @@ impl Server<'_> {
     pub(crate) fn on_inspected(&mut self, r: Inspected) -> Result<()> {
         match r {
             Inspected::Realm { generation, result } => self.on_realm(generation, result),
-            Inspected::Rows {
-                generation,
-                query,
-                result,
-            } => {
-                if generation != self.project.query_generation {
-                    return Ok(());
-                }
+            // The worker answers in the order asked: a later answer is the fresher one.
+            Inspected::Rows { query, result } => {
                 self.project.asked.remove(&query);
                 if self.project.known.get(&query) == Some(&result) {
                     return Ok(());

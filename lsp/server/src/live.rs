@@ -55,8 +55,8 @@ pub(crate) type Query = (String, String);
 enum Job {
     Set(Target),
     Refresh,
-    /// Run these queries, tagged with the generation of the query cache that asked.
-    Queries(u64, Vec<Query>),
+    /// Run these queries (in order: answers come back in the order asked).
+    Queries(Vec<Query>),
 }
 
 /// What the worker sends back.
@@ -68,7 +68,6 @@ pub(crate) enum Inspected {
     },
     /// One query's outcome (its error messages redacted).
     Rows {
-        generation: u64,
         query: Query,
         result: Result<Rows, QueryError>,
     },
@@ -102,8 +101,8 @@ impl Worker {
         let _ = self.jobs.send(Job::Refresh);
     }
 
-    pub(crate) fn query(&self, generation: u64, queries: Vec<Query>) {
-        let _ = self.jobs.send(Job::Queries(generation, queries));
+    pub(crate) fn query(&self, queries: Vec<Query>) {
+        let _ = self.jobs.send(Job::Queries(queries));
     }
 }
 
@@ -114,7 +113,7 @@ fn run(
     results: Sender<Inspected>,
 ) {
     let mut target: Option<Target> = None;
-    let mut queries: Vec<(u64, Query)> = Vec::new();
+    let mut queries: Vec<Query> = Vec::new();
     loop {
         let job = match refresh {
             Some(every) if target.is_some() => jobs.recv_timeout(every),
@@ -127,8 +126,8 @@ fn run(
                 true
             }
             Ok(Job::Refresh) | Err(RecvTimeoutError::Timeout) => true,
-            Ok(Job::Queries(g, qs)) => {
-                queries.extend(qs.into_iter().map(|q| (g, q)));
+            Ok(Job::Queries(qs)) => {
+                queries.extend(qs);
                 false
             }
             Err(RecvTimeoutError::Disconnected) => return,
@@ -141,12 +140,12 @@ fn run(
                     inspect = true;
                 }
                 Job::Refresh => inspect = true,
-                Job::Queries(g, qs) => queries.extend(qs.into_iter().map(|q| (g, q))),
+                Job::Queries(qs) => queries.extend(qs),
             }
         }
         // Queries first: they are small, and the project file (hence the target) may wait on
         // them.
-        for (generation, query) in std::mem::take(&mut queries) {
+        for query in std::mem::take(&mut queries) {
             let result = match &drivers.query {
                 Some(run) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     run(&query.0, &query.1)
@@ -160,11 +159,7 @@ fn run(
                 QueryError::Unreachable(m) => QueryError::Unreachable(cairn_core::url::redact(&m)),
                 QueryError::Failed(m) => QueryError::Failed(cairn_core::url::redact(&m)),
             });
-            let sent = results.send(Inspected::Rows {
-                generation,
-                query,
-                result,
-            });
+            let sent = results.send(Inspected::Rows { query, result });
             if sent.is_err() {
                 return;
             }
