@@ -12,8 +12,9 @@
 //! main loop never waits on a database. A query not fetched yet stops the evaluation without a
 //! diagnostic (the worker is asked for it; the answer evaluates the file again). A query whose
 //! database cannot be reached is one warning on its data block, and the file is evaluated on as
-//! if the query had returned no rows; an error that evaluation then meets is not shown (it may
-//! only be the missing rows'). A query the database refuses is an error, as in the CLI.
+//! if the query had returned no rows; an error that evaluation then meets is shown only when it
+//! is met again with a stand-in row (so the missing rows do not cause it). A query the database
+//! refuses is an error, as in the CLI.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -124,6 +125,8 @@ struct Answers {
     known: Arc<Known>,
     used: Mutex<HashSet<Query>>,
     tolerated: HashSet<Query>,
+    /// What a tolerated query answers.
+    stand_in: Rows,
     missing: Mutex<Vec<Query>>,
     /// The last query refused because its database is unreachable, with why.
     unreachable: Mutex<Option<(Query, String)>>,
@@ -150,7 +153,9 @@ impl DataHost for Answers {
                 a.refused.store(true, std::sync::atomic::Ordering::Relaxed);
                 Err(m.clone())
             }
-            Some(Err(QueryError::Unreachable(_))) if a.tolerated.contains(&q) => Ok(Vec::new()),
+            Some(Err(QueryError::Unreachable(_))) if a.tolerated.contains(&q) => {
+                Ok(a.stand_in.clone())
+            }
             Some(Err(QueryError::Unreachable(m))) => {
                 if let Ok(mut u) = a.unreachable.lock() {
                     *u = Some((q, m.clone()));
@@ -171,20 +176,24 @@ pub(crate) fn evaluate_known(
 ) -> Evaluated {
     // The host is shared (`Arc<dyn DataHost>`): it gets its own copy (a few rows of text).
     let known = Arc::new(known.clone());
-    let mut out = Evaluated::default();
-    let mut tolerated = HashSet::new();
-    let mut refused = false;
-    let result = loop {
+    let run = |tolerated: &HashSet<Query>, stand_in: Rows| {
         let answers = Arc::new(Answers {
             known: known.clone(),
             used: Mutex::new(HashSet::new()),
             tolerated: tolerated.clone(),
+            stand_in,
             missing: Mutex::new(Vec::new()),
             unreachable: Mutex::new(None),
             refused: Default::default(),
         });
         let host: Arc<dyn DataHost> = answers.clone();
-        let r = evaluate(file, text, asked_env, Some(Host(host)));
+        (evaluate(file, text, asked_env, Some(Host(host))), answers)
+    };
+    let mut out = Evaluated::default();
+    let mut tolerated = HashSet::new();
+    let mut refused = false;
+    let result = loop {
+        let (r, answers) = run(&tolerated, Vec::new());
         if let Ok(u) = answers.used.lock() {
             out.used.extend(u.iter().cloned());
         }
@@ -213,7 +222,15 @@ pub(crate) fn evaluate_known(
         Some(Err(e)) if out.warnings.is_empty() || refused => {
             out.error = Some(error_diagnostic(text, &e))
         }
-        Some(Err(_)) | None => {}
+        // Met without the rows of an unreachable database: shown only when other rows (one row
+        // of text) meet the same error, which the rows therefore do not cause.
+        Some(Err(e)) => {
+            let (again, _) = run(&tolerated, vec![vec![Some("cairn".to_string())]]);
+            if again.err().as_ref() == Some(&e) {
+                out.error = Some(error_diagnostic(text, &e));
+            }
+        }
+        None => {}
     }
     out
 }
@@ -450,5 +467,37 @@ mod tests {
         let ev = evaluate_known(file, text, None, &known);
         assert!(ev.warnings.is_empty());
         assert!(ev.error.unwrap().message.contains("syntax error"));
+    }
+
+    #[test]
+    fn without_the_rows_only_errors_the_rows_do_not_cause_are_shown() {
+        let file = Path::new("/w/cairn.hcl");
+        let q: Query = ("postgres://h/db".into(), "SELECT 1".into());
+        let mut known = Known::new();
+        known.insert(q, Err(QueryError::Unreachable("refused".into())));
+        let data =
+            "data \"sql\" \"s\" {\n  url   = \"postgres://h/db\"\n  query = \"SELECT 1\"\n}\n\n";
+        // The rows decide: no value cannot stand in the URL, a stand-in row can; so the error
+        // is the missing rows', not shown.
+        let caused =
+            format!("{data}env \"x\" {{\n  url = \"postgres://h/${{data.sql.s.value}}\"\n}}\n");
+        let ev = evaluate_known(file, &caused, None, &known);
+        assert_eq!(ev.warnings.len(), 1, "{ev:?}");
+        assert!(ev.error.is_none(), "{ev:?}");
+        // (A reachable database without rows: that error, shown.)
+        let mut empty = Known::new();
+        empty.insert(
+            ("postgres://h/db".into(), "SELECT 1".into()),
+            Ok(Vec::new()),
+        );
+        assert!(evaluate_known(file, &caused, None, &empty).error.is_some());
+        // An error of its own, whatever the rows: shown beside the warning.
+        let own = format!(
+            "{data}env \"x\" {{\n  url = \"postgres://h/db\"\n  schemas = data.sql.s.values\n  migration {{\n    bogus = 1\n  }}\n}}\n"
+        );
+        let ev = evaluate_known(file, &own, None, &known);
+        assert_eq!(ev.warnings.len(), 1, "{ev:?}");
+        let e = ev.error.expect("the migration block's own error");
+        assert!(e.message.contains("bogus"), "{e:?}");
     }
 }
