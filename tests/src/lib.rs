@@ -312,19 +312,20 @@ where
 /// Runs SQL (one or more statements, as a script) on a fresh PostgreSQL connection; an error
 /// fails the test.
 pub async fn pg_exec(url: &str, sql: &str) {
-    use sqlx::Connection;
-    let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
-        .execute(&mut c)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    let _ = c.close().await;
+    exec::<sqlx::PgConnection>(url, sql).await
 }
 
 /// As `pg_exec`, on MariaDB/MySQL.
 pub async fn my_exec(url: &str, sql: &str) {
-    use sqlx::Connection;
-    let mut c = sqlx::MySqlConnection::connect(url).await.expect("connect");
+    exec::<sqlx::MySqlConnection>(url, sql).await
+}
+
+async fn exec<C>(url: &str, sql: &str)
+where
+    C: sqlx::Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+{
+    let mut c = C::connect(url).await.expect("connect");
     sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
         .execute(&mut c)
         .await
