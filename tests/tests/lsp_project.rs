@@ -635,3 +635,35 @@ async fn a_data_sql_block_with_an_unreachable_database_is_one_warning() {
     }
     c.shutdown();
 }
+
+/// The environment's database is the unreachable server of its `data "sql"` block: still the
+/// one warning, on the block (the plan preview's lenses say the database is unreachable).
+#[test]
+fn one_unreachable_server_is_one_warning_for_data_and_baseline() {
+    let dir = scratch_dir("cairn_lsp_data_down_env");
+    let project = dir.join("cairn.hcl");
+    let text = "data \"sql\" \"target\" {\n  url   = \"postgres://app:hunter2@127.0.0.1:1/meta?sslmode=disable\"\n  query = \"SELECT 'app'\"\n}\n\nenv \"dev\" {\n  url     = \"postgres://app:hunter2@127.0.0.1:1/app?sslmode=disable\"\n  schemas = data.sql.target.values\n}\n";
+    std::fs::write(&project, text).unwrap();
+    let file = dir.join("schema.sql");
+    std::fs::write(&file, DESIRED).unwrap();
+    let u = uri(&file);
+    let pu = uri(&project);
+    let mut c = LspClient::start(Some(&dir), json!({ "baselineRefreshSeconds": 0 }));
+    c.open(&u, DESIRED);
+    let got = lenses_once(&mut c, &u, |l| {
+        inspected(l) && l.iter().all(|(_, t)| t.contains("unreachable"))
+    });
+    assert!(!got.is_empty());
+    // The project file's diagnostics as they are now.
+    c.drain();
+    c.open(&pu, text);
+    let diags = c.diagnostics(&pu);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["severity"], 2, "{diags:#?}");
+    assert_eq!(diags[0]["range"]["start"]["line"], 0, "{diags:#?}");
+    assert!(
+        !diags[0]["message"].as_str().unwrap().contains("hunter2"),
+        "{diags:#?}"
+    );
+    c.shutdown();
+}

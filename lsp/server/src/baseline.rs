@@ -251,9 +251,17 @@ impl Server<'_> {
                 self.host.set_baseline(Some(Baseline::Database(realm)));
             }
             Err(e) => {
-                self.project.warning = Some(project::baseline_warning(&format!(
-                    "cannot inspect {shown} for the plan preview: {e}"
-                )));
+                // A `data "sql"` block on the same server already warns that it is unreachable:
+                // one warning says it.
+                let said = self.project.known.iter().any(|((u, _), r)| {
+                    matches!(r, Err(crate::live::QueryError::Unreachable(_)))
+                        && project::same_server(u, url)
+                });
+                self.project.warning = (!said).then(|| {
+                    project::baseline_warning(&format!(
+                        "cannot inspect {shown} for the plan preview: {e}"
+                    ))
+                });
                 self.host.set_baseline(Some(Baseline::Unavailable(
                     "the database is unreachable".into(),
                 )));

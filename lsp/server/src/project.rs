@@ -235,6 +235,17 @@ pub(crate) fn evaluate_known(
     out
 }
 
+/// Whether two URLs name the same server (scheme, user and address; not the database, the
+/// path or the query).
+pub(crate) fn same_server(a: &str, b: &str) -> bool {
+    let server = |u: &str| {
+        let (scheme, rest) = u.split_once("://")?;
+        let end = rest.find(['/', '?']).unwrap_or(rest.len());
+        Some((scheme.to_string(), rest[..end].to_string()))
+    };
+    server(a).is_some_and(|s| Some(s) == server(b))
+}
+
 /// The warning of a `data "sql"` block whose database is unreachable: on the block's header,
 /// found from the error the evaluation stopped with (which points into the block).
 fn data_warning(text: &str, e: &ProjectError, why: &str) -> Diagnostic {
@@ -499,5 +510,18 @@ mod tests {
         assert_eq!(ev.warnings.len(), 1, "{ev:?}");
         let e = ev.error.expect("the migration block's own error");
         assert!(e.message.contains("bogus"), "{e:?}");
+    }
+
+    #[test]
+    fn servers_are_compared_without_database_or_query() {
+        assert!(same_server(
+            "postgres://u:p@h:5432/a?sslmode=disable",
+            "postgres://u:p@h:5432/b?search_path=app"
+        ));
+        assert!(!same_server(
+            "postgres://u:p@h:5432/a",
+            "postgres://u:p@k:5432/a"
+        ));
+        assert!(!same_server("sqlite://a.db", "postgres://a.db"));
     }
 }
