@@ -650,6 +650,9 @@ fn one_unreachable_server_is_one_warning_for_data_and_baseline() {
     let pu = uri(&project);
     let mut c = LspClient::start(Some(&dir), json!({ "baselineRefreshSeconds": 0 }));
     c.open(&u, DESIRED);
+    // First the query gives up (a connection refused takes the driver a while), then the
+    // inspection of the environment's database.
+    diagnostics_once(&mut c, &pu);
     let got = lenses_once(&mut c, &u, |l| {
         inspected(l) && l.iter().all(|(_, t)| t.contains("unreachable"))
     });
