@@ -28,11 +28,33 @@ pub fn cairn_bin() -> PathBuf {
         .expect("target/<profile>");
     let bin = profile_dir.join(format!("cairn{}", std::env::consts::EXE_SUFFIX));
     BUILD.call_once(|| {
-        let status = Command::new(env!("CARGO"))
+        let mut build = Command::new(env!("CARGO"));
+        build
             .args(["build", "-q", "-p", "cairn-cli"])
-            .current_dir(repo_root())
-            .status()
-            .expect("run cargo build");
+            .current_dir(repo_root());
+        // Cargo gives a test process the variables it sets for a compiled crate
+        // (CARGO_MANIFEST_DIR, CARGO_PKG_*...). A build script that watches one of them (ring's
+        // watches CARGO_MANIFEST_DIR) would see it changed, and the build would redo ring, sqlx
+        // and every crate above them, then the outer `cargo test` would redo them back: minutes
+        // per test binary. The inner build gets the environment of the shell that ran the tests.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            if key.starts_with("CARGO_PKG_")
+                || matches!(
+                    &*key,
+                    "CARGO_MANIFEST_DIR"
+                        | "CARGO_MANIFEST_PATH"
+                        | "CARGO_CRATE_NAME"
+                        | "CARGO_BIN_NAME"
+                        | "CARGO_PRIMARY_PACKAGE"
+                        | "CARGO_TARGET_TMPDIR"
+                        | "CARGO_RUSTC_CURRENT_DIR"
+                )
+            {
+                build.env_remove(&*key);
+            }
+        }
+        let status = build.status().expect("run cargo build");
         assert!(status.success(), "building the cairn binary failed");
     });
     bin
