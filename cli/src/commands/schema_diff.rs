@@ -39,7 +39,10 @@ pub async fn run(args: DiffArgs) -> Result<Outcome> {
         &d,
         current,
         desired,
-        &PlanOptions::default(),
+        &PlanOptions {
+            online_constraints: args.online.online_constraints,
+            ..PlanOptions::default()
+        },
     );
     if json {
         println!(

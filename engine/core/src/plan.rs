@@ -6,11 +6,18 @@ use cairn_ir::{Change, Plan, PlannedStatement, Realm};
 use crate::diff::Diff;
 use crate::order::order_changes;
 
-/// Policy knobs that change how changes are planned.
+/// Policy knobs that change how changes are planned. The default plans each change as the
+/// states say (what `cairn lint` and rule tests model); the commands that write or run plans
+/// (`schema apply`, `schema diff`, `migrate diff`) turn `online_constraints` on unless the
+/// project or the command line opts out.
 #[derive(Clone, Debug, Default)]
 pub struct PlanOptions {
     /// PostgreSQL: create and drop indexes on existing tables CONCURRENTLY (outside a transaction).
     pub concurrent_index: bool,
+    /// PostgreSQL: add foreign keys and checks to existing tables NOT VALID and validate them
+    /// after the rest of the plan, each `VALIDATE CONSTRAINT` in a transaction of its own, so
+    /// no row is checked under the lock the ADD takes (see [`Planner::online_changes`]).
+    pub online_constraints: bool,
 }
 
 /// What a planner sees: the ordered changes and both states.
@@ -25,6 +32,14 @@ pub struct PlanInput<'a> {
 /// merge several changes into one statement, or split one into several).
 pub trait Planner: Send + Sync {
     fn statements(&self, input: &PlanInput<'_>) -> Vec<PlannedStatement>;
+
+    /// With `online_constraints`, rewrites the ordered changes before they are planned, so that
+    /// the plan's changes say what its statements do (PostgreSQL: an `add_foreign_key` or
+    /// `add_check` on an existing table becomes the add NOT VALID plus a `validate_*` change at
+    /// the end). The default keeps them.
+    fn online_changes(&self, changes: Vec<Change>, _current: &Realm) -> Vec<Change> {
+        changes
+    }
 }
 
 /// Orders the diff's changes and plans them.
@@ -35,7 +50,10 @@ pub fn plan(
     desired: &Realm,
     options: &PlanOptions,
 ) -> Plan {
-    let changes = order_changes(diff.changes.clone());
+    let mut changes = order_changes(diff.changes.clone());
+    if options.online_constraints {
+        changes = planner.online_changes(changes, current);
+    }
     let mut statements = planner.statements(&PlanInput {
         changes: &changes,
         current,

@@ -271,15 +271,26 @@ fn fk_sql(t: &TableRef, fk: &ForeignKey) -> String {
 }
 
 /// `ALTER TABLE ... VALIDATE CONSTRAINT`: scans the rows under SHARE UPDATE EXCLUSIVE, which
-/// lets reads and writes go on.
-fn validate_stmt(t: &TableRef, name: &str, i: usize, comment: String) -> PlannedStatement {
+/// lets reads and writes go on. In an online plan it starts a transaction of its own: in the
+/// transaction of the statements before it, the scan would run under the locks they took.
+fn validate_stmt(
+    input: &PlanInput<'_>,
+    t: &TableRef,
+    name: &str,
+    i: usize,
+    comment: String,
+) -> PlannedStatement {
+    let online = input.options.online_constraints;
     stmt(
         format!("ALTER TABLE {} VALIDATE CONSTRAINT {}", qt(t), q(name)),
         i,
         comment,
     )
     .lock("SHARE UPDATE EXCLUSIVE")
-    .hazards(|h| h.data_dependent = true)
+    .hazards(|h| {
+        h.data_dependent = true;
+        h.new_transaction = online;
+    })
 }
 
 /// The name a constraint has in the database: its own, or the one PostgreSQL gave it.
@@ -547,7 +558,69 @@ fn dependent_views(input: &PlanInput<'_>, schema: &str, name: &str) -> Vec<(Stri
     ordered
 }
 
+/// The online rewrite of [`Planner::online_changes`]: a foreign key or check added validated
+/// to a table that exists before the plan is added NOT VALID where it was (new rows are checked
+/// at once, and the ADD's lock is brief), and validated by a `validate_*` change at the end of
+/// the plan, where each `VALIDATE CONSTRAINT` runs in a transaction of its own under SHARE
+/// UPDATE EXCLUSIVE, which lets reads and writes go on. The validations the diff asked for go
+/// to the end too. PostgreSQL cannot add a NOT VALID foreign key to a partitioned table: those
+/// stay as they are.
+fn online_changes(changes: Vec<Change>, current: &Realm) -> Vec<Change> {
+    let created: BTreeSet<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AddTable { table, .. } => Some(table.display()),
+            _ => None,
+        })
+        .collect();
+    let existing = |t: &TableRef| {
+        !created.contains(&t.display())
+            && current
+                .schema(&t.schema)
+                .and_then(|s| s.table(&t.name, current.dialect))
+                .is_some()
+    };
+    let partitioned = |t: &TableRef| {
+        current
+            .schema(&t.schema)
+            .and_then(|s| s.table(&t.name, current.dialect))
+            .is_some_and(|t| t.partition_by.is_some())
+    };
+    let mut out = Vec::with_capacity(changes.len());
+    let mut last = Vec::new();
+    for c in changes {
+        match c {
+            Change::AddForeignKey { table, mut fk }
+                if !fk.not_valid && existing(&table) && !partitioned(&table) =>
+            {
+                fk.not_valid = true;
+                last.push(Change::ValidateForeignKey {
+                    table: table.clone(),
+                    fk: fk.clone(),
+                });
+                out.push(Change::AddForeignKey { table, fk });
+            }
+            Change::AddCheck { table, mut check } if !check.not_valid && existing(&table) => {
+                check.not_valid = true;
+                last.push(Change::ValidateCheck {
+                    table: table.clone(),
+                    check: check.clone(),
+                });
+                out.push(Change::AddCheck { table, check });
+            }
+            c @ (Change::ValidateCheck { .. } | Change::ValidateForeignKey { .. }) => last.push(c),
+            c => out.push(c),
+        }
+    }
+    out.extend(last);
+    out
+}
+
 impl Planner for PostgresPlanner {
+    fn online_changes(&self, changes: Vec<Change>, current: &Realm) -> Vec<Change> {
+        online_changes(changes, current)
+    }
+
     fn statements(&self, input: &PlanInput<'_>) -> Vec<PlannedStatement> {
         let mut out = Vec::new();
         // Tables created by this plan: their foreign keys to later tables are added afterwards.
@@ -1349,7 +1422,8 @@ fn plan_change(
                     qt(table),
                     q(&fk_name(table, fk))
                 )))
-                .hazards(|h| h.data_dependent = !new_table(table)),
+                // NOT VALID checks no existing row: the lock is held only briefly.
+                .hazards(|h| h.data_dependent = !new_table(table) && !fk.not_valid),
         ),
         Change::DropForeignKey { table, fk } => out.push(
             stmt(
@@ -1383,7 +1457,7 @@ fn plan_change(
                     comment,
                 )
                 .lock(ACCESS_EXCLUSIVE)
-                .hazards(|h| h.data_dependent = !new_table(table)),
+                .hazards(|h| h.data_dependent = !new_table(table) && !check.not_valid),
             );
             if let Some(cm) = &check.comment {
                 let name = check
@@ -1407,10 +1481,10 @@ fn plan_change(
                 .name
                 .clone()
                 .unwrap_or_else(|| implicit_check_name(input, table, check));
-            out.push(validate_stmt(table, &name, i, comment));
+            out.push(validate_stmt(input, table, &name, i, comment));
         }
         Change::ValidateForeignKey { table, fk } => {
-            out.push(validate_stmt(table, &fk_name(table, fk), i, comment));
+            out.push(validate_stmt(input, table, &fk_name(table, fk), i, comment));
         }
         Change::DropCheck { table, check } => {
             // An inspected check always has its real name; one from a schema that never named
