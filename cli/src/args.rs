@@ -141,8 +141,9 @@ pub struct FmtArgs {
 #[derive(Args, Debug, Clone)]
 pub struct OnlineArgs {
     /// PostgreSQL: add foreign keys and checks to existing tables NOT VALID, then VALIDATE them
-    /// at the end of the plan, each in a transaction of its own (default). `false` (or the
-    /// project's `diff { online_constraints = false }`) adds them validated in one statement.
+    /// at the end of the plan, each in a transaction of its own, and (`schema apply`, `schema
+    /// diff`) set columns NOT NULL through a validated check (default). `false` (or the
+    /// project's `diff { online_constraints = false }`) plans them in one statement each.
     #[arg(
         long = "online-constraints",
         value_name = "BOOL",

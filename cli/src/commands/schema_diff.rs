@@ -41,6 +41,7 @@ pub async fn run(args: DiffArgs) -> Result<Outcome> {
         desired,
         &PlanOptions {
             online_constraints: args.online.online_constraints,
+            online_not_null: true,
             ..PlanOptions::default()
         },
     );

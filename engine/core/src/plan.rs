@@ -18,6 +18,12 @@ pub struct PlanOptions {
     /// after the rest of the plan, each `VALIDATE CONSTRAINT` in a transaction of its own, so
     /// no row is checked under the lock the ADD takes (see [`Planner::online_changes`]).
     pub online_constraints: bool,
+    /// PostgreSQL, with `online_constraints`: set existing columns NOT NULL through a helper
+    /// check added NOT VALID and validated first, so SET NOT NULL skips its scan. For plans
+    /// Cairn runs itself (`schema apply`); `migrate diff` leaves it off, since a file that
+    /// validates the helper, sets NOT NULL and drops it reads to `cairn lint` as a plain SET
+    /// NOT NULL and a dropped check.
+    pub online_not_null: bool,
 }
 
 /// What a planner sees: the ordered changes and both states.

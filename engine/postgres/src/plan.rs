@@ -634,6 +634,8 @@ impl Planner for PostgresPlanner {
             .collect();
         let mut made: BTreeSet<String> = BTreeSet::new();
         let mut deferred_fks: Vec<(usize, TableRef, ForeignKey)> = Vec::new();
+        // What runs after every other statement: the online SET NOT NULL steps.
+        let mut tail: Vec<PlannedStatement> = Vec::new();
         for (i, c) in input.changes.iter().enumerate() {
             if !matches!(c, Change::AddTable { .. }) && !deferred_fks.is_empty() {
                 for (ci, t, fk) in deferred_fks.drain(..) {
@@ -655,6 +657,7 @@ impl Planner for PostgresPlanner {
                 &mut made,
                 &mut deferred_fks,
                 &mut out,
+                &mut tail,
             );
         }
         for (ci, t, fk) in deferred_fks.drain(..) {
@@ -667,8 +670,114 @@ impl Planner for PostgresPlanner {
                 .lock("SHARE ROW EXCLUSIVE"),
             );
         }
+        out.append(&mut tail);
         out
     }
+}
+
+/// Whether an online plan sets this column of an existing table NOT NULL through a validated
+/// check (with `online_not_null`): not when the column also becomes an identity column (which wants NOT NULL first),
+/// when the plan adds a primary key to the table (which sets NOT NULL itself), or on a
+/// partitioned table.
+fn online_not_null(
+    input: &PlanInput<'_>,
+    table: &TableRef,
+    after: &Column,
+    changed: &cairn_ir::ColumnChanges,
+) -> bool {
+    let partitioned = input
+        .current
+        .schema(&table.schema)
+        .and_then(|s| s.table(&table.name, input.current.dialect))
+        .is_some_and(|t| t.partition_by.is_some());
+    let adds_key = input.changes.iter().any(|c| {
+        matches!(c, Change::AddPrimaryKey { table: t, .. } if t.display() == table.display())
+    });
+    input.options.online_constraints
+        && input.options.online_not_null
+        && !(changed.identity && after.identity.is_some())
+        && !partitioned
+        && !adds_key
+}
+
+/// The name of the check that proves a column NOT NULL while an online plan sets it:
+/// `cairn_nn_<table>_<column>`, cut to PostgreSQL's 63 bytes with a hash of the whole name
+/// when longer.
+fn not_null_check_name(table: &str, column: &str) -> String {
+    let full = format!("cairn_nn_{table}_{column}");
+    if full.len() <= 63 {
+        return full;
+    }
+    // FNV-1a: stable across runs and platforms.
+    let hash = full
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    let mut cut = 54;
+    while !full.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{:08x}", &full[..cut], hash as u32)
+}
+
+/// `SET NOT NULL` on an existing column without a scan under ACCESS EXCLUSIVE: a check
+/// `(col IS NOT NULL)` added NOT VALID where the change is planned (new rows are checked at
+/// once; the lock is brief), then at the end of the plan, after the other validations, in a
+/// transaction of its own: VALIDATE it (SHARE UPDATE EXCLUSIVE: reads and writes go on), SET
+/// NOT NULL (PostgreSQL 12 and later take the validated check as proof and skip the scan), and
+/// drop the check.
+fn set_not_null_online(
+    table: &TableRef,
+    column: &str,
+    i: usize,
+    out: &mut Vec<PlannedStatement>,
+    tail: &mut Vec<PlannedStatement>,
+) {
+    let (t, col) = (qt(table), q(column));
+    let raw = not_null_check_name(&table.name, column);
+    let name = q(&raw);
+    let what = format!("{}.{column}", table.display());
+    out.push(
+        stmt(
+            format!("ALTER TABLE {t} ADD CONSTRAINT {name} CHECK ({col} IS NOT NULL) NOT VALID"),
+            i,
+            format!("Add check {raw} for SET NOT NULL on {what}"),
+        )
+        .lock(ACCESS_EXCLUSIVE)
+        .reverse(Some(format!("ALTER TABLE {t} DROP CONSTRAINT {name}"))),
+    );
+    tail.push(
+        stmt(
+            format!("ALTER TABLE {t} VALIDATE CONSTRAINT {name}"),
+            i,
+            format!("Validate check {raw} (no NULL in {what})"),
+        )
+        .lock("SHARE UPDATE EXCLUSIVE")
+        .hazards(|h| {
+            h.data_dependent = true;
+            h.new_transaction = true;
+        }),
+    );
+    tail.push(
+        stmt(
+            format!("ALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL"),
+            i,
+            format!("Set {what} NOT NULL (the validated check skips the scan)"),
+        )
+        .lock(ACCESS_EXCLUSIVE)
+        .reverse(Some(format!(
+            "ALTER TABLE {t} ALTER COLUMN {col} DROP NOT NULL"
+        ))),
+    );
+    tail.push(
+        stmt(
+            format!("ALTER TABLE {t} DROP CONSTRAINT {name}"),
+            i,
+            format!("Drop check {raw}"),
+        )
+        .lock(ACCESS_EXCLUSIVE),
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -680,6 +789,7 @@ fn plan_change(
     made: &mut BTreeSet<String>,
     deferred_fks: &mut Vec<(usize, TableRef, ForeignKey)>,
     out: &mut Vec<PlannedStatement>,
+    tail: &mut Vec<PlannedStatement>,
 ) {
     let new_table = |t: &TableRef| created.contains(&t.display());
     let summary = c.summary();
@@ -1154,6 +1264,8 @@ fn plan_change(
                             "ALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL"
                         ))),
                     );
+                } else if existing && online_not_null(input, table, after, changed) {
+                    set_not_null_online(table, &after.name, i, out, tail);
                 } else {
                     out.push(
                         stmt(
@@ -2440,5 +2552,277 @@ mod column_type_tests {
             default_expr_sql("(now() AT TIME ZONE 'utc')"),
             "(now() AT TIME ZONE 'utc')"
         );
+    }
+}
+
+#[cfg(test)]
+mod online_tests {
+    use super::*;
+    use cairn_core::diff::{DiffOptions, diff};
+    use cairn_core::plan::{PlanOptions, plan};
+    use cairn_ir::{Check, Expr, PartitionBy, PartitionStrategy, Plan, PrimaryKey, QualifiedName};
+
+    fn int(name: &str, nullable: bool) -> Column {
+        let mut c = Column::new(name, ColumnType::Postgres(PgType::Integer));
+        c.nullable = nullable;
+        c
+    }
+
+    fn users() -> Table {
+        let mut t = Table::new("users");
+        t.columns = vec![int("id", false)];
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+            include: vec![],
+            deferrable: Deferrable::No,
+        });
+        t
+    }
+
+    fn orders() -> Table {
+        let mut t = Table::new("orders");
+        t.columns = vec![int("id", false), int("user_id", true), int("total", true)];
+        t
+    }
+
+    fn fk() -> ForeignKey {
+        ForeignKey {
+            name: Some("orders_user_fk".into()),
+            columns: vec!["user_id".into()],
+            ref_table: QualifiedName::new(None, "users"),
+            ref_columns: vec!["id".into()],
+            on_update: Default::default(),
+            on_delete: Default::default(),
+            deferrable: Deferrable::No,
+            not_valid: false,
+        }
+    }
+
+    fn check() -> Check {
+        Check {
+            name: Some("orders_total_positive".into()),
+            expr: Expr::new("total >= 0"),
+            enforced: true,
+            no_inherit: false,
+            not_valid: false,
+            comment: None,
+        }
+    }
+
+    fn realm(tables: Vec<Table>) -> Realm {
+        let mut r = Realm::new(D);
+        let mut s = Schema::new("public");
+        s.tables = tables;
+        r.schemas.push(s);
+        r
+    }
+
+    fn planned(cur: &Realm, des: &Realm, online: bool) -> Plan {
+        let d = diff(cur, des, &DiffOptions::default());
+        let options = PlanOptions {
+            online_constraints: online,
+            online_not_null: true,
+            ..PlanOptions::default()
+        };
+        plan(&PostgresPlanner, &d, cur, des, &options)
+    }
+
+    fn sql(p: &Plan) -> Vec<&str> {
+        p.statements.iter().map(|s| s.sql.as_str()).collect()
+    }
+
+    fn kinds(p: &Plan) -> Vec<&str> {
+        p.changes.iter().map(|c| c.kind()).collect()
+    }
+
+    #[test]
+    fn constraints_on_an_existing_table_are_added_not_valid_and_validated_last() {
+        let cur = realm(vec![users(), orders()]);
+        let mut o = orders();
+        o.foreign_keys = vec![fk()];
+        o.checks = vec![check()];
+        let des = realm(vec![users(), o]);
+        let p = planned(&cur, &des, true);
+        assert_eq!(
+            sql(&p),
+            [
+                r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_total_positive" CHECK (total >= 0) NOT VALID"#,
+                r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_user_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") NOT VALID"#,
+                r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "orders_total_positive""#,
+                r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "orders_user_fk""#,
+            ]
+        );
+        // The changes say what the statements do, so rules over them see the NOT VALID adds.
+        assert_eq!(
+            kinds(&p),
+            [
+                "add_check",
+                "add_foreign_key",
+                "validate_check",
+                "validate_foreign_key"
+            ]
+        );
+        // The adds check no row and hold their locks briefly; each validation scans under
+        // SHARE UPDATE EXCLUSIVE in a transaction of its own.
+        let h: Vec<_> = p.statements.iter().map(|s| &s.hazards).collect();
+        assert!(!h[0].data_dependent && !h[1].data_dependent);
+        assert_eq!(h[0].lock.as_deref(), Some("ACCESS EXCLUSIVE"));
+        assert_eq!(h[1].lock.as_deref(), Some("SHARE ROW EXCLUSIVE"));
+        for v in &h[2..] {
+            assert!(v.data_dependent && v.new_transaction);
+            assert_eq!(v.lock.as_deref(), Some("SHARE UPDATE EXCLUSIVE"));
+        }
+        assert!(!h[0].new_transaction && !h[1].new_transaction);
+        assert_eq!(p.groups(), vec![0..2, 2..3, 3..4]);
+    }
+
+    #[test]
+    fn turned_off_constraints_are_added_validated_in_one_statement() {
+        let cur = realm(vec![users(), orders()]);
+        let mut o = orders();
+        o.foreign_keys = vec![fk()];
+        o.checks = vec![check()];
+        let des = realm(vec![users(), o]);
+        let p = planned(&cur, &des, false);
+        assert_eq!(
+            sql(&p),
+            [
+                r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_total_positive" CHECK (total >= 0)"#,
+                r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_user_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id")"#,
+            ]
+        );
+        assert!(p.statements.iter().all(|s| s.hazards.data_dependent));
+        assert_eq!(p.groups(), vec![0..2]);
+    }
+
+    #[test]
+    fn a_new_table_keeps_its_constraints_and_a_partitioned_one_its_foreign_keys() {
+        // A table created by the plan has no rows to check.
+        let cur = realm(vec![users()]);
+        let mut o = orders();
+        o.foreign_keys = vec![fk()];
+        o.checks = vec![check()];
+        let des = realm(vec![users(), o.clone()]);
+        let p = planned(&cur, &des, true);
+        assert!(
+            sql(&p)
+                .iter()
+                .all(|s| !s.contains("NOT VALID") && !s.contains("VALIDATE")),
+            "{:?}",
+            sql(&p)
+        );
+        // PostgreSQL cannot add a NOT VALID foreign key to a partitioned table; a check it can.
+        let mut part = orders();
+        part.partition_by = Some(PartitionBy {
+            strategy: PartitionStrategy::Range,
+            keys: vec![IndexKey::Column("id".into())],
+        });
+        let cur = realm(vec![users(), part.clone()]);
+        let mut des_part = part;
+        des_part.foreign_keys = vec![fk()];
+        des_part.checks = vec![check()];
+        let des = realm(vec![users(), des_part]);
+        let p = planned(&cur, &des, true);
+        assert_eq!(
+            kinds(&p),
+            ["add_check", "add_foreign_key", "validate_check"],
+            "{:?}",
+            sql(&p)
+        );
+        assert!(!sql(&p)[1].contains("NOT VALID"));
+    }
+
+    #[test]
+    fn a_validation_the_diff_asks_for_runs_last_in_its_own_transaction() {
+        let mut before = orders();
+        let mut nv = fk();
+        nv.not_valid = true;
+        before.foreign_keys = vec![nv];
+        before.columns.push(int("note", true));
+        let cur = realm(vec![users(), before]);
+        let mut after = orders();
+        after.foreign_keys = vec![fk()];
+        let des = realm(vec![users(), after]);
+        let p = planned(&cur, &des, true);
+        assert_eq!(
+            sql(&p),
+            [
+                r#"ALTER TABLE "public"."orders" DROP COLUMN "note""#,
+                r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "orders_user_fk""#,
+            ]
+        );
+        assert_eq!(p.groups(), vec![0..1, 1..2]);
+        // Off: where the order of changes puts it, in the one transaction.
+        let p = planned(&cur, &des, false);
+        assert_eq!(sql(&p)[0], sql(&planned(&cur, &des, true))[1]);
+        assert_eq!(p.groups(), vec![0..2]);
+    }
+
+    #[test]
+    fn set_not_null_goes_through_a_validated_check() {
+        let cur = realm(vec![orders()]);
+        let mut o = orders();
+        o.columns[2].nullable = false;
+        let des = realm(vec![o]);
+        let p = planned(&cur, &des, true);
+        assert_eq!(
+            sql(&p),
+            [
+                r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "cairn_nn_orders_total" CHECK ("total" IS NOT NULL) NOT VALID"#,
+                r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "cairn_nn_orders_total""#,
+                r#"ALTER TABLE "public"."orders" ALTER COLUMN "total" SET NOT NULL"#,
+                r#"ALTER TABLE "public"."orders" DROP CONSTRAINT "cairn_nn_orders_total""#,
+            ]
+        );
+        // One change carried by all four statements; only the validation reads the rows.
+        assert_eq!(kinds(&p), ["modify_column"]);
+        assert!(p.statements.iter().all(|s| s.changes == [0]));
+        let dd: Vec<bool> = p.statements.iter().map(|s| s.hazards.data_dependent).collect();
+        assert_eq!(dd, [false, true, false, false]);
+        assert_eq!(p.groups(), vec![0..1, 1..4]);
+        // Off: the plain SET NOT NULL, which scans under ACCESS EXCLUSIVE.
+        let p = planned(&cur, &des, false);
+        assert_eq!(
+            sql(&p),
+            [r#"ALTER TABLE "public"."orders" ALTER COLUMN "total" SET NOT NULL"#]
+        );
+        assert!(p.statements[0].hazards.data_dependent);
+    }
+
+    #[test]
+    fn set_not_null_stays_plain_where_the_check_cannot_help() {
+        // A primary key added by the plan sets NOT NULL itself.
+        let cur = realm(vec![orders()]);
+        let mut o = orders();
+        o.columns[1].nullable = false;
+        o.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["user_id".into()],
+            include: vec![],
+            deferrable: Deferrable::No,
+        });
+        let p = planned(&cur, &realm(vec![o]), true);
+        assert!(
+            sql(&p).iter().all(|s| !s.contains("cairn_nn")),
+            "{:?}",
+            sql(&p)
+        );
+        // A new table has no rows.
+        let mut o = orders();
+        o.columns[2].nullable = false;
+        let p = planned(&realm(vec![]), &realm(vec![o]), true);
+        assert!(sql(&p).iter().all(|s| !s.contains("cairn_nn")));
+    }
+
+    #[test]
+    fn helper_check_names_fit_in_63_bytes() {
+        assert_eq!(not_null_check_name("t", "c"), "cairn_nn_t_c");
+        let long = "x".repeat(60);
+        let a = not_null_check_name(&long, "first_column");
+        let b = not_null_check_name(&long, "second_column");
+        assert!(a.len() <= 63 && b.len() <= 63);
+        assert_ne!(a, b);
+        assert_eq!(a, not_null_check_name(&long, "first_column"));
     }
 }
