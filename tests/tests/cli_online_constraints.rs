@@ -284,7 +284,10 @@ async fn migrate_diff_writes_the_validations_to_a_file_of_their_own() {
     let written: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
     assert_eq!(written.len(), 2, "{}", stdout(&o));
     assert!(written[0].ends_with("2_constraints.sql"), "{written:?}");
-    assert!(written[1].ends_with("3_constraints_validate.sql"), "{written:?}");
+    assert!(
+        written[1].ends_with("3_constraints_validate.sql"),
+        "{written:?}"
+    );
     let first = std::fs::read_to_string(dir.join(&written[0])).unwrap();
     let second = std::fs::read_to_string(dir.join(&written[1])).unwrap();
     assert!(first.contains("NOT VALID"), "{first}");
@@ -298,7 +301,10 @@ async fn migrate_diff_writes_the_validations_to_a_file_of_their_own() {
         assert!(second.contains(want), "missing {want}:\n{second}");
     }
     // A file sets NOT NULL plainly: the helper check would read to lint as a dropped check.
-    assert!(first.contains("ALTER COLUMN \"total\" SET NOT NULL"), "{first}");
+    assert!(
+        first.contains("ALTER COLUMN \"total\" SET NOT NULL"),
+        "{first}"
+    );
     assert!(!format!("{first}{second}").contains("cairn_nn"), "{second}");
     // The directory's own lint does not flag the constraints the planner wrote (PG303 is the
     // plain SET NOT NULL's).

@@ -690,9 +690,9 @@ fn online_not_null(
         .schema(&table.schema)
         .and_then(|s| s.table(&table.name, input.current.dialect))
         .is_some_and(|t| t.partition_by.is_some());
-    let adds_key = input.changes.iter().any(|c| {
-        matches!(c, Change::AddPrimaryKey { table: t, .. } if t.display() == table.display())
-    });
+    let adds_key = input.changes.iter().any(
+        |c| matches!(c, Change::AddPrimaryKey { table: t, .. } if t.display() == table.display()),
+    );
     input.options.online_constraints
         && input.options.online_not_null
         && !(changed.identity && after.identity.is_some())
@@ -709,11 +709,9 @@ fn not_null_check_name(table: &str, column: &str) -> String {
         return full;
     }
     // FNV-1a: stable across runs and platforms.
-    let hash = full
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+    let hash = full.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     let mut cut = 54;
     while !full.is_char_boundary(cut) {
         cut -= 1;
@@ -2778,7 +2776,11 @@ mod online_tests {
         // One change carried by all four statements; only the validation reads the rows.
         assert_eq!(kinds(&p), ["modify_column"]);
         assert!(p.statements.iter().all(|s| s.changes == [0]));
-        let dd: Vec<bool> = p.statements.iter().map(|s| s.hazards.data_dependent).collect();
+        let dd: Vec<bool> = p
+            .statements
+            .iter()
+            .map(|s| s.hazards.data_dependent)
+            .collect();
         assert_eq!(dd, [false, true, false, false]);
         assert_eq!(p.groups(), vec![0..1, 1..4]);
         // Off: the plain SET NOT NULL, which scans under ACCESS EXCLUSIVE.
