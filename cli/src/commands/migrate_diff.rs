@@ -221,7 +221,7 @@ fn file_parts(p: &Plan) -> Vec<std::ops::Range<usize>> {
         .filter(|&i| i > 0);
     match first {
         Some(i) => vec![0..i, i..n],
-        None => vec![0..n],
+        None => std::iter::once(0..n).collect(),
     }
 }
 
