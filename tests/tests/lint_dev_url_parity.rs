@@ -5,7 +5,8 @@
 //! 2. replayed onto a fresh dev database of that dialect (`cairn lint DIR --dev-url URL`, a new
 //!    random database per case, dropped at the end),
 //!
-//! and the two sets of findings (code, file, line) must be the same. Where a dev database knows
+//! and the two sets of findings (code, file, line) must be the same, and the dev database is
+//! left empty. Where a dev database knows
 //! more than the IR replay, the difference is listed in `tests/lint-dev-url-expected-differences.txt`
 //! (`DIR@DIALECT`, a tab, the cause); the list is enforced both ways.
 
@@ -13,7 +14,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cairn_tests::{
-    cairn, mysql_scratch, pg_scratch, repo_root, stderr, stdout, unique_name, with_search_path,
+    cairn, my_rows, mysql_scratch, pg_rows, pg_scratch, repo_root, stderr, stdout, unique_name,
+    with_search_path,
 };
 
 /// The directories with the dialects lint_replay_parity.rs runs them on, PostgreSQL and
@@ -98,6 +100,29 @@ async fn run_case(dir: &Path, dialect: &str) -> Result<usize, String> {
         }
     };
     let dev = findings(&work, dir, &["--dev-url", &url])?;
+    // The dev database is left as clean as it was given.
+    let left = match dialect {
+        "postgres" => pg_rows(
+            &url,
+            "SELECT count(*)::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = 'public'",
+        )
+        .await,
+        _ => {
+            my_rows(
+                &url,
+                "SELECT CAST(count(*) AS CHAR) FROM information_schema.tables \
+                 WHERE table_schema = DATABASE()",
+            )
+            .await
+        }
+    };
+    if left[0][0].as_deref() != Some("0") {
+        return Err(format!(
+            "the dev database holds {:?} objects after the lint",
+            left[0][0]
+        ));
+    }
     if ir == dev {
         return Ok(ir.len());
     }
@@ -119,6 +144,77 @@ async fn run_case(dir: &Path, dialect: &str) -> Result<usize, String> {
         only(&ir, &dev).join(", "),
         only(&dev, &ir).join(", ")
     ))
+}
+
+/// Directories written here, whose files draw findings from several rule families (locking,
+/// NOT VALID constraints, destructive changes, data-dependent changes), with their dialect.
+const FIXTURES: &[(&str, &str, &[(&str, &str)])] = &[
+    (
+        "fixture/constraints",
+        "postgres",
+        &[
+            (
+                "1_init.sql",
+                "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n\
+                 CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, total int, note text);\n",
+            ),
+            (
+                "2_constraints.sql",
+                "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);\n\
+                 SET lock_timeout = '1s';\n\
+                 ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n\
+                 ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n\
+                 CREATE INDEX orders_note ON orders (note);\n",
+            ),
+            (
+                "3_validate.sql",
+                "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\n\
+                 ALTER TABLE orders DROP COLUMN note;\n",
+            ),
+        ],
+    ),
+    (
+        "fixture/drops",
+        "mysql",
+        &[
+            (
+                "1_init.sql",
+                "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100), nick varchar(20));\n\
+                 CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint);\n",
+            ),
+            (
+                "2_change.sql",
+                "ALTER TABLE users MODIFY email varchar(100) NOT NULL;\n\
+                 ALTER TABLE users DROP COLUMN nick;\n\
+                 ALTER TABLE posts ADD CONSTRAINT posts_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n\
+                 DROP TABLE posts;\n",
+            ),
+        ],
+    ),
+];
+
+/// A fixture written to a fresh directory, hashed.
+fn fixture(files: &[(&str, &str)]) -> PathBuf {
+    let d = std::env::temp_dir().join(unique_name("cairn_dev_parity_fixture"));
+    std::fs::create_dir_all(d.join("migrations")).unwrap();
+    for (name, text) in files {
+        std::fs::write(d.join("migrations").join(name), text).unwrap();
+    }
+    let o = cairn(&d, &["migrate", "hash"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    d.join("migrations")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lint_with_a_dev_database_matches_the_ir_replay_on_fixtures() {
+    for (id, dialect, files) in FIXTURES {
+        let dir = fixture(files);
+        match run_case(&dir, dialect).await {
+            Ok(n) => assert!(n >= 3, "{id}@{dialect}: only {n} findings"),
+            Err(e) if e.starts_with("SKIP: ") => println!("skipped {id}@{dialect}: {}", &e[6..]),
+            Err(e) => panic!("{id}@{dialect}: {e}"),
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
