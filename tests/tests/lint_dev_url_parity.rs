@@ -148,7 +148,9 @@ async fn run_case(dir: &Path, dialect: &str) -> Result<usize, String> {
 
 /// Directories written here, whose files draw findings from several rule families (locking,
 /// NOT VALID constraints, destructive changes, data-dependent changes), with their dialect.
-const FIXTURES: &[(&str, &str, &[(&str, &str)])] = &[
+type Files = &'static [(&'static str, &'static str)];
+
+const FIXTURES: &[(&str, &str, Files)] = &[
     (
         "fixture/constraints",
         "postgres",
