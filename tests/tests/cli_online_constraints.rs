@@ -186,10 +186,17 @@ async fn a_failed_validation_leaves_the_constraint_not_valid_and_the_rest_applie
             (t("orders_user_fk"), t("false")),
         ]
     );
-    // Once the row is fixed, the next apply validates what is left and drops the helper.
+    // Once the row is fixed, the next apply validates what is left, reusing the helper check
+    // (not dropping and adding it again), and drops it.
     pg_rows(&url, "DELETE FROM orders WHERE id = 5000").await;
     let run = apply(&dir, &url, &["--auto-approve"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let out = stdout(&run);
+    assert!(
+        !out.contains("ADD CONSTRAINT \"cairn_nn_orders_total\""),
+        "{out}"
+    );
+    assert!(!stderr(&run).contains("CD102"), "{}", stderr(&run));
     assert_eq!(
         constraints(&url, "orders").await,
         [

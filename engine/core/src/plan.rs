@@ -43,7 +43,12 @@ pub trait Planner: Send + Sync {
     /// the plan's changes say what its statements do (PostgreSQL: an `add_foreign_key` or
     /// `add_check` on an existing table becomes the add NOT VALID plus a `validate_*` change at
     /// the end). The default keeps them.
-    fn online_changes(&self, changes: Vec<Change>, _current: &Realm) -> Vec<Change> {
+    fn online_changes(
+        &self,
+        changes: Vec<Change>,
+        _current: &Realm,
+        _options: &PlanOptions,
+    ) -> Vec<Change> {
         changes
     }
 }
@@ -58,7 +63,7 @@ pub fn plan(
 ) -> Plan {
     let mut changes = order_changes(diff.changes.clone());
     if options.online_constraints {
-        changes = planner.online_changes(changes, current);
+        changes = planner.online_changes(changes, current, options);
     }
     let mut statements = planner.statements(&PlanInput {
         changes: &changes,

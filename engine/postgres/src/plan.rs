@@ -564,8 +564,44 @@ fn dependent_views(input: &PlanInput<'_>, schema: &str, name: &str) -> Vec<(Stri
 /// the plan, where each `VALIDATE CONSTRAINT` runs in a transaction of its own under SHARE
 /// UPDATE EXCLUSIVE, which lets reads and writes go on. The validations the diff asked for go
 /// to the end too. PostgreSQL cannot add a NOT VALID foreign key to a partitioned table: those
-/// stay as they are.
-fn online_changes(changes: Vec<Change>, current: &Realm) -> Vec<Change> {
+/// stay as they are. A helper check of the online SET NOT NULL that a failed apply left behind
+/// is not dropped when the plan sets its column NOT NULL again: the SET NOT NULL reuses it.
+fn online_changes(
+    changes: Vec<Change>,
+    current: &Realm,
+    options: &cairn_core::plan::PlanOptions,
+) -> Vec<Change> {
+    let reused: BTreeSet<(String, String)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::ModifyColumn {
+                table,
+                after,
+                changed,
+                ..
+            } if changed.nullable
+                && !changed.generated
+                && !after.nullable
+                && online_not_null_ok(&changes, current, options, table, after, changed) =>
+            {
+                Some((
+                    table.display(),
+                    not_null_check_name(&table.name, &after.name),
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    let changes: Vec<Change> = changes
+        .into_iter()
+        .filter(|c| match c {
+            Change::DropCheck { table, check } => !check
+                .name
+                .as_ref()
+                .is_some_and(|n| reused.contains(&(table.display(), n.clone()))),
+            _ => true,
+        })
+        .collect();
     let created: BTreeSet<String> = changes
         .iter()
         .filter_map(|c| match c {
@@ -617,8 +653,13 @@ fn online_changes(changes: Vec<Change>, current: &Realm) -> Vec<Change> {
 }
 
 impl Planner for PostgresPlanner {
-    fn online_changes(&self, changes: Vec<Change>, current: &Realm) -> Vec<Change> {
-        online_changes(changes, current)
+    fn online_changes(
+        &self,
+        changes: Vec<Change>,
+        current: &Realm,
+        options: &cairn_core::plan::PlanOptions,
+    ) -> Vec<Change> {
+        online_changes(changes, current, options)
     }
 
     fn statements(&self, input: &PlanInput<'_>) -> Vec<PlannedStatement> {
@@ -685,16 +726,34 @@ fn online_not_null(
     after: &Column,
     changed: &cairn_ir::ColumnChanges,
 ) -> bool {
-    let partitioned = input
-        .current
+    online_not_null_ok(
+        input.changes,
+        input.current,
+        input.options,
+        table,
+        after,
+        changed,
+    )
+}
+
+/// [`online_not_null`] over the parts of a plan input.
+fn online_not_null_ok(
+    changes: &[Change],
+    current: &Realm,
+    options: &cairn_core::plan::PlanOptions,
+    table: &TableRef,
+    after: &Column,
+    changed: &cairn_ir::ColumnChanges,
+) -> bool {
+    let partitioned = current
         .schema(&table.schema)
-        .and_then(|s| s.table(&table.name, input.current.dialect))
+        .and_then(|s| s.table(&table.name, current.dialect))
         .is_some_and(|t| t.partition_by.is_some());
-    let adds_key = input.changes.iter().any(
+    let adds_key = changes.iter().any(
         |c| matches!(c, Change::AddPrimaryKey { table: t, .. } if t.display() == table.display()),
     );
-    input.options.online_constraints
-        && input.options.online_not_null
+    options.online_constraints
+        && options.online_not_null
         && !(changed.identity && after.identity.is_some())
         && !partitioned
         && !adds_key
@@ -729,6 +788,7 @@ fn set_not_null_online(
     table: &TableRef,
     column: &str,
     i: usize,
+    add: bool,
     out: &mut Vec<PlannedStatement>,
     tail: &mut Vec<PlannedStatement>,
 ) {
@@ -736,15 +796,20 @@ fn set_not_null_online(
     let raw = not_null_check_name(&table.name, column);
     let name = q(&raw);
     let what = format!("{}.{column}", table.display());
-    out.push(
-        stmt(
-            format!("ALTER TABLE {t} ADD CONSTRAINT {name} CHECK ({col} IS NOT NULL) NOT VALID"),
-            i,
-            format!("Add check {raw} for SET NOT NULL on {what}"),
-        )
-        .lock(ACCESS_EXCLUSIVE)
-        .reverse(Some(format!("ALTER TABLE {t} DROP CONSTRAINT {name}"))),
-    );
+    // A check a failed apply left behind (see `online_changes`) is there already.
+    if add {
+        out.push(
+            stmt(
+                format!(
+                    "ALTER TABLE {t} ADD CONSTRAINT {name} CHECK ({col} IS NOT NULL) NOT VALID"
+                ),
+                i,
+                format!("Add check {raw} for SET NOT NULL on {what}"),
+            )
+            .lock(ACCESS_EXCLUSIVE)
+            .reverse(Some(format!("ALTER TABLE {t} DROP CONSTRAINT {name}"))),
+        );
+    }
     tail.push(
         stmt(
             format!("ALTER TABLE {t} VALIDATE CONSTRAINT {name}"),
@@ -1263,7 +1328,15 @@ fn plan_change(
                         ))),
                     );
                 } else if existing && online_not_null(input, table, after, changed) {
-                    set_not_null_online(table, &after.name, i, out, tail);
+                    let left_behind = input
+                        .current
+                        .schema(&table.schema)
+                        .and_then(|s| s.table(&table.name, input.current.dialect))
+                        .is_some_and(|t| {
+                            let helper = not_null_check_name(&table.name, &after.name);
+                            t.checks.iter().any(|k| k.name.as_deref() == Some(&helper))
+                        });
+                    set_not_null_online(table, &after.name, i, !left_behind, out, tail);
                 } else {
                     out.push(
                         stmt(
@@ -2790,6 +2863,32 @@ mod online_tests {
             [r#"ALTER TABLE "public"."orders" ALTER COLUMN "total" SET NOT NULL"#]
         );
         assert!(p.statements[0].hazards.data_dependent);
+    }
+
+    #[test]
+    fn a_helper_check_left_behind_is_reused_not_dropped() {
+        let mut before = orders();
+        before.checks = vec![Check {
+            name: Some("cairn_nn_orders_total".into()),
+            expr: Expr::new("total IS NOT NULL"),
+            not_valid: true,
+            ..check()
+        }];
+        let mut after = orders();
+        after.columns[2].nullable = false;
+        let p = planned(&realm(vec![before.clone()]), &realm(vec![after]), true);
+        assert_eq!(
+            sql(&p),
+            [
+                r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "cairn_nn_orders_total""#,
+                r#"ALTER TABLE "public"."orders" ALTER COLUMN "total" SET NOT NULL"#,
+                r#"ALTER TABLE "public"."orders" DROP CONSTRAINT "cairn_nn_orders_total""#,
+            ]
+        );
+        assert_eq!(kinds(&p), ["modify_column"]);
+        // When the column stays nullable, the left-over check is dropped like any other.
+        let p = planned(&realm(vec![before]), &realm(vec![orders()]), true);
+        assert_eq!(kinds(&p), ["drop_check"]);
     }
 
     #[test]
