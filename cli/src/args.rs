@@ -137,6 +137,32 @@ pub struct FmtArgs {
     pub check: bool,
 }
 
+/// How PostgreSQL plans add constraints to existing tables.
+#[derive(Args, Debug, Clone)]
+pub struct OnlineArgs {
+    /// PostgreSQL: add foreign keys and checks to existing tables NOT VALID, then VALIDATE them
+    /// at the end of the plan, each in a transaction of its own, and (`schema apply`, `schema
+    /// diff`) set columns NOT NULL through a validated check (default). `false` (or the
+    /// project's `diff { online_constraints = false }`) plans them in one statement each.
+    #[arg(
+        long = "online-constraints",
+        value_name = "BOOL",
+        default_value_t = true,
+        num_args = 0..=1,
+        default_missing_value = "true",
+        action = clap::ArgAction::Set
+    )]
+    pub online_constraints: bool,
+}
+
+impl Default for OnlineArgs {
+    fn default() -> Self {
+        OnlineArgs {
+            online_constraints: true,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct DiffArgs {
     /// The current state: a database or files.
@@ -163,6 +189,8 @@ pub struct DiffArgs {
     pub dialect: Option<String>,
     #[command(flatten)]
     pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub online: OnlineArgs,
     /// Output: sql (default) or json.
     #[arg(long = "format", value_name = "FORMAT", default_value = "sql")]
     pub format: String,
@@ -221,6 +249,8 @@ pub struct ApplyArgs {
     /// PostgreSQL: create and drop indexes on existing tables CONCURRENTLY.
     #[arg(long)]
     pub concurrent_index: bool,
+    #[command(flatten)]
+    pub online: OnlineArgs,
     /// Output: human (default) or json.
     #[arg(long = "format", value_name = "FORMAT", default_value = "human")]
     pub format: String,

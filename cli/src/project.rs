@@ -4,7 +4,7 @@
 //! `schema { src }` -> `--to`, `schemas` -> `--schema`, `exclude` -> `--exclude`,
 //! `migration { dir format baseline exec_order lock_timeout revisions_schema }` -> the migrate
 //! flags (`migrate diff` takes `dev` and `src` too), `diff { concurrent_index }` ->
-//! `--concurrent-index`. `env://NAME` in a URL flag reads the environment's attribute NAME.
+//! `--concurrent-index`, `diff { online_constraints }` -> `--online-constraints`. `env://NAME` in a URL flag reads the environment's attribute NAME.
 
 use anyhow::{Result, anyhow, bail};
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use cairn_core::{DbUrl, SourceUrl};
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 
-use crate::args::{Cli, Command, SchemaCommand, ScopeArgs};
+use crate::args::{Cli, Command, OnlineArgs, SchemaCommand, ScopeArgs};
 use crate::commands::migrate::{DbArgs, DirArgs, MigrateCommand};
 
 /// The global project flags, as parsed.
@@ -127,6 +127,7 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Fleet>> {
             fill(&mut a.to, m, "to", e.map(single_src).transpose()?.flatten());
             fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
             fill_scope(&mut a.scope, m, e);
+            fill_online(&mut a.online, m, e);
             a.from = required(env_urls(&a.from, e)?, "--from", "url")?;
             a.to = required(env_urls(&a.to, e)?, "--to", "src")?;
             a.dev_url = a.dev_url.as_deref().map(|u| env_urls(u, e)).transpose()?;
@@ -136,6 +137,7 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Fleet>> {
             fill(&mut a.to, m, "to", e.map(single_src).transpose()?.flatten());
             fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
             fill_scope(&mut a.scope, m, e);
+            fill_online(&mut a.online, m, e);
             if !explicit(m, "concurrent_index")
                 && let Some(d) = e.and_then(|e| e.diff.as_ref())
                 && (d.concurrent_index_add == Some(true) || d.concurrent_index_drop == Some(true))
@@ -178,6 +180,7 @@ pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Fleet>> {
                     fill(&mut a.to, m, "to", e.map(single_src).transpose()?.flatten());
                     fill_opt(&mut a.dev_url, m, "dev_url", e.and_then(|e| e.dev.clone()));
                     fill_scope(&mut a.scope, m, e);
+                    fill_online(&mut a.online, m, e);
                     if let Some(mig) = mig {
                         fill(
                             &mut a.lock_timeout,
@@ -327,6 +330,15 @@ fn fill_scope(scope: &mut ScopeArgs, m: &ArgMatches, e: Option<&Env>) {
             .filter(|(_, on)| **on)
             .map(|(k, _)| k.clone())
             .collect();
+    }
+}
+
+/// `diff { online_constraints = false }` when `--online-constraints` was not given.
+fn fill_online(o: &mut OnlineArgs, m: &ArgMatches, e: Option<&Env>) {
+    if !explicit(m, "online_constraints")
+        && let Some(on) = e.and_then(|e| e.diff.as_ref()?.online_constraints)
+    {
+        o.online_constraints = on;
     }
 }
 

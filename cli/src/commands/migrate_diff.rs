@@ -56,6 +56,8 @@ pub struct MigrateDiffArgs {
     pub dialect: Option<String>,
     #[command(flatten)]
     pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub online: crate::args::OnlineArgs,
     /// Settle a possible rename of this table or `table.column` as a drop (repeatable).
     #[arg(long = "allow-drop", value_name = "NAME")]
     pub allow_drop: Vec<String>,
@@ -139,7 +141,10 @@ pub async fn run(a: MigrateDiffArgs) -> Result<Outcome> {
         &d,
         &current,
         &desired,
-        &PlanOptions::default(),
+        &PlanOptions {
+            online_constraints: a.online.online_constraints,
+            ..PlanOptions::default()
+        },
     );
     if p.is_empty() {
         println!("The migration directory is synced with the desired state, no changes to be made");
@@ -171,13 +176,24 @@ pub async fn run(a: MigrateDiffArgs) -> Result<Outcome> {
         );
         return Ok(Outcome::Failed);
     }
-    let contents = migration_sql(&p, indent.as_deref());
-    let version = next_version(&files, std::time::SystemTime::now());
-    let file_name = match &name {
-        Some(n) => format!("{version}_{n}.sql"),
-        None => format!("{version}.sql"),
-    };
-    let path = dir.add_file(&file_name, &contents)?;
+    // A statement that must not share a transaction with those before it (an online plan's
+    // VALIDATE CONSTRAINT) starts a file of its own, since a file runs in one transaction.
+    let mut written = files.clone();
+    let mut paths = Vec::new();
+    for (k, part) in file_parts(&p).into_iter().enumerate() {
+        let version = next_version(&written, std::time::SystemTime::now());
+        let file_name = match (&name, k) {
+            (Some(n), 0) => format!("{version}_{n}.sql"),
+            (None, 0) => format!("{version}.sql"),
+            (Some(n), _) => format!("{version}_{n}_validate.sql"),
+            (None, _) => format!("{version}_validate.sql"),
+        };
+        paths.push(dir.add_file(&file_name, &part_sql(&p, part, indent.as_deref()))?);
+        written.push(MigrationFile {
+            name: file_name,
+            bytes: Vec::new(),
+        });
+    }
     for s in &p.statements {
         let hz = hazard_words(s);
         if !hz.is_empty() {
@@ -185,8 +201,49 @@ pub async fn run(a: MigrateDiffArgs) -> Result<Outcome> {
         }
     }
     eprint!("{}", render::plan::findings_text(&findings, color));
-    println!("{}", path.display());
+    for path in paths {
+        println!("{}", path.display());
+    }
     Ok(Outcome::Success)
+}
+
+/// The statements of each file `migrate diff` writes for a plan: one file, unless a statement
+/// must start a new transaction (a VALIDATE CONSTRAINT of an online plan). Then the statements
+/// before the first such statement make the first file, and the rest a second, which runs
+/// without a file transaction (`-- atlas:txmode none`, each statement on its own) when it holds
+/// more than one such statement.
+fn file_parts(p: &Plan) -> Vec<std::ops::Range<usize>> {
+    let n = p.statements.len();
+    let first = p
+        .statements
+        .iter()
+        .position(|s| s.hazards.new_transaction)
+        .filter(|&i| i > 0);
+    match first {
+        Some(i) => vec![0..i, i..n],
+        None => std::iter::once(0..n).collect(),
+    }
+}
+
+/// A file's text: its statements, after `-- atlas:txmode none` when more than one of them must
+/// start a transaction of its own.
+fn part_sql(p: &Plan, part: std::ops::Range<usize>, indent: Option<&str>) -> String {
+    let statements = &p.statements[part];
+    let starts = statements
+        .iter()
+        .skip(1)
+        .filter(|s| s.hazards.new_transaction)
+        .count();
+    let sub = Plan {
+        changes: p.changes.clone(),
+        statements: statements.to_vec(),
+    };
+    let sql = migration_sql(&sub, indent);
+    if starts > 0 {
+        format!("-- atlas:txmode none\n\n{sql}")
+    } else {
+        sql
+    }
 }
 
 /// Loads the desired state and computes the directory's; `None` after rendering diagnostics.
@@ -423,6 +480,9 @@ fn hazard_words(s: &PlannedStatement) -> Vec<String> {
     }
     if h.irreversible {
         v.push("irreversible".to_string());
+    }
+    if h.new_transaction && !h.non_transactional {
+        v.push("in a new transaction".to_string());
     }
     v
 }

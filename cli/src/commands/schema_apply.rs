@@ -121,6 +121,8 @@ pub async fn run(args: ApplyArgs) -> Result<Outcome> {
         }
         let options = PlanOptions {
             concurrent_index: args.concurrent_index,
+            online_constraints: args.online.online_constraints,
+            online_not_null: true,
         };
         let p = plan(
             crate::drivers::planner(desired.dialect),

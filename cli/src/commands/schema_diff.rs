@@ -39,7 +39,11 @@ pub async fn run(args: DiffArgs) -> Result<Outcome> {
         &d,
         current,
         desired,
-        &PlanOptions::default(),
+        &PlanOptions {
+            online_constraints: args.online.online_constraints,
+            online_not_null: true,
+            ..PlanOptions::default()
+        },
     );
     if json {
         println!(

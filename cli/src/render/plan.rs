@@ -29,6 +29,9 @@ fn hazard_words(h: &Hazards, rows: Option<u64>) -> Vec<String> {
     if h.irreversible {
         v.push("irreversible".to_string());
     }
+    if h.new_transaction && !h.non_transactional {
+        v.push("in a new transaction".to_string());
+    }
     if let (Some(r), false) = (rows, v.is_empty()) {
         v.push(format!("~{} rows", cairn_ir::human_count(r)));
     }
@@ -121,6 +124,7 @@ pub fn plan_json(
                     "rewrites_table": s.hazards.rewrites_table,
                     "lock": s.hazards.lock,
                     "transactional": !s.hazards.non_transactional,
+                    "new_transaction": s.hazards.new_transaction,
                     "reversible": !s.hazards.irreversible,
                 }
             })

@@ -6,11 +6,24 @@ use cairn_ir::{Change, Plan, PlannedStatement, Realm};
 use crate::diff::Diff;
 use crate::order::order_changes;
 
-/// Policy knobs that change how changes are planned.
+/// Policy knobs that change how changes are planned. The default plans each change as the
+/// states say (what `cairn lint` and rule tests model); the commands that write or run plans
+/// (`schema apply`, `schema diff`, `migrate diff`) turn `online_constraints` on unless the
+/// project or the command line opts out.
 #[derive(Clone, Debug, Default)]
 pub struct PlanOptions {
     /// PostgreSQL: create and drop indexes on existing tables CONCURRENTLY (outside a transaction).
     pub concurrent_index: bool,
+    /// PostgreSQL: add foreign keys and checks to existing tables NOT VALID and validate them
+    /// after the rest of the plan, each `VALIDATE CONSTRAINT` in a transaction of its own, so
+    /// no row is checked under the lock the ADD takes (see [`Planner::online_changes`]).
+    pub online_constraints: bool,
+    /// PostgreSQL, with `online_constraints`: set existing columns NOT NULL through a helper
+    /// check added NOT VALID and validated first, so SET NOT NULL skips its scan. For plans
+    /// Cairn runs itself (`schema apply`); `migrate diff` leaves it off, since a file that
+    /// validates the helper, sets NOT NULL and drops it reads to `cairn lint` as a plain SET
+    /// NOT NULL and a dropped check.
+    pub online_not_null: bool,
 }
 
 /// What a planner sees: the ordered changes and both states.
@@ -25,6 +38,19 @@ pub struct PlanInput<'a> {
 /// merge several changes into one statement, or split one into several).
 pub trait Planner: Send + Sync {
     fn statements(&self, input: &PlanInput<'_>) -> Vec<PlannedStatement>;
+
+    /// With `online_constraints`, rewrites the ordered changes before they are planned, so that
+    /// the plan's changes say what its statements do (PostgreSQL: an `add_foreign_key` or
+    /// `add_check` on an existing table becomes the add NOT VALID plus a `validate_*` change at
+    /// the end). The default keeps them.
+    fn online_changes(
+        &self,
+        changes: Vec<Change>,
+        _current: &Realm,
+        _options: &PlanOptions,
+    ) -> Vec<Change> {
+        changes
+    }
 }
 
 /// Orders the diff's changes and plans them.
@@ -35,7 +61,10 @@ pub fn plan(
     desired: &Realm,
     options: &PlanOptions,
 ) -> Plan {
-    let changes = order_changes(diff.changes.clone());
+    let mut changes = order_changes(diff.changes.clone());
+    if options.online_constraints {
+        changes = planner.online_changes(changes, current, options);
+    }
     let mut statements = planner.statements(&PlanInput {
         changes: &changes,
         current,

@@ -271,15 +271,26 @@ fn fk_sql(t: &TableRef, fk: &ForeignKey) -> String {
 }
 
 /// `ALTER TABLE ... VALIDATE CONSTRAINT`: scans the rows under SHARE UPDATE EXCLUSIVE, which
-/// lets reads and writes go on.
-fn validate_stmt(t: &TableRef, name: &str, i: usize, comment: String) -> PlannedStatement {
+/// lets reads and writes go on. In an online plan it starts a transaction of its own: in the
+/// transaction of the statements before it, the scan would run under the locks they took.
+fn validate_stmt(
+    input: &PlanInput<'_>,
+    t: &TableRef,
+    name: &str,
+    i: usize,
+    comment: String,
+) -> PlannedStatement {
+    let online = input.options.online_constraints;
     stmt(
         format!("ALTER TABLE {} VALIDATE CONSTRAINT {}", qt(t), q(name)),
         i,
         comment,
     )
     .lock("SHARE UPDATE EXCLUSIVE")
-    .hazards(|h| h.data_dependent = true)
+    .hazards(|h| {
+        h.data_dependent = true;
+        h.new_transaction = online;
+    })
 }
 
 /// The name a constraint has in the database: its own, or the one PostgreSQL gave it.
@@ -547,7 +558,110 @@ fn dependent_views(input: &PlanInput<'_>, schema: &str, name: &str) -> Vec<(Stri
     ordered
 }
 
+/// The online rewrite of [`Planner::online_changes`]: a foreign key or check added validated
+/// to a table that exists before the plan is added NOT VALID where it was (new rows are checked
+/// at once, and the ADD's lock is brief), and validated by a `validate_*` change at the end of
+/// the plan, where each `VALIDATE CONSTRAINT` runs in a transaction of its own under SHARE
+/// UPDATE EXCLUSIVE, which lets reads and writes go on. The validations the diff asked for go
+/// to the end too. PostgreSQL cannot add a NOT VALID foreign key to a partitioned table: those
+/// stay as they are. A helper check of the online SET NOT NULL that a failed apply left behind
+/// is not dropped when the plan sets its column NOT NULL again: the SET NOT NULL reuses it.
+fn online_changes(
+    changes: Vec<Change>,
+    current: &Realm,
+    options: &cairn_core::plan::PlanOptions,
+) -> Vec<Change> {
+    let reused: BTreeSet<(String, String)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::ModifyColumn {
+                table,
+                after,
+                changed,
+                ..
+            } if changed.nullable
+                && !changed.generated
+                && !after.nullable
+                && online_not_null_ok(&changes, current, options, table, after, changed) =>
+            {
+                Some((
+                    table.display(),
+                    not_null_check_name(&table.name, &after.name),
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    let changes: Vec<Change> = changes
+        .into_iter()
+        .filter(|c| match c {
+            Change::DropCheck { table, check } => !check
+                .name
+                .as_ref()
+                .is_some_and(|n| reused.contains(&(table.display(), n.clone()))),
+            _ => true,
+        })
+        .collect();
+    let created: BTreeSet<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AddTable { table, .. } => Some(table.display()),
+            _ => None,
+        })
+        .collect();
+    let existing = |t: &TableRef| {
+        !created.contains(&t.display())
+            && current
+                .schema(&t.schema)
+                .and_then(|s| s.table(&t.name, current.dialect))
+                .is_some()
+    };
+    let partitioned = |t: &TableRef| {
+        current
+            .schema(&t.schema)
+            .and_then(|s| s.table(&t.name, current.dialect))
+            .is_some_and(|t| t.partition_by.is_some())
+    };
+    let mut out = Vec::with_capacity(changes.len());
+    let mut last = Vec::new();
+    for c in changes {
+        match c {
+            Change::AddForeignKey { table, mut fk }
+                if !fk.not_valid && existing(&table) && !partitioned(&table) =>
+            {
+                fk.not_valid = true;
+                last.push(Change::ValidateForeignKey {
+                    table: table.clone(),
+                    fk: fk.clone(),
+                });
+                out.push(Change::AddForeignKey { table, fk });
+            }
+            Change::AddCheck { table, mut check } if !check.not_valid && existing(&table) => {
+                check.not_valid = true;
+                last.push(Change::ValidateCheck {
+                    table: table.clone(),
+                    check: check.clone(),
+                });
+                out.push(Change::AddCheck { table, check });
+            }
+            c @ (Change::ValidateCheck { .. } | Change::ValidateForeignKey { .. }) => last.push(c),
+            c => out.push(c),
+        }
+    }
+    out.extend(last);
+    out
+}
+
 impl Planner for PostgresPlanner {
+    fn online_changes(
+        &self,
+        changes: Vec<Change>,
+        current: &Realm,
+        options: &cairn_core::plan::PlanOptions,
+    ) -> Vec<Change> {
+        online_changes(changes, current, options)
+    }
+
     fn statements(&self, input: &PlanInput<'_>) -> Vec<PlannedStatement> {
         let mut out = Vec::new();
         // Tables created by this plan: their foreign keys to later tables are added afterwards.
@@ -561,6 +675,8 @@ impl Planner for PostgresPlanner {
             .collect();
         let mut made: BTreeSet<String> = BTreeSet::new();
         let mut deferred_fks: Vec<(usize, TableRef, ForeignKey)> = Vec::new();
+        // What runs after every other statement: the online SET NOT NULL steps.
+        let mut tail: Vec<PlannedStatement> = Vec::new();
         for (i, c) in input.changes.iter().enumerate() {
             if !matches!(c, Change::AddTable { .. }) && !deferred_fks.is_empty() {
                 for (ci, t, fk) in deferred_fks.drain(..) {
@@ -582,6 +698,7 @@ impl Planner for PostgresPlanner {
                 &mut made,
                 &mut deferred_fks,
                 &mut out,
+                &mut tail,
             );
         }
         for (ci, t, fk) in deferred_fks.drain(..) {
@@ -594,8 +711,136 @@ impl Planner for PostgresPlanner {
                 .lock("SHARE ROW EXCLUSIVE"),
             );
         }
+        out.append(&mut tail);
         out
     }
+}
+
+/// Whether an online plan sets this column of an existing table NOT NULL through a validated
+/// check (with `online_not_null`): not when the column also becomes an identity column (which wants NOT NULL first),
+/// when the plan adds a primary key to the table (which sets NOT NULL itself), or on a
+/// partitioned table.
+fn online_not_null(
+    input: &PlanInput<'_>,
+    table: &TableRef,
+    after: &Column,
+    changed: &cairn_ir::ColumnChanges,
+) -> bool {
+    online_not_null_ok(
+        input.changes,
+        input.current,
+        input.options,
+        table,
+        after,
+        changed,
+    )
+}
+
+/// [`online_not_null`] over the parts of a plan input.
+fn online_not_null_ok(
+    changes: &[Change],
+    current: &Realm,
+    options: &cairn_core::plan::PlanOptions,
+    table: &TableRef,
+    after: &Column,
+    changed: &cairn_ir::ColumnChanges,
+) -> bool {
+    let partitioned = current
+        .schema(&table.schema)
+        .and_then(|s| s.table(&table.name, current.dialect))
+        .is_some_and(|t| t.partition_by.is_some());
+    let adds_key = changes.iter().any(
+        |c| matches!(c, Change::AddPrimaryKey { table: t, .. } if t.display() == table.display()),
+    );
+    options.online_constraints
+        && options.online_not_null
+        && !(changed.identity && after.identity.is_some())
+        && !partitioned
+        && !adds_key
+}
+
+/// The name of the check that proves a column NOT NULL while an online plan sets it:
+/// `cairn_nn_<table>_<column>`, cut to PostgreSQL's 63 bytes with a hash of the whole name
+/// when longer.
+fn not_null_check_name(table: &str, column: &str) -> String {
+    let full = format!("cairn_nn_{table}_{column}");
+    if full.len() <= 63 {
+        return full;
+    }
+    // FNV-1a: stable across runs and platforms.
+    let hash = full.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut cut = 54;
+    while !full.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{:08x}", &full[..cut], hash as u32)
+}
+
+/// `SET NOT NULL` on an existing column without a scan under ACCESS EXCLUSIVE: a check
+/// `(col IS NOT NULL)` added NOT VALID where the change is planned (new rows are checked at
+/// once; the lock is brief), then at the end of the plan, after the other validations, in a
+/// transaction of its own: VALIDATE it (SHARE UPDATE EXCLUSIVE: reads and writes go on), SET
+/// NOT NULL (PostgreSQL 12 and later take the validated check as proof and skip the scan), and
+/// drop the check.
+fn set_not_null_online(
+    table: &TableRef,
+    column: &str,
+    i: usize,
+    add: bool,
+    out: &mut Vec<PlannedStatement>,
+    tail: &mut Vec<PlannedStatement>,
+) {
+    let (t, col) = (qt(table), q(column));
+    let raw = not_null_check_name(&table.name, column);
+    let name = q(&raw);
+    let what = format!("{}.{column}", table.display());
+    // A check a failed apply left behind (see `online_changes`) is there already.
+    if add {
+        out.push(
+            stmt(
+                format!(
+                    "ALTER TABLE {t} ADD CONSTRAINT {name} CHECK ({col} IS NOT NULL) NOT VALID"
+                ),
+                i,
+                format!("Add check {raw} for SET NOT NULL on {what}"),
+            )
+            .lock(ACCESS_EXCLUSIVE)
+            .reverse(Some(format!("ALTER TABLE {t} DROP CONSTRAINT {name}"))),
+        );
+    }
+    tail.push(
+        stmt(
+            format!("ALTER TABLE {t} VALIDATE CONSTRAINT {name}"),
+            i,
+            format!("Validate check {raw} (no NULL in {what})"),
+        )
+        .lock("SHARE UPDATE EXCLUSIVE")
+        .hazards(|h| {
+            h.data_dependent = true;
+            h.new_transaction = true;
+        }),
+    );
+    tail.push(
+        stmt(
+            format!("ALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL"),
+            i,
+            format!("Set {what} NOT NULL (the validated check skips the scan)"),
+        )
+        .lock(ACCESS_EXCLUSIVE)
+        .reverse(Some(format!(
+            "ALTER TABLE {t} ALTER COLUMN {col} DROP NOT NULL"
+        ))),
+    );
+    tail.push(
+        stmt(
+            format!("ALTER TABLE {t} DROP CONSTRAINT {name}"),
+            i,
+            format!("Drop check {raw}"),
+        )
+        .lock(ACCESS_EXCLUSIVE),
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -607,6 +852,7 @@ fn plan_change(
     made: &mut BTreeSet<String>,
     deferred_fks: &mut Vec<(usize, TableRef, ForeignKey)>,
     out: &mut Vec<PlannedStatement>,
+    tail: &mut Vec<PlannedStatement>,
 ) {
     let new_table = |t: &TableRef| created.contains(&t.display());
     let summary = c.summary();
@@ -1081,6 +1327,16 @@ fn plan_change(
                             "ALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL"
                         ))),
                     );
+                } else if existing && online_not_null(input, table, after, changed) {
+                    let left_behind = input
+                        .current
+                        .schema(&table.schema)
+                        .and_then(|s| s.table(&table.name, input.current.dialect))
+                        .is_some_and(|t| {
+                            let helper = not_null_check_name(&table.name, &after.name);
+                            t.checks.iter().any(|k| k.name.as_deref() == Some(&helper))
+                        });
+                    set_not_null_online(table, &after.name, i, !left_behind, out, tail);
                 } else {
                     out.push(
                         stmt(
@@ -1349,7 +1605,8 @@ fn plan_change(
                     qt(table),
                     q(&fk_name(table, fk))
                 )))
-                .hazards(|h| h.data_dependent = !new_table(table)),
+                // NOT VALID checks no existing row: the lock is held only briefly.
+                .hazards(|h| h.data_dependent = !new_table(table) && !fk.not_valid),
         ),
         Change::DropForeignKey { table, fk } => out.push(
             stmt(
@@ -1383,7 +1640,7 @@ fn plan_change(
                     comment,
                 )
                 .lock(ACCESS_EXCLUSIVE)
-                .hazards(|h| h.data_dependent = !new_table(table)),
+                .hazards(|h| h.data_dependent = !new_table(table) && !check.not_valid),
             );
             if let Some(cm) = &check.comment {
                 let name = check
@@ -1407,10 +1664,10 @@ fn plan_change(
                 .name
                 .clone()
                 .unwrap_or_else(|| implicit_check_name(input, table, check));
-            out.push(validate_stmt(table, &name, i, comment));
+            out.push(validate_stmt(input, table, &name, i, comment));
         }
         Change::ValidateForeignKey { table, fk } => {
-            out.push(validate_stmt(table, &fk_name(table, fk), i, comment));
+            out.push(validate_stmt(input, table, &fk_name(table, fk), i, comment));
         }
         Change::DropCheck { table, check } => {
             // An inspected check always has its real name; one from a schema that never named
@@ -2366,5 +2623,307 @@ mod column_type_tests {
             default_expr_sql("(now() AT TIME ZONE 'utc')"),
             "(now() AT TIME ZONE 'utc')"
         );
+    }
+}
+
+#[cfg(test)]
+mod online_tests {
+    use super::*;
+    use cairn_core::diff::{DiffOptions, diff};
+    use cairn_core::plan::{PlanOptions, plan};
+    use cairn_ir::{Check, Expr, PartitionBy, PartitionStrategy, Plan, PrimaryKey, QualifiedName};
+
+    fn int(name: &str, nullable: bool) -> Column {
+        let mut c = Column::new(name, ColumnType::Postgres(PgType::Integer));
+        c.nullable = nullable;
+        c
+    }
+
+    fn users() -> Table {
+        let mut t = Table::new("users");
+        t.columns = vec![int("id", false)];
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+            include: vec![],
+            deferrable: Deferrable::No,
+        });
+        t
+    }
+
+    fn orders() -> Table {
+        let mut t = Table::new("orders");
+        t.columns = vec![int("id", false), int("user_id", true), int("total", true)];
+        t
+    }
+
+    fn fk() -> ForeignKey {
+        ForeignKey {
+            name: Some("orders_user_fk".into()),
+            columns: vec!["user_id".into()],
+            ref_table: QualifiedName::new(None, "users"),
+            ref_columns: vec!["id".into()],
+            on_update: Default::default(),
+            on_delete: Default::default(),
+            deferrable: Deferrable::No,
+            not_valid: false,
+        }
+    }
+
+    fn check() -> Check {
+        Check {
+            name: Some("orders_total_positive".into()),
+            expr: Expr::new("total >= 0"),
+            enforced: true,
+            no_inherit: false,
+            not_valid: false,
+            comment: None,
+        }
+    }
+
+    fn realm(tables: Vec<Table>) -> Realm {
+        let mut r = Realm::new(D);
+        let mut s = Schema::new("public");
+        s.tables = tables;
+        r.schemas.push(s);
+        r
+    }
+
+    fn planned(cur: &Realm, des: &Realm, online: bool) -> Plan {
+        let d = diff(cur, des, &DiffOptions::default());
+        let options = PlanOptions {
+            online_constraints: online,
+            online_not_null: true,
+            ..PlanOptions::default()
+        };
+        plan(&PostgresPlanner, &d, cur, des, &options)
+    }
+
+    fn sql(p: &Plan) -> Vec<&str> {
+        p.statements.iter().map(|s| s.sql.as_str()).collect()
+    }
+
+    fn kinds(p: &Plan) -> Vec<&str> {
+        p.changes.iter().map(|c| c.kind()).collect()
+    }
+
+    #[test]
+    fn constraints_on_an_existing_table_are_added_not_valid_and_validated_last() {
+        let cur = realm(vec![users(), orders()]);
+        let mut o = orders();
+        o.foreign_keys = vec![fk()];
+        o.checks = vec![check()];
+        let des = realm(vec![users(), o]);
+        let p = planned(&cur, &des, true);
+        assert_eq!(
+            sql(&p),
+            [
+                r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_total_positive" CHECK (total >= 0) NOT VALID"#,
+                r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_user_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") NOT VALID"#,
+                r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "orders_total_positive""#,
+                r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "orders_user_fk""#,
+            ]
+        );
+        // The changes say what the statements do, so rules over them see the NOT VALID adds.
+        assert_eq!(
+            kinds(&p),
+            [
+                "add_check",
+                "add_foreign_key",
+                "validate_check",
+                "validate_foreign_key"
+            ]
+        );
+        // The adds check no row and hold their locks briefly; each validation scans under
+        // SHARE UPDATE EXCLUSIVE in a transaction of its own.
+        let h: Vec<_> = p.statements.iter().map(|s| &s.hazards).collect();
+        assert!(!h[0].data_dependent && !h[1].data_dependent);
+        assert_eq!(h[0].lock.as_deref(), Some("ACCESS EXCLUSIVE"));
+        assert_eq!(h[1].lock.as_deref(), Some("SHARE ROW EXCLUSIVE"));
+        for v in &h[2..] {
+            assert!(v.data_dependent && v.new_transaction);
+            assert_eq!(v.lock.as_deref(), Some("SHARE UPDATE EXCLUSIVE"));
+        }
+        assert!(!h[0].new_transaction && !h[1].new_transaction);
+        assert_eq!(p.groups(), vec![0..2, 2..3, 3..4]);
+    }
+
+    #[test]
+    fn turned_off_constraints_are_added_validated_in_one_statement() {
+        let cur = realm(vec![users(), orders()]);
+        let mut o = orders();
+        o.foreign_keys = vec![fk()];
+        o.checks = vec![check()];
+        let des = realm(vec![users(), o]);
+        let p = planned(&cur, &des, false);
+        assert_eq!(
+            sql(&p),
+            [
+                r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_total_positive" CHECK (total >= 0)"#,
+                r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_user_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id")"#,
+            ]
+        );
+        assert!(p.statements.iter().all(|s| s.hazards.data_dependent));
+        assert_eq!(p.groups(), vec![0..2]);
+    }
+
+    #[test]
+    fn a_new_table_keeps_its_constraints_and_a_partitioned_one_its_foreign_keys() {
+        // A table created by the plan has no rows to check.
+        let cur = realm(vec![users()]);
+        let mut o = orders();
+        o.foreign_keys = vec![fk()];
+        o.checks = vec![check()];
+        let des = realm(vec![users(), o.clone()]);
+        let p = planned(&cur, &des, true);
+        assert!(
+            sql(&p)
+                .iter()
+                .all(|s| !s.contains("NOT VALID") && !s.contains("VALIDATE")),
+            "{:?}",
+            sql(&p)
+        );
+        // PostgreSQL cannot add a NOT VALID foreign key to a partitioned table; a check it can.
+        let mut part = orders();
+        part.partition_by = Some(PartitionBy {
+            strategy: PartitionStrategy::Range,
+            keys: vec![IndexKey::Column("id".into())],
+        });
+        let cur = realm(vec![users(), part.clone()]);
+        let mut des_part = part;
+        des_part.foreign_keys = vec![fk()];
+        des_part.checks = vec![check()];
+        let des = realm(vec![users(), des_part]);
+        let p = planned(&cur, &des, true);
+        assert_eq!(
+            kinds(&p),
+            ["add_check", "add_foreign_key", "validate_check"],
+            "{:?}",
+            sql(&p)
+        );
+        assert!(!sql(&p)[1].contains("NOT VALID"));
+    }
+
+    #[test]
+    fn a_validation_the_diff_asks_for_runs_last_in_its_own_transaction() {
+        let mut before = orders();
+        let mut nv = fk();
+        nv.not_valid = true;
+        before.foreign_keys = vec![nv];
+        before.columns.push(int("note", true));
+        let cur = realm(vec![users(), before]);
+        let mut after = orders();
+        after.foreign_keys = vec![fk()];
+        let des = realm(vec![users(), after]);
+        let p = planned(&cur, &des, true);
+        assert_eq!(
+            sql(&p),
+            [
+                r#"ALTER TABLE "public"."orders" DROP COLUMN "note""#,
+                r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "orders_user_fk""#,
+            ]
+        );
+        assert_eq!(p.groups(), vec![0..1, 1..2]);
+        // Off: where the order of changes puts it, in the one transaction.
+        let p = planned(&cur, &des, false);
+        assert_eq!(sql(&p)[0], sql(&planned(&cur, &des, true))[1]);
+        assert_eq!(p.groups(), vec![0..2]);
+    }
+
+    #[test]
+    fn set_not_null_goes_through_a_validated_check() {
+        let cur = realm(vec![orders()]);
+        let mut o = orders();
+        o.columns[2].nullable = false;
+        let des = realm(vec![o]);
+        let p = planned(&cur, &des, true);
+        assert_eq!(
+            sql(&p),
+            [
+                r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "cairn_nn_orders_total" CHECK ("total" IS NOT NULL) NOT VALID"#,
+                r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "cairn_nn_orders_total""#,
+                r#"ALTER TABLE "public"."orders" ALTER COLUMN "total" SET NOT NULL"#,
+                r#"ALTER TABLE "public"."orders" DROP CONSTRAINT "cairn_nn_orders_total""#,
+            ]
+        );
+        // One change carried by all four statements; only the validation reads the rows.
+        assert_eq!(kinds(&p), ["modify_column"]);
+        assert!(p.statements.iter().all(|s| s.changes == [0]));
+        let dd: Vec<bool> = p
+            .statements
+            .iter()
+            .map(|s| s.hazards.data_dependent)
+            .collect();
+        assert_eq!(dd, [false, true, false, false]);
+        assert_eq!(p.groups(), vec![0..1, 1..4]);
+        // Off: the plain SET NOT NULL, which scans under ACCESS EXCLUSIVE.
+        let p = planned(&cur, &des, false);
+        assert_eq!(
+            sql(&p),
+            [r#"ALTER TABLE "public"."orders" ALTER COLUMN "total" SET NOT NULL"#]
+        );
+        assert!(p.statements[0].hazards.data_dependent);
+    }
+
+    #[test]
+    fn a_helper_check_left_behind_is_reused_not_dropped() {
+        let mut before = orders();
+        before.checks = vec![Check {
+            name: Some("cairn_nn_orders_total".into()),
+            expr: Expr::new("total IS NOT NULL"),
+            not_valid: true,
+            ..check()
+        }];
+        let mut after = orders();
+        after.columns[2].nullable = false;
+        let p = planned(&realm(vec![before.clone()]), &realm(vec![after]), true);
+        assert_eq!(
+            sql(&p),
+            [
+                r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "cairn_nn_orders_total""#,
+                r#"ALTER TABLE "public"."orders" ALTER COLUMN "total" SET NOT NULL"#,
+                r#"ALTER TABLE "public"."orders" DROP CONSTRAINT "cairn_nn_orders_total""#,
+            ]
+        );
+        assert_eq!(kinds(&p), ["modify_column"]);
+        // When the column stays nullable, the left-over check is dropped like any other.
+        let p = planned(&realm(vec![before]), &realm(vec![orders()]), true);
+        assert_eq!(kinds(&p), ["drop_check"]);
+    }
+
+    #[test]
+    fn set_not_null_stays_plain_where_the_check_cannot_help() {
+        // A primary key added by the plan sets NOT NULL itself.
+        let cur = realm(vec![orders()]);
+        let mut o = orders();
+        o.columns[1].nullable = false;
+        o.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["user_id".into()],
+            include: vec![],
+            deferrable: Deferrable::No,
+        });
+        let p = planned(&cur, &realm(vec![o]), true);
+        assert!(
+            sql(&p).iter().all(|s| !s.contains("cairn_nn")),
+            "{:?}",
+            sql(&p)
+        );
+        // A new table has no rows.
+        let mut o = orders();
+        o.columns[2].nullable = false;
+        let p = planned(&realm(vec![]), &realm(vec![o]), true);
+        assert!(sql(&p).iter().all(|s| !s.contains("cairn_nn")));
+    }
+
+    #[test]
+    fn helper_check_names_fit_in_63_bytes() {
+        assert_eq!(not_null_check_name("t", "c"), "cairn_nn_t_c");
+        let long = "x".repeat(60);
+        let a = not_null_check_name(&long, "first_column");
+        let b = not_null_check_name(&long, "second_column");
+        assert!(a.len() <= 63 && b.len() <= 63);
+        assert_ne!(a, b);
+        assert_eq!(a, not_null_check_name(&long, "first_column"));
     }
 }

@@ -739,6 +739,11 @@ pub struct Hazards {
     pub lock: Option<String>,
     /// Cannot run inside a transaction (`CREATE INDEX CONCURRENTLY`, SQLite's PRAGMA steps).
     pub non_transactional: bool,
+    /// Must not share a transaction with the statements before it: a `VALIDATE CONSTRAINT`,
+    /// whose scan would otherwise run under the locks the statements before it took (the ADD
+    /// of the same constraint NOT VALID among them) until they commit. Not a risk itself but
+    /// a boundary the applier keeps: it starts a new transactional group.
+    pub new_transaction: bool,
     /// No reverse statement can undo it without loss.
     pub irreversible: bool,
 }
@@ -771,11 +776,16 @@ impl Plan {
     }
 
     /// Transactional groups: maximal runs of statements that may share a transaction; a
-    /// non-transactional statement is a group of its own.
+    /// non-transactional statement is a group of its own, and a statement marked
+    /// `new_transaction` starts a group.
     pub fn groups(&self) -> Vec<std::ops::Range<usize>> {
         let mut groups = Vec::new();
         let mut start = 0;
         for (i, s) in self.statements.iter().enumerate() {
+            if s.hazards.new_transaction && !s.hazards.non_transactional && start < i {
+                groups.push(start..i);
+                start = i;
+            }
             if s.hazards.non_transactional {
                 if start < i {
                     groups.push(start..i);
@@ -788,5 +798,52 @@ impl Plan {
             groups.push(start..self.statements.len());
         }
         groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn st(sql: &str, h: Hazards) -> PlannedStatement {
+        PlannedStatement {
+            sql: sql.into(),
+            reverse: None,
+            changes: vec![],
+            hazards: h,
+            rows: None,
+            comment: String::new(),
+        }
+    }
+
+    #[test]
+    fn groups_break_before_a_new_transaction_and_around_a_non_transactional_statement() {
+        let new_tx = Hazards {
+            new_transaction: true,
+            ..Hazards::default()
+        };
+        let outside = Hazards {
+            non_transactional: true,
+            ..Hazards::default()
+        };
+        let plan = Plan {
+            changes: vec![],
+            statements: vec![
+                st("a", Hazards::default()),
+                st("b", Hazards::default()),
+                st("validate 1", new_tx.clone()),
+                st("c", Hazards::default()),
+                st("validate 2", new_tx.clone()),
+                st("concurrently", outside),
+                st("validate 3", new_tx.clone()),
+            ],
+        };
+        assert_eq!(plan.groups(), vec![0..2, 2..4, 4..5, 5..6, 6..7]);
+        // A first statement that starts a new transaction makes no empty group.
+        let plan = Plan {
+            changes: vec![],
+            statements: vec![st("validate", new_tx), st("d", Hazards::default())],
+        };
+        assert_eq!(plan.groups(), vec![0..2]);
     }
 }

@@ -243,6 +243,9 @@ pub struct Diff {
     /// `concurrent_index { add drop }` (`create` is read as `add`).
     pub concurrent_index_add: Option<bool>,
     pub concurrent_index_drop: Option<bool>,
+    /// `online_constraints = false`: PostgreSQL plans add foreign keys and checks to existing
+    /// tables validated in one statement, not NOT VALID then VALIDATE (the default).
+    pub online_constraints: Option<bool>,
     /// Other blocks (`add_table { if_not_exists = true }` ...), kept as written.
     pub other: BTreeMap<String, Section>,
 }
@@ -1118,11 +1121,15 @@ fn decode_lint(scope: &Scope, b: &BlockAst) -> Result<Lint, ProjectError> {
 
 fn decode_diff(scope: &Scope, b: &BlockAst) -> Result<Diff, ProjectError> {
     let mut d = Diff::default();
-    if let Some(a) = b.attributes.first() {
+    for a in &b.attributes {
+        if a.name == "online_constraints" {
+            d.online_constraints = Some(scope.bool_of(&a.expr)?);
+            continue;
+        }
         return Err(scope.err(
             a.name_span,
             format!(
-                "unknown attribute {:?} in diff: it holds blocks (skip, concurrent_index, ...)",
+                "unknown attribute {:?} in diff: it holds online_constraints and blocks (skip, concurrent_index, ...)",
                 a.name
             ),
         ));
@@ -1191,7 +1198,8 @@ fn merge_lint(global: Option<&Lint>, env: Option<Lint>) -> Option<Lint> {
     Some(e)
 }
 
-/// Atlas's `Diff.Extend`: an env `diff` inherits only the global `skip`, and only if it has none.
+/// Atlas's `Diff.Extend`: an env `diff` inherits only the global `skip`, and only if it has none
+/// (and Cairn's `online_constraints` when it does not set it).
 fn merge_diff(global: Option<&Diff>, env: Option<Diff>) -> Option<Diff> {
     let Some(g) = global else { return env };
     let Some(mut e) = env else {
@@ -1200,6 +1208,7 @@ fn merge_diff(global: Option<&Diff>, env: Option<Diff>) -> Option<Diff> {
     if e.skip.is_none() {
         e.skip = g.skip.clone();
     }
+    e.online_constraints = e.online_constraints.or(g.online_constraints);
     Some(e)
 }
 

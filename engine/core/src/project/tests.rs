@@ -300,6 +300,34 @@ env "ci" {
 }
 
 #[test]
+fn diff_online_constraints_is_a_bool_an_env_inherits() {
+    let text = "diff {\n  online_constraints = false\n}\nenv \"a\" {}\nenv \"b\" {\n  diff {\n    online_constraints = true\n  }\n}\n";
+    assert_eq!(
+        env_of(text, "a", &[]).diff.unwrap().online_constraints,
+        Some(false)
+    );
+    assert_eq!(
+        env_of(text, "b", &[]).diff.unwrap().online_constraints,
+        Some(true)
+    );
+    assert_eq!(
+        env_of("env \"c\" {\n  diff {}\n}\n", "c", &[])
+            .diff
+            .unwrap()
+            .online_constraints,
+        None
+    );
+    let err = eval_env("diff {\n  online_constraints = \"no\"\n}\n", "x", &[]).unwrap_err();
+    assert!(err.to_string().contains("expected a bool"), "{err}");
+    let err = eval_env("diff {\n  online = false\n}\n", "x", &[]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("unknown attribute \"online\" in diff"),
+        "{err}"
+    );
+}
+
+#[test]
 fn data_sources_and_unknown_blocks_are_clear_errors() {
     let text = "data \"hcl_schema\" \"app\" {\n  path = \"no-such-schema.hcl\"\n}\nenv \"x\" {\n  src = data.hcl_schema.app.url\n}\n";
     let err = eval_env(text, "x", &[]).unwrap_err();
