@@ -47,6 +47,7 @@ mod alter;
 mod objects;
 mod sqlite;
 mod table;
+mod table_index;
 mod text;
 mod view_star;
 
@@ -209,6 +210,8 @@ pub(crate) struct Replay {
     /// Schemas a `CREATE SCHEMA` (or MySQL `CREATE DATABASE`) created, as opposed to schemas
     /// only named by a qualified object so far.
     pub created_schemas: BTreeSet<String>,
+    /// Where each table sits in its schema, by name (see `table_index`).
+    pub(crate) table_index: table_index::TableIndex,
 }
 
 impl Replay {
@@ -226,17 +229,21 @@ impl Replay {
             mentioned_roles: Vec::new(),
             created_roles: BTreeSet::new(),
             created_schemas: BTreeSet::new(),
+            table_index: table_index::TableIndex::default(),
         }
     }
 
     /// Replays the statements of one file.
     pub(crate) fn file(&mut self, file: &SqlFile) {
         self.diagnostics.extend(file.diagnostics.iter().cloned());
+        if !file.statements.is_empty() {
+            self.file.clone_from(&file.path);
+        }
         for stmt in &file.statements {
-            self.file = file.path.clone();
-            self.stmt_text = stmt.text.clone();
+            // `clone_from` reuses the buffers of the statement before.
+            self.stmt_text.clone_from(&stmt.text);
             self.stmt_span = stmt.span;
-            self.directives = stmt.directives.clone();
+            self.directives.clone_from(&stmt.directives);
             self.statement(&stmt.parsed);
         }
     }
