@@ -34,6 +34,8 @@ fn files() -> Vec<(String, String)> {
         }
     }
     changes.push_str("ALTER TABLE missing ADD COLUMN x int;\nCREATE TABLE t1 (id int);\n");
+    // Statements that do not parse, between ones that do: their errors keep their place.
+    changes.push_str("CREATE TABLE broken (;\nALTER TABLE t2 ADD COLUMN z int;\nALTER TABLE;\n");
     vec![
         ("1_tables.sql".to_string(), tables),
         ("2_changes.sql".to_string(), changes),
