@@ -15,7 +15,6 @@
 //!
 //! Exit 1 when an error-severity finding remains.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -769,30 +768,22 @@ async fn lint_file(
             let a = replay_on_dev(dev, &replays(&inputs), planner)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            (Cow::Owned(b), Cow::Owned(a))
+            (b, a)
         }
-        None => (Cow::Borrowed(&before.realm), Cow::Borrowed(&after.realm)),
+        None => (before.realm.clone(), after.realm.clone()),
     };
-    // The states are copied only when they must change.
-    let default_schema = before_realm.dialect.default_schema().unwrap_or("");
-    if before_realm.schema(default_schema).is_some() != after_realm.schema(default_schema).is_some()
-    {
-        keep_default_schema(before_realm.to_mut(), after_realm.to_mut());
-    }
-    if !report.rows.is_empty() {
-        report.attach_rows(before_realm.to_mut());
-        report.attach_rows(after_realm.to_mut());
-    }
-    let (before_realm, after_realm): (&Realm, &Realm) = (&before_realm, &after_realm);
-    let whole = plan_between(before_realm, after_realm)?;
+    keep_default_schema(&mut before_realm, &mut after_realm);
+    report.attach_rows(&mut before_realm);
+    report.attach_rows(&mut after_realm);
+    let whole = plan_between(&before_realm, &after_realm)?;
     // The file as rules see it, with the statement of the file that brings each change of the
     // whole-file plan about.
     let file = migration_file(&path, &text, &stmts, &whole, dialect);
     let owners = &file.change_statement;
     let target = LintTarget {
         dialect,
-        before: Some(before_realm),
-        after: after_realm,
+        before: Some(&before_realm),
+        after: &after_realm,
         plan: Some(&whole),
         server_version: None,
         schema_rules: true,
