@@ -461,7 +461,12 @@ async fn lint_directory(
             replayed = cairn_sema::SqlStates::new(dialect);
         }
         replayed.push(&path, &text, threads);
-        let after = replayed.state();
+        // The last file's state is the replay's own: no copy.
+        let after = if i + 1 == files.len() {
+            std::mem::replace(&mut replayed, cairn_sema::SqlStates::new(dialect)).into_state()
+        } else {
+            replayed.state()
+        };
         let states = (before, after);
         let states = lint_migration(
             &files[..i],

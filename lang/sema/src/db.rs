@@ -192,8 +192,7 @@ impl SqlStates {
 
     /// Replays one more `.sql` file (path, text) onto the state.
     pub fn push(&mut self, path: &str, text: &str, threads: usize) {
-        let parsed = lower_sql::parse_file_with_threads(path, text, self.replay.dialect, threads);
-        self.replay.file(&parsed);
+        lower_sql::replay_text(&mut self.replay, path, text, threads);
         self.files += 1;
     }
 

@@ -34,6 +34,8 @@ fn files() -> Vec<(String, String)> {
         }
     }
     changes.push_str("ALTER TABLE missing ADD COLUMN x int;\nCREATE TABLE t1 (id int);\n");
+    // Statements that do not parse, between ones that do: their errors keep their place.
+    changes.push_str("CREATE TABLE broken (;\nALTER TABLE t2 ADD COLUMN z int;\nALTER TABLE;\n");
     vec![
         ("1_tables.sql".to_string(), tables),
         ("2_changes.sql".to_string(), changes),
@@ -78,4 +80,57 @@ fn states_after_each_file_equal_compiling_the_files_so_far() {
         states.push(path, text, 2);
         assert_eq!(states.state(), incremental(&files[..n]));
     }
+}
+
+/// The replay finds tables through an index: names that differ only in case (MySQL), tables
+/// dropped, renamed and created again, and schemas dropped, are found as a scan finds them
+/// (debug builds check every lookup against a scan).
+#[test]
+fn table_lookups_follow_drops_renames_and_case() {
+    let sql = "CREATE DATABASE app;\nUSE app;\n\
+        CREATE TABLE Users (id int PRIMARY KEY);\n\
+        CREATE TABLE orders (id int PRIMARY KEY, user_id int);\n\
+        CREATE TABLE items (id int);\n\
+        ALTER TABLE USERS ADD COLUMN name text;\n\
+        DROP TABLE orders;\n\
+        ALTER TABLE items ADD COLUMN n int;\n\
+        RENAME TABLE items TO Things;\n\
+        ALTER TABLE things ADD COLUMN m int;\n\
+        ALTER TABLE items ADD COLUMN x int;\n\
+        CREATE TABLE users (id int);\n\
+        CREATE TABLE orders (id int, user_id int, FOREIGN KEY (user_id) REFERENCES USERS (id));\n\
+        CREATE INDEX ix ON ORDERS (user_id);\n\
+        DROP DATABASE app;\n\
+        CREATE DATABASE IF NOT EXISTS app;\n\
+        USE app;\n\
+        ALTER TABLE orders ADD COLUMN y int;\n\
+        CREATE TABLE orders (id int);\n\
+        ALTER TABLE Orders ADD COLUMN z int;\n";
+    let c = cairn_sema::compile(&[("m.sql".to_string(), sql.to_string())], Dialect::MYSQL);
+    let errors: Vec<&str> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "table app.items does not exist",
+            "table app.users already exists",
+            "table app.orders does not exist",
+        ],
+        "{:#?}",
+        c.diagnostics
+    );
+    let app = c.realm.schema("app").expect("app");
+    let tables: Vec<(&str, Vec<&str>)> = app
+        .tables
+        .iter()
+        .map(|t| {
+            let cols = t.columns.iter().map(|c| c.name.as_str()).collect();
+            (t.name.as_str(), cols)
+        })
+        .collect();
+    assert_eq!(tables, [("orders", vec!["id", "z"])]);
 }

@@ -541,6 +541,7 @@ impl Replay {
     /// Foreign keys must reference tables (and columns) that exist once every statement ran.
     pub(super) fn check_foreign_keys(&mut self) {
         let mut problems = Vec::new();
+        self.table_index.sync_all(&self.realm);
         for s in &self.realm.schemas {
             for t in &s.tables {
                 for fk in &t.foreign_keys {
@@ -558,7 +559,11 @@ impl Replay {
                                 .get(&ObjectPath::Table(s.name.clone(), t.name.clone()))
                         })
                         .cloned();
-                    match self.realm.table(&fk.ref_table, &s.name) {
+                    let ref_table = self
+                        .table_index
+                        .position(&self.realm, ref_schema, &fk.ref_table.name)
+                        .and_then(|i| self.realm.schema(ref_schema)?.tables.get(i));
+                    match ref_table {
                         None => problems.push((
                             E_DANGLING_FK,
                             loc,

@@ -47,6 +47,7 @@ mod alter;
 mod objects;
 mod sqlite;
 mod table;
+mod table_index;
 mod text;
 mod view_star;
 
@@ -102,19 +103,6 @@ fn syntax_dialect(dialect: Dialect) -> (SqlDialect, SplitOptions) {
 /// Splits and parses one file. Never fails: a statement that does not parse is an error
 /// diagnostic and the next statement is parsed as usual.
 pub(crate) fn parse_file(path: &str, text: &str, dialect: Dialect) -> SqlFile {
-    parse_file_with_threads(path, text, dialect, 1)
-}
-
-/// [`parse_file`], parsing the statements of a large file on `threads` threads. Statements
-/// parse independently, so the result is the same as a sequential parse's.
-pub(crate) fn parse_file_with_threads(
-    path: &str,
-    text: &str,
-    dialect: Dialect,
-    threads: usize,
-) -> SqlFile {
-    /// Below this many statements, threads cost more than they save.
-    const MIN_STATEMENTS: usize = 512;
     let (sql_dialect, opts) = syntax_dialect(dialect);
     let split = syn::split(text, opts);
     let mut diagnostics: Vec<Diagnostic> = split
@@ -122,35 +110,11 @@ pub(crate) fn parse_file_with_threads(
         .into_iter()
         .map(|d| with_file(d, path))
         .collect();
-    let parse = |stmt: syn::Statement| SqlStatement {
-        parsed: syn::parse_statement(&stmt, sql_dialect),
-        text: stmt.text,
-        span: stmt.span,
-        directives: stmt.directives,
-    };
-    let statements: Vec<SqlStatement> = if threads < 2 || split.statements.len() < MIN_STATEMENTS {
-        split.statements.into_iter().map(parse).collect()
-    } else {
-        let chunk = split.statements.len().div_ceil(threads);
-        let mut parts: Vec<Vec<syn::Statement>> = Vec::new();
-        let mut rest = split.statements;
-        while rest.len() > chunk {
-            let tail = rest.split_off(chunk);
-            parts.push(rest);
-            rest = tail;
-        }
-        parts.push(rest);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = parts
-                .into_iter()
-                .map(|part| s.spawn(move || part.into_iter().map(parse).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    };
+    let statements: Vec<SqlStatement> = split
+        .statements
+        .into_iter()
+        .map(|stmt| parse_statement(stmt, sql_dialect))
+        .collect();
     for stmt in &statements {
         if let ParsedStatement::Error(d) = &stmt.parsed {
             diagnostics.push(with_file(d.clone(), path));
@@ -161,6 +125,92 @@ pub(crate) fn parse_file_with_threads(
         statements,
         diagnostics,
     }
+}
+
+fn parse_statement(stmt: syn::Statement, dialect: SqlDialect) -> SqlStatement {
+    SqlStatement {
+        parsed: syn::parse_statement(&stmt, dialect),
+        text: stmt.text,
+        span: stmt.span,
+        directives: stmt.directives,
+    }
+}
+
+/// Splits, parses and replays one file onto `r`: what `r.file(&parse_file(..))` does, with
+/// the statements of a large file parsed on `threads` threads, a chunk at a time, while the
+/// replay works through the chunks before. Each statement's syntax is dropped once replayed,
+/// so the syntax of the whole file is never held at once. Statements parse independently, so
+/// the result is the same as a sequential parse's.
+pub(crate) fn replay_text(r: &mut Replay, path: &str, text: &str, threads: usize) {
+    /// Below this many statements, threads cost more than they save.
+    const MIN_STATEMENTS: usize = 512;
+    /// Statements a worker parses before handing them over.
+    const CHUNK: usize = 64;
+    let (sql_dialect, opts) = syntax_dialect(r.dialect);
+    let split = syn::split(text, opts);
+    r.diagnostics
+        .extend(split.diagnostics.into_iter().map(|d| with_file(d, path)));
+    // The parse errors go before the replay's diagnostics of the file, as `Replay::file` has
+    // them.
+    let at = r.diagnostics.len();
+    let mut parse_errors = Vec::new();
+    let mut replay_one = |r: &mut Replay, stmt: SqlStatement| {
+        if let ParsedStatement::Error(d) = &stmt.parsed {
+            parse_errors.push(with_file(d.clone(), path));
+        }
+        r.statement_of(path, &stmt);
+    };
+    if threads < 2 || split.statements.len() < MIN_STATEMENTS {
+        for stmt in split.statements {
+            replay_one(r, parse_statement(stmt, sql_dialect));
+        }
+    } else {
+        // Chunk i goes to worker i % workers; the replay takes the chunks in order, each from
+        // its worker's channel, which holds one chunk ahead (bounded memory).
+        let workers = threads;
+        let mut chunks: Vec<Vec<Vec<syn::Statement>>> = (0..workers).map(|_| Vec::new()).collect();
+        let mut rest = split.statements.into_iter();
+        let mut i = 0;
+        loop {
+            let chunk: Vec<syn::Statement> = rest.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            chunks[i % workers].push(chunk);
+            i += 1;
+        }
+        let total = i;
+        std::thread::scope(|s| {
+            let receivers: Vec<_> = chunks
+                .into_iter()
+                .map(|mine| {
+                    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<SqlStatement>>(1);
+                    s.spawn(move || {
+                        for chunk in mine {
+                            let parsed = chunk
+                                .into_iter()
+                                .map(|stmt| parse_statement(stmt, sql_dialect))
+                                .collect();
+                            if tx.send(parsed).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    rx
+                })
+                .collect();
+            for i in 0..total {
+                // A worker that panicked drops its sender: its panic is resumed by the scope.
+                let Ok(chunk) = receivers[i % workers].recv() else {
+                    break;
+                };
+                for stmt in chunk {
+                    replay_one(r, stmt);
+                }
+            }
+        });
+    }
+    r.diagnostics.splice(at..at, parse_errors);
 }
 
 fn with_file(mut d: Diagnostic, path: &str) -> Diagnostic {
@@ -209,6 +259,8 @@ pub(crate) struct Replay {
     /// Schemas a `CREATE SCHEMA` (or MySQL `CREATE DATABASE`) created, as opposed to schemas
     /// only named by a qualified object so far.
     pub created_schemas: BTreeSet<String>,
+    /// Where each table sits in its schema, by name (see `table_index`).
+    pub(crate) table_index: table_index::TableIndex,
 }
 
 impl Replay {
@@ -226,6 +278,7 @@ impl Replay {
             mentioned_roles: Vec::new(),
             created_roles: BTreeSet::new(),
             created_schemas: BTreeSet::new(),
+            table_index: table_index::TableIndex::default(),
         }
     }
 
@@ -233,12 +286,21 @@ impl Replay {
     pub(crate) fn file(&mut self, file: &SqlFile) {
         self.diagnostics.extend(file.diagnostics.iter().cloned());
         for stmt in &file.statements {
-            self.file = file.path.clone();
-            self.stmt_text = stmt.text.clone();
-            self.stmt_span = stmt.span;
-            self.directives = stmt.directives.clone();
-            self.statement(&stmt.parsed);
+            self.statement_of(&file.path, stmt);
         }
+    }
+
+    /// Replays one statement of the file at `path`.
+    fn statement_of(&mut self, path: &str, stmt: &SqlStatement) {
+        // `clone_from` reuses the buffers of the statement before.
+        if self.file != path {
+            self.file.clear();
+            self.file.push_str(path);
+        }
+        self.stmt_text.clone_from(&stmt.text);
+        self.stmt_span = stmt.span;
+        self.directives.clone_from(&stmt.directives);
+        self.statement(&stmt.parsed);
     }
 
     pub(crate) fn finish(mut self) -> Compiled {

@@ -24,12 +24,8 @@ impl Replay {
     /// back with `put_table`. Its slot keeps a stand-in no name matches (`TAKEN`), so neither
     /// taking nor putting back moves the tables after it (which made a long replay quadratic).
     pub(super) fn take_table(&mut self, schema: &str, name: &str) -> Option<(usize, Table)> {
-        let d = self.dialect;
+        let i = self.table_at(schema, name)?;
         let s = self.realm.schema_mut(schema)?;
-        let i = s
-            .tables
-            .iter()
-            .position(|t| d.idents_equal(&t.name, name))?;
         let stand_in = Table {
             name: TAKEN.to_string(),
             ..Table::default()
@@ -39,30 +35,43 @@ impl Replay {
 
     /// Removes a table from its schema (`DROP TABLE`).
     pub(super) fn remove_table(&mut self, schema: &str, name: &str) -> Option<Table> {
+        let i = self.table_at(schema, name)?;
         let d = self.dialect;
         let s = self.realm.schema_mut(schema)?;
-        let i = s
-            .tables
-            .iter()
-            .position(|t| d.idents_equal(&t.name, name))?;
-        Some(s.tables.remove(i))
+        let table = s.tables.remove(i);
+        // The tables after it moved up one place.
+        self.table_index.invalidate(d, schema);
+        Some(table)
+    }
+
+    /// The position of table `name` in `schema`'s tables (through the table index: no scan).
+    pub(super) fn table_at(&mut self, schema: &str, name: &str) -> Option<usize> {
+        self.table_index.sync(&self.realm, schema);
+        self.table_index.position(&self.realm, schema, name)
     }
 
     /// Puts a table taken by `take_table` back into its slot (or, when it moved to another
     /// schema, at the same position there).
     pub(super) fn put_table(&mut self, schema: &str, at: usize, table: Table) {
+        let d = self.dialect;
         let s = self.realm.schema_or_insert(schema);
         let slot = match s.tables.get(at) {
             Some(t) if t.name == TAKEN => Some(at),
             _ => s.tables.iter().position(|t| t.name == TAKEN),
         };
-        match slot {
-            Some(i) => s.tables[i] = table,
+        let at = match slot {
+            Some(i) => {
+                s.tables[i] = table;
+                i
+            }
             None => {
                 let at = at.min(s.tables.len());
                 s.tables.insert(at, table);
+                at
             }
-        }
+        };
+        let len = s.tables.len();
+        self.table_index.set(d, schema, &s.tables[at].name, at, len);
     }
 
     /// Like `take_table`, with an E103 error when the table does not exist.
@@ -187,14 +196,20 @@ impl Replay {
         let stmt_span = self.stmt_span;
         self.map(ObjectPath::Table(schema.clone(), name.clone()), stmt_span);
         self.map_constraints(&schema, &table);
-        self.realm.schema_or_insert(&schema).tables.push(table);
+        let d = self.dialect;
+        let s = self.realm.schema_or_insert(&schema);
+        s.tables.push(table);
+        let (at, len) = (s.tables.len() - 1, s.tables.len());
+        self.table_index
+            .set(d, &schema, &s.tables[at].name, at, len);
     }
 
     /// Whether a table, view or materialized view of that name exists (they share a namespace).
-    pub(super) fn relation_exists(&self, schema: &str, name: &str) -> bool {
+    pub(super) fn relation_exists(&mut self, schema: &str, name: &str) -> bool {
         let d = self.dialect;
+        let table = self.table_at(schema, name).is_some();
         self.realm.schema(schema).is_some_and(|s| {
-            s.table(name, d).is_some()
+            table
                 || s.views.iter().any(|v| d.idents_equal(&v.name, name))
                 || s.materialized_views
                     .iter()
@@ -1015,13 +1030,13 @@ impl Replay {
     /// A stand-in table for the materialized view an index is created on (when no table has
     /// that name): the view's indexes, and as columns the view's declared ones, else every column
     /// the index names (a view's output columns are not known without a database).
-    fn matview_as_table(&self, ci: &ast::CreateIndex) -> Option<(String, usize, Table)> {
+    fn matview_as_table(&mut self, ci: &ast::CreateIndex) -> Option<(String, usize, Table)> {
         let d = self.dialect;
         let (schema, vname) = self.qname(&ci.table_name);
-        let s = self.realm.schema(&schema)?;
-        if s.table(&vname, d).is_some() {
+        if self.table_at(&schema, &vname).is_some() {
             return None;
         }
+        let s = self.realm.schema(&schema)?;
         let at = s
             .materialized_views
             .iter()
