@@ -101,7 +101,7 @@ fn table_lookups_follow_drops_renames_and_case() {
         CREATE TABLE orders (id int, user_id int, FOREIGN KEY (user_id) REFERENCES USERS (id));\n\
         CREATE INDEX ix ON ORDERS (user_id);\n\
         DROP DATABASE app;\n\
-        CREATE DATABASE IF NOT EXISTS app;\n\
+        CREATE DATABASE app;\n\
         USE app;\n\
         ALTER TABLE orders ADD COLUMN y int;\n\
         CREATE TABLE orders (id int);\n\

@@ -1214,6 +1214,8 @@ impl Replay {
                     self.realm
                         .schemas
                         .retain(|s| !d.idents_equal(&s.name, &name));
+                    // A dropped schema can be created again.
+                    self.created_schemas.retain(|s| !d.idents_equal(s, &name));
                     if before == self.realm.schemas.len() && !if_exists {
                         self.error(
                             E_UNKNOWN_OBJECT,
