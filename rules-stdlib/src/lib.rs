@@ -60,6 +60,14 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/incompatible/BC102-rename-column.cairn"),
     ),
     (
+        "incompatible/BC103-drop-table-still-used.cairn",
+        include_str!("../rules/incompatible/BC103-drop-table-still-used.cairn"),
+    ),
+    (
+        "incompatible/BC104-drop-column-still-used.cairn",
+        include_str!("../rules/incompatible/BC104-drop-column-still-used.cairn"),
+    ),
+    (
         "incompatible/BC105-drop-not-null.cairn",
         include_str!("../rules/incompatible/BC105-drop-not-null.cairn"),
     ),
@@ -82,6 +90,10 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "mysql/MY101-add-not-null-column-without-default.cairn",
         include_str!("../rules/mysql/MY101-add-not-null-column-without-default.cairn"),
+    ),
+    (
+        "mysql/MY102-inline-references.cairn",
+        include_str!("../rules/mysql/MY102-inline-references.cairn"),
     ),
     (
         "mysql/MY110-enum-value-removed.cairn",
@@ -246,6 +258,10 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "postgres/PG109-add-exclusion-constraint.cairn",
         include_str!("../rules/postgres/PG109-add-exclusion-constraint.cairn"),
+    ),
+    (
+        "postgres/PG201-enum-value-without-position.cairn",
+        include_str!("../rules/postgres/PG201-enum-value-without-position.cairn"),
     ),
     (
         "postgres/PG301-column-type-rewrite.cairn",

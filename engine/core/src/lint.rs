@@ -487,6 +487,7 @@ pub fn migration_file(
                 .collect(),
             settings: settings.clone(),
             changes: Vec::new(),
+            facts: Default::default(),
         });
         match session_setting(sql) {
             Some(Setting::Set(name, value)) => {

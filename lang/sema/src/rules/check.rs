@@ -1258,12 +1258,13 @@ impl<'p> Checker<'p> {
             } => {
                 let it = self.expr(cx, iter);
                 let elem = self.elem_type(m, &it);
-                let slot = cx.bind(&var.name, elem);
+                let slot = cx.bind(&var.name, elem.clone());
                 let b = self.expr(cx, body);
                 cx.unbind();
                 self.want_bool(m, &b, &format!("the condition of {}(...)", kind.name()));
                 let ty = match kind {
                     Quantifier::Count => Ty::Int,
+                    Quantifier::First => elem.opt(),
                     _ => Ty::Bool,
                 };
                 mk(
@@ -1639,12 +1640,13 @@ impl<'p> Checker<'p> {
                 "join" => Some(Builtin::Join),
                 "human_count" => Some(Builtin::HumanCount),
                 "regex_match" => Some(Builtin::RegexMatch),
+                "mentions" => Some(Builtin::Mentions),
                 _ => None,
             };
             if let Some(b) = builtin {
                 return self.builtin(m, b, name, compiled, span);
             }
-            if matches!(name.name.as_str(), "any" | "all" | "count") {
+            if matches!(name.name.as_str(), "any" | "all" | "count" | "first") {
                 let msg = format!("write `{}(x in list: condition)`", name.name);
                 self.err(m, E_UNKNOWN_CALL, span, msg);
                 return CExpr::error(span);
@@ -1675,6 +1677,7 @@ impl<'p> Checker<'p> {
                             "join",
                             "human_count",
                             "regex_match",
+                            "mentions",
                         ]
                         .map(String::from),
                     );
@@ -1732,7 +1735,7 @@ impl<'p> Checker<'p> {
         args: Vec<CExpr>,
         span: Span,
     ) -> CExpr {
-        let arity = if matches!(b, Builtin::Join | Builtin::RegexMatch) {
+        let arity = if matches!(b, Builtin::Join | Builtin::RegexMatch | Builtin::Mentions) {
             2
         } else {
             1
@@ -1771,6 +1774,15 @@ impl<'p> Checker<'p> {
                 for x in &args {
                     if !matches!(x.ty.base(), Ty::Str | Ty::Any | Ty::Null) {
                         let msg = format!("`regex_match` takes strings, not {}", x.ty);
+                        self.err(m, E_TYPE, x.span, msg);
+                    }
+                }
+                Ty::Bool
+            }
+            Builtin::Mentions => {
+                for x in &args {
+                    if !matches!(x.ty.base(), Ty::Str | Ty::Any | Ty::Null) {
+                        let msg = format!("`mentions` takes strings, not {}", x.ty);
                         self.err(m, E_TYPE, x.span, msg);
                     }
                 }

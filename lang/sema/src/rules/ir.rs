@@ -299,6 +299,8 @@ pub enum Builtin {
     HumanCount,
     /// `regex_match(s, pattern)`: `s matches pattern` with the regex given as a value.
     RegexMatch,
+    /// `mentions(text, name)`: the text names the identifier as a whole word.
+    Mentions,
 }
 
 /// A compiled expression.

@@ -1027,6 +1027,21 @@ pub const TYPES: &[TypeDef] = &[
                 "list[change]",
                 "The plan changes it brings about.",
             ),
+            f(
+                "enum_value_added",
+                "string?",
+                "PostgreSQL `ALTER TYPE ... ADD VALUE`: the value it adds (null for other statements).",
+            ),
+            f(
+                "enum_value_position",
+                "string?",
+                "The position an `ALTER TYPE ... ADD VALUE` gives, as written (`BEFORE 'v'`, `AFTER 'v'`); null when it gives none (the value goes last).",
+            ),
+            f(
+                "inline_references",
+                "list[string]",
+                "`CREATE TABLE`: the columns declared with an inline `REFERENCES` clause, as `table.column` (MySQL ignores those).",
+            ),
         ],
     },
     TypeDef {
@@ -1172,6 +1187,11 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
         "The items as text, separated by the second argument.",
     ),
     (
+        "mentions",
+        "mentions(string, string) -> bool",
+        "The first string names the second as a whole identifier, ignoring case: `mentions(v.definition, \"users\")` is true for `FROM public.users` and `\"users\"`, false for `users_archive`. A textual test: it cannot tell which schema's object is meant.",
+    ),
+    (
         "any",
         "any(x in xs: cond) -> bool",
         "Some item satisfies the condition.",
@@ -1185,5 +1205,10 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
         "count",
         "count(x in xs: cond) -> int",
         "How many items satisfy the condition.",
+    ),
+    (
+        "first",
+        "first(x in xs: cond) -> T?",
+        "The first item that satisfies the condition, or null.",
     ),
 ];

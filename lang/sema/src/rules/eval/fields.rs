@@ -401,6 +401,16 @@ impl<'a> Ev<'a> {
             "statement_timeout" => s.setting("statement_timeout").map_or(Value::Null, b),
             "lock_wait_timeout" => s.setting("lock_wait_timeout").map_or(Value::Null, b),
             "changes" => list(s.changes.iter().map(|c| Value::Obj(Obj::Change(*c)))),
+            "enum_value_added" | "enum_value_position" | "inline_references" => {
+                let facts = s
+                    .facts
+                    .get_or_init(|| super::super::facts::statement_facts(&s.sql, self.dialect));
+                match name {
+                    "enum_value_added" => opt_str(&facts.enum_value_added),
+                    "enum_value_position" => opt_str(&facts.enum_value_position),
+                    _ => strs(&facts.inline_references),
+                }
+            }
             _ => Value::Null,
         }
     }
