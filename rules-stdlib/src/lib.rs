@@ -260,6 +260,10 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/postgres/PG109-add-exclusion-constraint.cairn"),
     ),
     (
+        "postgres/PG110-column-alignment-padding.cairn",
+        include_str!("../rules/postgres/PG110-column-alignment-padding.cairn"),
+    ),
+    (
         "postgres/PG201-enum-value-without-position.cairn",
         include_str!("../rules/postgres/PG201-enum-value-without-position.cairn"),
     ),

@@ -134,3 +134,145 @@ mod tests {
         assert!(f.inline_references.is_empty());
     }
 }
+
+/// How PostgreSQL stores a value of a type in a row: its fixed length in bytes (`typlen`;
+/// `None` for variable-length types) and its alignment in bytes (`typalign`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub length: Option<i64>,
+    pub align: i64,
+}
+
+const fn fixed(length: i64, align: i64) -> Option<Layout> {
+    Some(Layout {
+        length: Some(length),
+        align,
+    })
+}
+
+const fn var(align: i64) -> Option<Layout> {
+    Some(Layout {
+        length: None,
+        align,
+    })
+}
+
+/// The layout of a built-in PostgreSQL type (`pg_type.typlen`, `typalign`); `named` resolves
+/// the user-defined types of the realm (enums, domains). `None` when unknown (extension types).
+pub fn pg_layout(
+    t: &cairn_ir::PgType,
+    named: &dyn Fn(&cairn_ir::QualifiedName) -> Option<Layout>,
+) -> Option<Layout> {
+    use cairn_ir::PgType as P;
+    match t {
+        P::Boolean => fixed(1, 1),
+        P::SmallInt | P::SmallSerial => fixed(2, 2),
+        P::Integer | P::Serial | P::Real | P::Date => fixed(4, 4),
+        P::BigInt | P::BigSerial | P::DoublePrecision | P::Money => fixed(8, 8),
+        P::Time { with_tz: false, .. } | P::Timestamp { .. } => fixed(8, 8),
+        P::Time { with_tz: true, .. } => fixed(12, 8),
+        P::Interval { .. } => fixed(16, 8),
+        P::Uuid => fixed(16, 1),
+        P::Macaddr => fixed(6, 4),
+        P::Macaddr8 => fixed(8, 4),
+        P::Numeric { .. }
+        | P::Text
+        | P::Varchar(_)
+        | P::Char(_)
+        | P::Bytea
+        | P::Json
+        | P::Jsonb
+        | P::Xml
+        | P::Inet
+        | P::Cidr
+        | P::Bit { .. }
+        | P::TsVector
+        | P::TsQuery => var(4),
+        P::Geometric(g) => match g.to_ascii_lowercase().as_str() {
+            "point" => fixed(16, 8),
+            "line" | "circle" => fixed(24, 8),
+            "lseg" | "box" => fixed(32, 8),
+            "path" | "polygon" => var(8),
+            _ => None,
+        },
+        P::Range(r) => {
+            let r = r.to_ascii_lowercase();
+            var(if r.starts_with("int8") || r.starts_with("ts") {
+                8
+            } else {
+                4
+            })
+        }
+        // An array is aligned like its element, at least 4.
+        P::Array(e) => var(pg_layout(e, named).map_or(4, |l| l.align.max(4))),
+        P::Named(q) => named(q),
+        P::Other(_) => None,
+    }
+}
+
+/// Bytes of alignment padding between the fixed-length values of a row with columns in this
+/// order, variable-length values taking no room (as when they are NULL; a short one is stored
+/// unaligned). `None` when a column's layout is unknown.
+pub fn row_padding(layouts: &[Option<Layout>]) -> Option<i64> {
+    let mut offset = 0i64;
+    let mut padding = 0i64;
+    for l in layouts {
+        let l = (*l)?;
+        let Some(len) = l.length else { continue };
+        let aligned = (offset + l.align - 1) / l.align * l.align;
+        padding += aligned - offset;
+        offset = aligned + len;
+    }
+    Some(padding)
+}
+
+/// The padding of the same columns in the usual best order: fixed-length values by alignment,
+/// largest first (longer first on a tie), then the variable-length ones.
+pub fn best_row_padding(layouts: &[Option<Layout>]) -> Option<i64> {
+    let mut v: Vec<Layout> = layouts.iter().copied().collect::<Option<_>>()?;
+    v.sort_by_key(|l| {
+        (
+            l.length.is_none(),
+            std::cmp::Reverse(l.align),
+            std::cmp::Reverse(l.length.unwrap_or(0)),
+        )
+    });
+    row_padding(&v.into_iter().map(Some).collect::<Vec<_>>())
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+    use cairn_ir::PgType;
+
+    fn l(t: PgType) -> Option<Layout> {
+        pg_layout(&t, &|_| None)
+    }
+
+    #[test]
+    fn padding_of_orders() {
+        // int, bigint, bool, bigint: 4 after the int, 7 after the bool.
+        let cols = [
+            l(PgType::Integer),
+            l(PgType::BigInt),
+            l(PgType::Boolean),
+            l(PgType::BigInt),
+        ];
+        assert_eq!(row_padding(&cols), Some(11));
+        assert_eq!(best_row_padding(&cols), Some(0));
+        // Variable-length values take no room.
+        let cols = [l(PgType::Text), l(PgType::Integer), l(PgType::Text)];
+        assert_eq!(row_padding(&cols), Some(0));
+        // timetz is 12 bytes aligned at 8: something must pad after it.
+        let cols = [
+            l(PgType::Time {
+                precision: None,
+                with_tz: true,
+            }),
+            l(PgType::BigInt),
+        ];
+        assert_eq!(row_padding(&cols), Some(4));
+        assert_eq!(best_row_padding(&cols), Some(4));
+        assert_eq!(row_padding(&[l(PgType::Other("vector(3)".into()))]), None);
+    }
+}

@@ -390,6 +390,16 @@ pub const TYPES: &[TypeDef] = &[
             ),
             f("unlogged", "bool", "PostgreSQL: an UNLOGGED table."),
             f(
+                "padding",
+                "int?",
+                "PostgreSQL: bytes of alignment padding between the fixed-length values of a row, columns in their order (variable-length values taking no room, as when NULL); null when a column type's layout is unknown, and in other dialects.",
+            ),
+            f(
+                "best_padding",
+                "int?",
+                "PostgreSQL: `padding` with the columns in the usual best order (fixed-length by alignment, largest first, then variable-length).",
+            ),
+            f(
                 "access_method",
                 "string?",
                 "PostgreSQL: the table access method (`USING method`), when not the default.",
@@ -491,6 +501,16 @@ pub const TYPES: &[TypeDef] = &[
             ),
             fv("category", "string", "The family of the type.", CATEGORIES),
             f("size", "int?", "Length of character, binary and bit types."),
+            f(
+                "length",
+                "int?",
+                "PostgreSQL: the fixed byte length of a value (`pg_type.typlen`: 8 for bigint, 16 for uuid); null for variable-length and unknown types, and in other dialects.",
+            ),
+            f(
+                "alignment",
+                "int?",
+                "PostgreSQL: the alignment of a value in a row, in bytes (`pg_type.typalign`: 1, 2, 4 or 8); null for unknown types and in other dialects.",
+            ),
             f(
                 "precision",
                 "int?",
