@@ -232,6 +232,14 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/naming/NM107-identifier-too-long.cairn"),
     ),
     (
+        "ownership/OW101-table-owned-by-another-team.cairn",
+        include_str!("../rules/ownership/OW101-table-owned-by-another-team.cairn"),
+    ),
+    (
+        "ownership/OW102-object-owned-by-another-team.cairn",
+        include_str!("../rules/ownership/OW102-object-owned-by-another-team.cairn"),
+    ),
+    (
         "postgres/PG101-create-index-not-concurrently.cairn",
         include_str!("../rules/postgres/PG101-create-index-not-concurrently.cairn"),
     ),
@@ -322,6 +330,14 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "postgres/PG320-autovacuum-disabled.cairn",
         include_str!("../rules/postgres/PG320-autovacuum-disabled.cairn"),
+    ),
+    (
+        "security/SA101-dynamic-sql-concatenation.cairn",
+        include_str!("../rules/security/SA101-dynamic-sql-concatenation.cairn"),
+    ),
+    (
+        "security/SA102-vulnerable-extension.cairn",
+        include_str!("../rules/security/SA102-vulnerable-extension.cairn"),
     ),
     (
         "security/SEC101-superuser-role.cairn",

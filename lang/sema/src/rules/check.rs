@@ -1641,6 +1641,8 @@ impl<'p> Checker<'p> {
                 "human_count" => Some(Builtin::HumanCount),
                 "regex_match" => Some(Builtin::RegexMatch),
                 "mentions" => Some(Builtin::Mentions),
+                "substring_before" => Some(Builtin::SubstringBefore),
+                "substring_after" => Some(Builtin::SubstringAfter),
                 _ => None,
             };
             if let Some(b) = builtin {
@@ -1678,6 +1680,8 @@ impl<'p> Checker<'p> {
                             "human_count",
                             "regex_match",
                             "mentions",
+                            "substring_before",
+                            "substring_after",
                         ]
                         .map(String::from),
                     );
@@ -1735,7 +1739,14 @@ impl<'p> Checker<'p> {
         args: Vec<CExpr>,
         span: Span,
     ) -> CExpr {
-        let arity = if matches!(b, Builtin::Join | Builtin::RegexMatch | Builtin::Mentions) {
+        let arity = if matches!(
+            b,
+            Builtin::Join
+                | Builtin::RegexMatch
+                | Builtin::Mentions
+                | Builtin::SubstringBefore
+                | Builtin::SubstringAfter
+        ) {
             2
         } else {
             1
@@ -1787,6 +1798,15 @@ impl<'p> Checker<'p> {
                     }
                 }
                 Ty::Bool
+            }
+            Builtin::SubstringBefore | Builtin::SubstringAfter => {
+                for x in &args {
+                    if !matches!(x.ty.base(), Ty::Str | Ty::Any | Ty::Null) {
+                        let msg = format!("`{}` takes strings, not {}", name.name, x.ty);
+                        self.err(m, E_TYPE, x.span, msg);
+                    }
+                }
+                Ty::Str.opt()
             }
             Builtin::HumanCount => {
                 if !matches!(a.ty.base(), Ty::Int | Ty::Any | Ty::Null) {

@@ -1211,6 +1211,15 @@ impl<'a> Ev<'a> {
                 }
                 _ => Value::Bool(false),
             },
+            Builtin::SubstringBefore | Builtin::SubstringAfter => match (&first, vals.get(1)) {
+                (Value::Str(s), Some(Value::Str(sep))) => s
+                    .as_str()
+                    .split_once(sep.as_str())
+                    .map_or(Value::Null, |(a, z)| {
+                        owned(if bi == Builtin::SubstringBefore { a } else { z }.to_string())
+                    }),
+                _ => Value::Null,
+            },
             Builtin::HumanCount => match first {
                 Value::Int(n) if n < 0 => {
                     owned(format!("-{}", cairn_ir::human_count(n.unsigned_abs())))

@@ -301,6 +301,10 @@ pub enum Builtin {
     RegexMatch,
     /// `mentions(text, name)`: the text names the identifier as a whole word.
     Mentions,
+    /// `substring_before(s, sep)` / `substring_after(s, sep)`: the part of `s` before (after)
+    /// the first `sep`; null when `sep` does not occur.
+    SubstringBefore,
+    SubstringAfter,
 }
 
 /// A compiled expression.

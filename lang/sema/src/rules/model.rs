@@ -1212,6 +1212,16 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
         "The first string names the second as a whole identifier, ignoring case: `mentions(v.definition, \"users\")` is true for `FROM public.users` and `\"users\"`, false for `users_archive`. A textual test: it cannot tell which schema's object is meant.",
     ),
     (
+        "substring_before",
+        "substring_before(string, string) -> string?",
+        "The part of the first string before the first occurrence of the second; null when it does not occur: `substring_before(\"payments=^billing\\\\.\", \"=\")` is `payments`.",
+    ),
+    (
+        "substring_after",
+        "substring_after(string, string) -> string?",
+        "The part of the first string after the first occurrence of the second; null when it does not occur.",
+    ),
+    (
         "any",
         "any(x in xs: cond) -> bool",
         "Some item satisfies the condition.",
