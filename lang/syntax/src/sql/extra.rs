@@ -1636,8 +1636,33 @@ const OTHER_COMMANDS: &[&[&str]] = &[
     &["CREATE", "EXTENSION"],
 ];
 
-/// A recognised statement of a kind Cairn does not model (see [`OTHER_COMMANDS`]).
-fn other(p: &mut Parser) -> Option<ExtraStatement> {
+/// The words an action of `ALTER <object> name ...` may start with in PostgreSQL's grammar, for
+/// the objects whose actions follow the name: a statement sqlparser rejects whose action starts
+/// otherwise is a syntax error, not a statement Cairn merely does not model.
+fn alter_actions(cmd: &[&str]) -> Option<&'static [&'static str]> {
+    const TABLE: &[&str] = &[
+        "ADD", "ALTER", "ATTACH", "CLUSTER", "DEPENDS", "DETACH", "DISABLE", "DROP", "ENABLE",
+        "FORCE", "IN", "INHERIT", "MERGE", "NO", "NOT", "OF", "OPTIONS", "OWNER", "RENAME",
+        "REPLICA", "RESET", "SET", "SPLIT", "VALIDATE",
+    ];
+    Some(match cmd {
+        ["ALTER", "TABLE"]
+        | ["ALTER", "FOREIGN", "TABLE"]
+        | ["ALTER", "INDEX"]
+        | ["ALTER", "VIEW"]
+        | ["ALTER", "MATERIALIZED", "VIEW"] => TABLE,
+        ["ALTER", "TYPE"] => &["ADD", "ALTER", "DROP", "OWNER", "RENAME", "SET"],
+        ["ALTER", "DOMAIN"] => &["ADD", "DROP", "OWNER", "RENAME", "SET", "VALIDATE"],
+        ["ALTER", "SCHEMA"] => &["OWNER", "RENAME"],
+        ["ALTER", "EXTENSION"] => &["ADD", "DROP", "SET", "UPDATE"],
+        _ => return None,
+    })
+}
+
+/// A recognised statement of a kind Cairn does not model (see [`OTHER_COMMANDS`]); for an
+/// `ALTER` whose action does not start as PostgreSQL's grammar allows (see [`alter_actions`]),
+/// a syntax error at that word.
+fn other(p: &mut Parser) -> Option<R<ExtraStatement>> {
     let cmd = OTHER_COMMANDS.iter().find(|c| p.peek_kws(c))?;
     let command = p.upper_words(0, cmd.len());
     p.i = cmd.len();
@@ -1645,7 +1670,18 @@ fn other(p: &mut Parser) -> Option<ExtraStatement> {
     if_exists(p);
     p.eat_kw("ONLY");
     let name = p.object_name().ok();
-    Some(ExtraStatement::Other { command, name })
+    if let Some(actions) = alter_actions(cmd) {
+        // `ALTER TABLE ALL IN TABLESPACE ...` has no name before its action.
+        if name.is_none() && !p.peek_kw("ALL") {
+            return Some(p.fail("a name"));
+        }
+        p.eat_punct("*");
+        if !actions.iter().any(|a| p.peek_kw(a)) && !p.peek_kws(&["IN", "TABLESPACE"]) {
+            let what = format!("an {} action ({} ...)", command, actions[..4].join(", "));
+            return Some(p.fail(&what));
+        }
+    }
+    Some(Ok(ExtraStatement::Other { command, name }))
 }
 
 /// What the targeted parser makes of a statement before sqlparser sees it.
@@ -1748,7 +1784,7 @@ pub(crate) fn parse_postgres_fallback(text: &str, base: usize) -> Option<R<Extra
         return Some(create_routine(&mut p));
     }
     p.i = 0;
-    other(&mut p).map(Ok)
+    other(&mut p)
 }
 
 /// Byte ranges of clauses to blank out before sqlparser sees the statement, with what they
