@@ -1677,7 +1677,8 @@ fn other(p: &mut Parser) -> Option<R<ExtraStatement>> {
         }
         p.eat_punct("*");
         if !actions.iter().any(|a| p.peek_kw(a)) && !p.peek_kws(&["IN", "TABLESPACE"]) {
-            let what = format!("an {} action ({} ...)", command, actions[..4].join(", "));
+            let some: Vec<&str> = actions.iter().take(4).copied().collect();
+            let what = format!("an {} action ({} ...)", command, some.join(", "));
             return Some(p.fail(&what));
         }
     }
