@@ -71,8 +71,9 @@ pub fn pages(sets: &[CompiledRules]) -> Vec<(String, String)> {
         out.push((file, page(r)));
     }
     index.push_str(
-        "\nAtlas codes without a Cairn rule: PG110 (column alignment padding) and the OW and SA \
-         families (ownership and PL/pgSQL security analysis).\n",
+        "\nEvery analyzer code of Atlas's catalogue has a Cairn rule. Atlas's vulnerable-extension \
+         check has no published code; SA102 is Cairn's. PG201 is Cairn's code for squawk's \
+         `require-enum-value-ordering`.\n",
     );
     let mut all = vec![("README.md".to_string(), index)];
     all.extend(out);
