@@ -1648,7 +1648,7 @@ impl<'p> Checker<'p> {
             if let Some(b) = builtin {
                 return self.builtin(m, b, name, compiled, span);
             }
-            if matches!(name.name.as_str(), "any" | "all" | "count" | "first") {
+            if matches!(name.name.as_str(), "any" | "all" | "count") {
                 let msg = format!("write `{}(x in list: condition)`", name.name);
                 self.err(m, E_UNKNOWN_CALL, span, msg);
                 return CExpr::error(span);

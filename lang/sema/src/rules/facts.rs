@@ -19,8 +19,8 @@ pub struct StatementFacts {
     /// The position of that value as written: `BEFORE 'w'` or `AFTER 'w'`; `None` when the
     /// statement gives none (PostgreSQL then puts the value last).
     pub enum_value_position: Option<String>,
-    /// `CREATE TABLE`: the columns declared with an inline `REFERENCES` clause, as
-    /// `table.column` (the table as written, without its schema).
+    /// `CREATE TABLE` and `ALTER TABLE ... ADD COLUMN`: the columns declared with an inline
+    /// `REFERENCES` clause, as `table.column` (the table as written, without its schema).
     pub inline_references: Vec<String>,
 }
 
@@ -40,7 +40,7 @@ fn literal(v: &ast::Ident) -> String {
 pub fn statement_facts(sql: &str, dialect: Dialect) -> StatementFacts {
     let mut out = StatementFacts::default();
     let enum_value = dialect == Dialect::Postgres && contains_ci(sql, "value");
-    let references = contains_ci(sql, "references") && contains_ci(sql, "create");
+    let references = contains_ci(sql, "references");
     if !enum_value && !references {
         return out;
     }
@@ -65,19 +65,16 @@ pub fn statement_facts(sql: &str, dialect: Dialect) -> StatementFacts {
                 });
             }
             ast::Statement::CreateTable(t) => {
-                let table = t
-                    .name
-                    .0
-                    .last()
-                    .and_then(|p| p.as_ident())
-                    .map_or_else(String::new, |i| i.value.clone());
+                let table = last_name(&t.name);
                 for c in &t.columns {
-                    if c.options
-                        .iter()
-                        .any(|o| matches!(o.option, ColumnOption::ForeignKey(_)))
-                    {
-                        out.inline_references
-                            .push(format!("{table}.{}", c.name.value));
+                    inline_reference(&mut out, &table, c);
+                }
+            }
+            ast::Statement::AlterTable(t) => {
+                let table = last_name(&t.name);
+                for op in &t.operations {
+                    if let ast::AlterTableOperation::AddColumn { column_def, .. } = op {
+                        inline_reference(&mut out, &table, column_def);
                     }
                 }
             }
@@ -85,6 +82,22 @@ pub fn statement_facts(sql: &str, dialect: Dialect) -> StatementFacts {
         }
     }
     out
+}
+
+fn last_name(n: &ast::ObjectName) -> String {
+    n.0.last()
+        .and_then(|p| p.as_ident())
+        .map_or_else(String::new, |i| i.value.clone())
+}
+
+fn inline_reference(out: &mut StatementFacts, table: &str, c: &ast::ColumnDef) {
+    if c.options
+        .iter()
+        .any(|o| matches!(o.option, ColumnOption::ForeignKey(_)))
+    {
+        out.inline_references
+            .push(format!("{table}.{}", c.name.value));
+    }
 }
 
 #[cfg(test)]
@@ -132,6 +145,11 @@ mod tests {
             Dialect::MYSQL,
         );
         assert!(f.inline_references.is_empty());
+        let f = statement_facts(
+            "ALTER TABLE orders ADD COLUMN user_id int REFERENCES users (id)",
+            Dialect::MARIADB,
+        );
+        assert_eq!(f.inline_references, vec!["orders.user_id".to_string()]);
     }
 }
 

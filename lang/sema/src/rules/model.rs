@@ -1060,7 +1060,7 @@ pub const TYPES: &[TypeDef] = &[
             f(
                 "inline_references",
                 "list[string]",
-                "`CREATE TABLE`: the columns declared with an inline `REFERENCES` clause, as `table.column` (MySQL ignores those).",
+                "`CREATE TABLE` and `ALTER TABLE ... ADD COLUMN`: the columns declared with an inline `REFERENCES` clause, as `table.column` (MySQL before 9.0 ignores those).",
             ),
         ],
     },
