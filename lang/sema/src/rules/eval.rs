@@ -851,7 +851,7 @@ impl<'a> Ev<'a> {
             Obj::State(Sd::Before) => "the current state".into(),
             Obj::State(_) => "the desired state".into(),
             Obj::Schema(_, s) => s.name.clone(),
-            Obj::Table(_, s, t) => format!("{s}.{}", t.name),
+            Obj::Table(_, s, t) => qual(s, &t.name),
             Obj::Column(_, _, tc, c) => format!("{}.{}", tc.name(), c.name),
             Obj::Type(_, _, t) => t.sql(),
             Obj::Index(_, _, _, i) => i.name.clone(),
@@ -870,13 +870,13 @@ impl<'a> Ev<'a> {
                 .name
                 .clone()
                 .unwrap_or_else(|| format!("check on {}", tc.name())),
-            Obj::View(_, s, v, _) => format!("{s}.{}", v.name),
-            Obj::Function(_, s, f, _) => format!("{s}.{}", f.name),
+            Obj::View(_, s, v, _) => qual(s, &v.name),
+            Obj::Function(_, s, f, _) => qual(s, &f.name),
             Obj::FunctionArg(a) => a.name.clone().unwrap_or_else(|| a.ty.clone()),
             Obj::Trigger(_, _, _, t) => t.name.clone(),
-            Obj::Sequence(_, s, x) => format!("{s}.{}", x.name),
-            Obj::Enum(_, s, x) => format!("{s}.{}", x.name),
-            Obj::Domain(_, s, x) => format!("{s}.{}", x.name),
+            Obj::Sequence(_, s, x) => qual(s, &x.name),
+            Obj::Enum(_, s, x) => qual(s, &x.name),
+            Obj::Domain(_, s, x) => qual(s, &x.name),
             Obj::Extension(_, _, x) => x.name.clone(),
             Obj::Policy(_, _, _, p) => p.name.clone(),
             Obj::Role(_, r) => r.name.clone(),
@@ -1339,6 +1339,15 @@ impl<'a> Ev<'a> {
             },
             BinaryOp::And | BinaryOp::Or | BinaryOp::Coalesce => Value::Null,
         }
+    }
+}
+
+/// `schema.name`, or the bare name in a schema without a name (MySQL's current database).
+fn qual(schema: &str, name: &str) -> String {
+    if schema.is_empty() {
+        name.to_string()
+    } else {
+        format!("{schema}.{name}")
     }
 }
 
