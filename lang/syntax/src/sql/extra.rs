@@ -1769,6 +1769,58 @@ pub(crate) fn parse_postgres(text: &str, base: usize) -> Targeted {
     Targeted::NotMine
 }
 
+/// `CREATE EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v] [CASCADE]`, the options
+/// in any order and the version a string or a number as well as a name (sqlparser reads only
+/// `WITH SCHEMA s VERSION name CASCADE`), as sqlparser's statement; `None` when it is not one.
+pub(crate) fn create_extension(text: &str, base: usize) -> Option<sqlparser::ast::Statement> {
+    use sqlparser::ast as sql;
+    let to_sql = |i: Ident| {
+        if i.quoted {
+            sql::Ident::with_quote('"', i.value)
+        } else {
+            sql::Ident::new(i.value)
+        }
+    };
+    let mut p = Parser::new(text, base);
+    if !p.eat_kws(&["CREATE", "EXTENSION"]) {
+        return None;
+    }
+    let if_not_exists = p.eat_kws(&["IF", "NOT", "EXISTS"]);
+    let name = to_sql(p.ident().ok()?);
+    p.eat_kw("WITH");
+    let (mut schema, mut version, mut cascade) = (None, None, false);
+    loop {
+        if p.eat_kw("SCHEMA") {
+            schema = Some(to_sql(p.ident().ok()?));
+        } else if p.eat_kw("VERSION") {
+            let t = p.peek()?;
+            version = Some(match t.kind {
+                Tok::Str => sql::Ident::with_quote('"', p.string().ok()?),
+                Tok::Word | Tok::QuotedIdent => to_sql(p.ident().ok()?),
+                _ => {
+                    p.i += 1;
+                    sql::Ident::with_quote('"', p.tok_text(t))
+                }
+            });
+        } else if p.eat_kw("CASCADE") {
+            cascade = true;
+        } else {
+            break;
+        }
+    }
+    p.eat_punct(";");
+    if !p.at_end() {
+        return None;
+    }
+    Some(sql::Statement::CreateExtension(sql::CreateExtension {
+        name,
+        if_not_exists,
+        cascade,
+        schema,
+        version,
+    }))
+}
+
 /// The fallbacks tried after sqlparser failed on a PostgreSQL statement.
 pub(crate) fn parse_postgres_fallback(text: &str, base: usize) -> Option<R<ExtraStatement>> {
     let mut p = Parser::new(text, base);
