@@ -32,6 +32,7 @@ pub const SQUAWK_PARITY: &[(&str, &str)] = &[
     ("BC105", "ban-drop-not-null"),
     ("NM107", "identifier-too-long"),
     ("TA106", "prefer-identity"),
+    ("PG201", "require-enum-value-ordering"),
 ];
 
 fn squawk_for(code: &str) -> Option<&'static str> {
@@ -70,10 +71,9 @@ pub fn pages(sets: &[CompiledRules]) -> Vec<(String, String)> {
         out.push((file, page(r)));
     }
     index.push_str(
-        "\nAtlas codes without a Cairn rule: BC103/BC104 (a dropped table or column still used: \
-         needs the application's queries), MY102 (inline `REFERENCES` that MySQL ignores: the \
-         compiled state cannot tell it from a missing key), PG110 (column alignment padding), \
-         and the OW and SA families (ownership and PL/pgSQL security analysis).\n",
+        "\nEvery analyzer code of Atlas's catalogue has a Cairn rule. Atlas's vulnerable-extension \
+         check has no published code; SA102 is Cairn's. PG201 is Cairn's code for squawk's \
+         `require-enum-value-ordering`.\n",
     );
     let mut all = vec![("README.md".to_string(), index)];
     all.extend(out);

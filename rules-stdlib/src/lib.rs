@@ -60,6 +60,14 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/incompatible/BC102-rename-column.cairn"),
     ),
     (
+        "incompatible/BC103-drop-table-still-used.cairn",
+        include_str!("../rules/incompatible/BC103-drop-table-still-used.cairn"),
+    ),
+    (
+        "incompatible/BC104-drop-column-still-used.cairn",
+        include_str!("../rules/incompatible/BC104-drop-column-still-used.cairn"),
+    ),
+    (
         "incompatible/BC105-drop-not-null.cairn",
         include_str!("../rules/incompatible/BC105-drop-not-null.cairn"),
     ),
@@ -82,6 +90,10 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "mysql/MY101-add-not-null-column-without-default.cairn",
         include_str!("../rules/mysql/MY101-add-not-null-column-without-default.cairn"),
+    ),
+    (
+        "mysql/MY102-inline-references.cairn",
+        include_str!("../rules/mysql/MY102-inline-references.cairn"),
     ),
     (
         "mysql/MY110-enum-value-removed.cairn",
@@ -220,6 +232,14 @@ pub const RULES: &[(&str, &str)] = &[
         include_str!("../rules/naming/NM107-identifier-too-long.cairn"),
     ),
     (
+        "ownership/OW101-table-owned-by-another-team.cairn",
+        include_str!("../rules/ownership/OW101-table-owned-by-another-team.cairn"),
+    ),
+    (
+        "ownership/OW102-object-owned-by-another-team.cairn",
+        include_str!("../rules/ownership/OW102-object-owned-by-another-team.cairn"),
+    ),
+    (
         "postgres/PG101-create-index-not-concurrently.cairn",
         include_str!("../rules/postgres/PG101-create-index-not-concurrently.cairn"),
     ),
@@ -246,6 +266,14 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "postgres/PG109-add-exclusion-constraint.cairn",
         include_str!("../rules/postgres/PG109-add-exclusion-constraint.cairn"),
+    ),
+    (
+        "postgres/PG110-column-alignment-padding.cairn",
+        include_str!("../rules/postgres/PG110-column-alignment-padding.cairn"),
+    ),
+    (
+        "postgres/PG201-enum-value-without-position.cairn",
+        include_str!("../rules/postgres/PG201-enum-value-without-position.cairn"),
     ),
     (
         "postgres/PG301-column-type-rewrite.cairn",
@@ -302,6 +330,14 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "postgres/PG320-autovacuum-disabled.cairn",
         include_str!("../rules/postgres/PG320-autovacuum-disabled.cairn"),
+    ),
+    (
+        "security/SA101-dynamic-sql-concatenation.cairn",
+        include_str!("../rules/security/SA101-dynamic-sql-concatenation.cairn"),
+    ),
+    (
+        "security/SA102-vulnerable-extension.cairn",
+        include_str!("../rules/security/SA102-vulnerable-extension.cairn"),
     ),
     (
         "security/SEC101-superuser-role.cairn",

@@ -48,7 +48,7 @@ fn an_ignored_action_makes_later_findings_and_its_table_uncertain() {
             "2_change.sql",
             "DROP TABLE tags;\n\
              ALTER TABLE posts DROP COLUMN body;\n\
-             ALTER TABLE posts FROBNICATE everything;\n\
+             ALTER TABLE posts CLUSTER ON posts_pkey;\n\
              DROP TABLE users;\n",
         ),
     ]);
@@ -85,6 +85,39 @@ fn an_ignored_action_makes_later_findings_and_its_table_uncertain() {
             && out.contains("  note: the state after line 3 is uncertain:"),
         "{out}"
     );
+}
+
+#[test]
+fn a_garbage_alter_is_a_syntax_error_at_its_action_not_an_ignored_action() {
+    let dir = migration_dir(&[
+        ("1_init.sql", INIT),
+        (
+            "2_change.sql",
+            "DROP TABLE tags;\n\
+             ALTER TABLE posts FROBNICATE everything;\n\
+             ALTER TYPE mood blah;\n\
+             DROP TABLE users;\n",
+        ),
+    ]);
+    let (code, diags, err) = lint_json(&dir, &["migrations", "--dialect", "postgres"]);
+    assert_eq!(code, Some(1), "{diags:#?}\n{err}");
+    assert!(
+        !diags.iter().any(|d| d["code"] == "E108"),
+        "garbage is not an ignored action: {diags:#?}"
+    );
+    // The error points at the word that cannot start an ALTER TABLE action.
+    let garbage = find(&diags, "E3010", 2);
+    assert_eq!(garbage["severity"], "error", "{garbage}");
+    assert_eq!(garbage["column"].as_u64(), Some(19), "{garbage}");
+    assert!(
+        garbage["message"].as_str().unwrap().contains("FROBNICATE"),
+        "{garbage}"
+    );
+    let ty = find(&diags, "E3010", 3);
+    assert_eq!(ty["column"].as_u64(), Some(17), "{ty}");
+    // The rest of the file is still linted, from an uncertain state.
+    assert!(find(&diags, "DS102", 1).get("uncertain").is_none());
+    assert_eq!(find(&diags, "DS102", 4)["uncertain"], true);
 }
 
 #[test]

@@ -339,7 +339,7 @@ pub fn change_owners(
     for (i, st) in stmts.iter().enumerate() {
         let body = &text[st.start..st.end];
         let lower = body.to_ascii_lowercase();
-        if let Some(name) = statement_target(body) {
+        if let Some(name) = statement_target(body).or_else(|| statement_object(body)) {
             let name = name.rsplit('.').next().unwrap_or(&name).to_string();
             by_table.entry(fold(&name)).or_default().push(i);
         }
@@ -354,9 +354,18 @@ pub fn change_owners(
         .changes
         .iter()
         .map(|c| {
-            let table = c.table()?;
+            // A change outside any table (a view, routine, type, extension...) is filed under
+            // its object's name, the last word of its summary (`add view public.v`).
+            let key = match c.table() {
+                Some(t) => fold(&t.name),
+                None => {
+                    let summary = c.summary();
+                    let last = summary.split_whitespace().last()?;
+                    fold(last.rsplit('.').next().unwrap_or(last))
+                }
+            };
             let mut candidates: Vec<usize> = Vec::new();
-            candidates.extend(by_table.get(&fold(&table.name)).into_iter().flatten());
+            candidates.extend(by_table.get(&key).into_iter().flatten());
             // A bare `DROP INDEX name` is filed under the index.
             if let cairn_ir::Change::DropIndex { index, .. } = c {
                 candidates.extend(by_table.get(&fold(&index.name)).into_iter().flatten());
@@ -453,6 +462,46 @@ pub fn statement_target(body: &str) -> Option<String> {
     }
 }
 
+/// The object a `CREATE`, `ALTER` or `DROP` of something other than a table or index names, as
+/// written: `CREATE OR REPLACE FUNCTION s.f(...)` gives `s.f`; views, materialized views,
+/// functions, procedures, types, domains, sequences, extensions and schemas.
+fn statement_object(body: &str) -> Option<String> {
+    let code: String = body
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = code.split_whitespace().collect();
+    let up: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+    if !matches!(up.first()?.as_str(), "CREATE" | "ALTER" | "DROP") {
+        return None;
+    }
+    let mut i = 1;
+    while up.get(i).is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "OR" | "REPLACE" | "TEMP" | "TEMPORARY" | "RECURSIVE" | "MATERIALIZED" | "TRUSTED"
+        )
+    }) {
+        i += 1;
+    }
+    match up.get(i)?.as_str() {
+        "VIEW" | "FUNCTION" | "PROCEDURE" | "TYPE" | "DOMAIN" | "SEQUENCE" | "EXTENSION"
+        | "SCHEMA" => {}
+        _ => return None,
+    }
+    i += 1;
+    while up
+        .get(i)
+        .is_some_and(|w| matches!(w.as_str(), "IF" | "NOT" | "EXISTS"))
+    {
+        i += 1;
+    }
+    let w = words.get(i)?;
+    let w = w.split('(').next().unwrap_or(w).trim_end_matches(';');
+    (!w.is_empty()).then(|| w.to_string())
+}
+
 /// A migration file as `on plan` rules see it. `stmts` are its statements as
 /// [`split_statements`] gives them (so `Anchor::FileStatement(i)` is `stmts[i]`), and `plan` the
 /// plan from the state before the file to the state after it.
@@ -487,6 +536,7 @@ pub fn migration_file(
                 .collect(),
             settings: settings.clone(),
             changes: Vec::new(),
+            facts: Default::default(),
         });
         match session_setting(sql) {
             Some(Setting::Set(name, value)) => {

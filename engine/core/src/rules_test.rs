@@ -140,7 +140,11 @@ fn run(rules: &CompiledRules, test: &CompiledTest, planner: &dyn Planner) -> Res
         before: Some(&before.compiled.realm),
         after: &after.compiled.realm,
         plan: Some(&p),
-        server_version: None,
+        // `-- cairn:server_version N` in the `before` source stands for a live server's version.
+        server_version: test
+            .before
+            .as_ref()
+            .and_then(|src| server_version_directive(&src.text)),
         schema_rules: true,
         file: file.as_ref(),
     };
@@ -214,6 +218,14 @@ fn run(rules: &CompiledRules, test: &CompiledTest, planner: &dyn Planner) -> Res
 /// A test state written as SQL or HCL only names the schemas it puts something in; the
 /// dialect's default schema (`public`, `main`, MySQL's current database) exists on both sides
 /// whether or not a state mentions it, as it does in a real database.
+/// The `-- cairn:server_version N` directive of a test's SQL (major*10000 + minor*100 + patch:
+/// `100406` for MariaDB 10.4.6), standing for a live server's version.
+fn server_version_directive(text: &str) -> Option<i64> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("-- cairn:server_version"))
+        .find_map(|rest| rest.trim().replace('_', "").parse().ok())
+}
+
 /// The `-- cairn:rows TABLE=N` directives of a test's SQL (test blocks only).
 fn row_directives(text: &str) -> Vec<(String, u64)> {
     text.lines()

@@ -467,3 +467,48 @@ fn errors_point_into_the_file() {
         (3, 24)
     );
 }
+
+#[test]
+fn create_extension_with_any_version_spelling() {
+    for (sql, schema, version) in [
+        ("CREATE EXTENSION hstore VERSION '1.4';", None, Some("1.4")),
+        (
+            "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA ext VERSION 1.6 CASCADE;",
+            Some("ext"),
+            Some("1.6"),
+        ),
+        ("CREATE EXTENSION pgcrypto;", None, None),
+    ] {
+        let ParsedStatement::Ast(s) = parse(sql) else {
+            panic!("{sql}: not parsed");
+        };
+        let sqlparser::ast::Statement::CreateExtension(e) = *s else {
+            panic!("{sql}: {s:?}");
+        };
+        assert_eq!(e.schema.map(|i| i.value).as_deref(), schema, "{sql}");
+        assert_eq!(e.version.map(|i| i.value).as_deref(), version, "{sql}");
+    }
+}
+
+#[test]
+fn a_garbage_alter_action_is_a_syntax_error_at_its_first_word() {
+    for (sql, word) in [
+        ("ALTER TABLE t FROBNICATE everything;", "FROBNICATE"),
+        ("ALTER TYPE mood blah;", "blah"),
+    ] {
+        let ParsedStatement::Error(d) = parse(sql) else {
+            panic!("{sql}: not an error");
+        };
+        assert_eq!(d.code, "E3010", "{sql}");
+        assert_eq!(
+            &sql[d.span.start as usize..d.span.end as usize],
+            word,
+            "{sql}"
+        );
+    }
+    // An action sqlparser does not read but PostgreSQL has stays a statement.
+    assert!(matches!(
+        parse("ALTER TABLE t CLUSTER ON t_pkey;"),
+        ParsedStatement::Extra(ExtraStatement::Other { .. })
+    ));
+}

@@ -1258,12 +1258,13 @@ impl<'p> Checker<'p> {
             } => {
                 let it = self.expr(cx, iter);
                 let elem = self.elem_type(m, &it);
-                let slot = cx.bind(&var.name, elem);
+                let slot = cx.bind(&var.name, elem.clone());
                 let b = self.expr(cx, body);
                 cx.unbind();
                 self.want_bool(m, &b, &format!("the condition of {}(...)", kind.name()));
                 let ty = match kind {
                     Quantifier::Count => Ty::Int,
+                    Quantifier::First => elem.opt(),
                     _ => Ty::Bool,
                 };
                 mk(
@@ -1639,6 +1640,9 @@ impl<'p> Checker<'p> {
                 "join" => Some(Builtin::Join),
                 "human_count" => Some(Builtin::HumanCount),
                 "regex_match" => Some(Builtin::RegexMatch),
+                "mentions" => Some(Builtin::Mentions),
+                "substring_before" => Some(Builtin::SubstringBefore),
+                "substring_after" => Some(Builtin::SubstringAfter),
                 _ => None,
             };
             if let Some(b) = builtin {
@@ -1675,6 +1679,9 @@ impl<'p> Checker<'p> {
                             "join",
                             "human_count",
                             "regex_match",
+                            "mentions",
+                            "substring_before",
+                            "substring_after",
                         ]
                         .map(String::from),
                     );
@@ -1732,7 +1739,14 @@ impl<'p> Checker<'p> {
         args: Vec<CExpr>,
         span: Span,
     ) -> CExpr {
-        let arity = if matches!(b, Builtin::Join | Builtin::RegexMatch) {
+        let arity = if matches!(
+            b,
+            Builtin::Join
+                | Builtin::RegexMatch
+                | Builtin::Mentions
+                | Builtin::SubstringBefore
+                | Builtin::SubstringAfter
+        ) {
             2
         } else {
             1
@@ -1775,6 +1789,24 @@ impl<'p> Checker<'p> {
                     }
                 }
                 Ty::Bool
+            }
+            Builtin::Mentions => {
+                for x in &args {
+                    if !matches!(x.ty.base(), Ty::Str | Ty::Any | Ty::Null) {
+                        let msg = format!("`mentions` takes strings, not {}", x.ty);
+                        self.err(m, E_TYPE, x.span, msg);
+                    }
+                }
+                Ty::Bool
+            }
+            Builtin::SubstringBefore | Builtin::SubstringAfter => {
+                for x in &args {
+                    if !matches!(x.ty.base(), Ty::Str | Ty::Any | Ty::Null) {
+                        let msg = format!("`{}` takes strings, not {}", name.name, x.ty);
+                        self.err(m, E_TYPE, x.span, msg);
+                    }
+                }
+                Ty::Str.opt()
             }
             Builtin::HumanCount => {
                 if !matches!(a.ty.base(), Ty::Int | Ty::Any | Ty::Null) {

@@ -68,6 +68,9 @@ pub struct FileStatement {
     /// inverse of [`MigrationFile::change_statement`], kept so a statement's `changes` cost
     /// what they hold, not a scan of every change.
     pub changes: Vec<usize>,
+    /// What the statement says that the states around it cannot tell (`facts.rs`), computed
+    /// the first time a rule reads one.
+    pub facts: std::sync::OnceLock<super::facts::StatementFacts>,
 }
 
 impl FileStatement {
@@ -848,7 +851,7 @@ impl<'a> Ev<'a> {
             Obj::State(Sd::Before) => "the current state".into(),
             Obj::State(_) => "the desired state".into(),
             Obj::Schema(_, s) => s.name.clone(),
-            Obj::Table(_, s, t) => format!("{s}.{}", t.name),
+            Obj::Table(_, s, t) => qual(s, &t.name),
             Obj::Column(_, _, tc, c) => format!("{}.{}", tc.name(), c.name),
             Obj::Type(_, _, t) => t.sql(),
             Obj::Index(_, _, _, i) => i.name.clone(),
@@ -867,13 +870,13 @@ impl<'a> Ev<'a> {
                 .name
                 .clone()
                 .unwrap_or_else(|| format!("check on {}", tc.name())),
-            Obj::View(_, s, v, _) => format!("{s}.{}", v.name),
-            Obj::Function(_, s, f, _) => format!("{s}.{}", f.name),
+            Obj::View(_, s, v, _) => qual(s, &v.name),
+            Obj::Function(_, s, f, _) => qual(s, &f.name),
             Obj::FunctionArg(a) => a.name.clone().unwrap_or_else(|| a.ty.clone()),
             Obj::Trigger(_, _, _, t) => t.name.clone(),
-            Obj::Sequence(_, s, x) => format!("{s}.{}", x.name),
-            Obj::Enum(_, s, x) => format!("{s}.{}", x.name),
-            Obj::Domain(_, s, x) => format!("{s}.{}", x.name),
+            Obj::Sequence(_, s, x) => qual(s, &x.name),
+            Obj::Enum(_, s, x) => qual(s, &x.name),
+            Obj::Domain(_, s, x) => qual(s, &x.name),
             Obj::Extension(_, _, x) => x.name.clone(),
             Obj::Policy(_, _, _, p) => p.name.clone(),
             Obj::Role(_, r) => r.name.clone(),
@@ -1110,15 +1113,20 @@ impl<'a> Ev<'a> {
                 }
                 let saved = self.stack[at].clone();
                 let mut count = 0i64;
+                let mut found = Value::Null;
                 let mut result = match kind {
                     Quantifier::Any => false,
                     Quantifier::All => true,
-                    Quantifier::Count => false,
+                    Quantifier::Count | Quantifier::First => false,
                 };
                 for item in items.iter() {
                     self.stack[at] = item.clone();
                     let ok = truthy(&self.eval(body, base, t));
                     match kind {
+                        Quantifier::First if ok => {
+                            found = item.clone();
+                            break;
+                        }
                         Quantifier::Any if ok => {
                             result = true;
                             break;
@@ -1134,6 +1142,7 @@ impl<'a> Ev<'a> {
                 self.stack[at] = saved;
                 match kind {
                     Quantifier::Count => Value::Int(count),
+                    Quantifier::First => found,
                     _ => Value::Bool(result),
                 }
             }
@@ -1195,6 +1204,21 @@ impl<'a> Ev<'a> {
                 (Value::Str(s), Some(Value::Str(p))) => regex_value(p.as_str())
                     .map_or(Value::Null, |r| Value::Bool(r.is_match(s.as_str()))),
                 _ => Value::Bool(false),
+            },
+            Builtin::Mentions => match (&first, vals.get(1)) {
+                (Value::Str(s), Some(Value::Str(n))) => {
+                    Value::Bool(mentions(s.as_str(), n.as_str()))
+                }
+                _ => Value::Bool(false),
+            },
+            Builtin::SubstringBefore | Builtin::SubstringAfter => match (&first, vals.get(1)) {
+                (Value::Str(s), Some(Value::Str(sep))) => s
+                    .as_str()
+                    .split_once(sep.as_str())
+                    .map_or(Value::Null, |(a, z)| {
+                        owned(if bi == Builtin::SubstringBefore { a } else { z }.to_string())
+                    }),
+                _ => Value::Null,
             },
             Builtin::HumanCount => match first {
                 Value::Int(n) if n < 0 => {
@@ -1316,6 +1340,34 @@ impl<'a> Ev<'a> {
             BinaryOp::And | BinaryOp::Or | BinaryOp::Coalesce => Value::Null,
         }
     }
+}
+
+/// `schema.name`, or the bare name in a schema without a name (MySQL's current database).
+fn qual(schema: &str, name: &str) -> String {
+    if schema.is_empty() {
+        name.to_string()
+    } else {
+        format!("{schema}.{name}")
+    }
+}
+
+/// `text` names the identifier `name` as a whole word, ignoring ASCII case: not as part of a
+/// longer identifier (`users` is not in `users_archive`); quoted (`"users"`) or qualified
+/// (`public.users`) spellings count.
+fn mentions(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let (t, n) = (text.as_bytes(), name.as_bytes());
+    if n.len() > t.len() {
+        return false;
+    }
+    (0..=t.len() - n.len()).any(|i| {
+        t[i..i + n.len()].eq_ignore_ascii_case(n)
+            && (i == 0 || !word(t[i - 1]))
+            && t.get(i + n.len()).is_none_or(|b| !word(*b))
+    })
 }
 
 fn truthy(v: &Value<'_>) -> bool {

@@ -299,6 +299,12 @@ pub enum Builtin {
     HumanCount,
     /// `regex_match(s, pattern)`: `s matches pattern` with the regex given as a value.
     RegexMatch,
+    /// `mentions(text, name)`: the text names the identifier as a whole word.
+    Mentions,
+    /// `substring_before(s, sep)` / `substring_after(s, sep)`: the part of `s` before (after)
+    /// the first `sep`; null when `sep` does not occur.
+    SubstringBefore,
+    SubstringAfter,
 }
 
 /// A compiled expression.

@@ -13,6 +13,7 @@
 pub mod atlas_hcl;
 pub mod check;
 mod eval;
+pub mod facts;
 pub mod ir;
 pub mod model;
 

@@ -390,6 +390,16 @@ pub const TYPES: &[TypeDef] = &[
             ),
             f("unlogged", "bool", "PostgreSQL: an UNLOGGED table."),
             f(
+                "padding",
+                "int?",
+                "PostgreSQL: bytes of alignment padding between the fixed-length values of a row, columns in their order (variable-length values taking no room, as when NULL); null when a column type's layout is unknown, and in other dialects.",
+            ),
+            f(
+                "best_padding",
+                "int?",
+                "PostgreSQL: `padding` with the columns in the usual best order (fixed-length by alignment, largest first, then variable-length).",
+            ),
+            f(
                 "access_method",
                 "string?",
                 "PostgreSQL: the table access method (`USING method`), when not the default.",
@@ -491,6 +501,16 @@ pub const TYPES: &[TypeDef] = &[
             ),
             fv("category", "string", "The family of the type.", CATEGORIES),
             f("size", "int?", "Length of character, binary and bit types."),
+            f(
+                "length",
+                "int?",
+                "PostgreSQL: the fixed byte length of a value (`pg_type.typlen`: 8 for bigint, 16 for uuid); null for variable-length and unknown types, and in other dialects.",
+            ),
+            f(
+                "alignment",
+                "int?",
+                "PostgreSQL: the alignment of a value in a row, in bytes (`pg_type.typalign`: 1, 2, 4 or 8); null for unknown types and in other dialects.",
+            ),
             f(
                 "precision",
                 "int?",
@@ -1027,6 +1047,21 @@ pub const TYPES: &[TypeDef] = &[
                 "list[change]",
                 "The plan changes it brings about.",
             ),
+            f(
+                "enum_value_added",
+                "string?",
+                "PostgreSQL `ALTER TYPE ... ADD VALUE`: the value it adds (null for other statements).",
+            ),
+            f(
+                "enum_value_position",
+                "string?",
+                "The position an `ALTER TYPE ... ADD VALUE` gives, as written (`BEFORE 'v'`, `AFTER 'v'`); null when it gives none (the value goes last).",
+            ),
+            f(
+                "inline_references",
+                "list[string]",
+                "`CREATE TABLE` and `ALTER TABLE ... ADD COLUMN`: the columns declared with an inline `REFERENCES` clause, as `table.column` (MySQL before 9.0 ignores those).",
+            ),
         ],
     },
     TypeDef {
@@ -1172,6 +1207,21 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
         "The items as text, separated by the second argument.",
     ),
     (
+        "mentions",
+        "mentions(string, string) -> bool",
+        "The first string names the second as a whole identifier, ignoring case: `mentions(v.definition, \"users\")` is true for `FROM public.users` and `\"users\"`, false for `users_archive`. A textual test: it cannot tell which schema's object is meant.",
+    ),
+    (
+        "substring_before",
+        "substring_before(string, string) -> string?",
+        "The part of the first string before the first occurrence of the second; null when it does not occur: `substring_before(\"payments=^billing\\\\.\", \"=\")` is `payments`.",
+    ),
+    (
+        "substring_after",
+        "substring_after(string, string) -> string?",
+        "The part of the first string after the first occurrence of the second; null when it does not occur.",
+    ),
+    (
         "any",
         "any(x in xs: cond) -> bool",
         "Some item satisfies the condition.",
@@ -1185,5 +1235,10 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
         "count",
         "count(x in xs: cond) -> int",
         "How many items satisfy the condition.",
+    ),
+    (
+        "first",
+        "first(x in xs: cond) -> T?",
+        "The first item that satisfies the condition, or null.",
     ),
 ];

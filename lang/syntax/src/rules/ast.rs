@@ -342,6 +342,8 @@ pub enum Quantifier {
     Any,
     All,
     Count,
+    /// `first(x in xs: cond)`: the first item satisfying the condition, or `null`.
+    First,
 }
 
 impl Quantifier {
@@ -350,6 +352,7 @@ impl Quantifier {
             Quantifier::Any => "any",
             Quantifier::All => "all",
             Quantifier::Count => "count",
+            Quantifier::First => "first",
         }
     }
 }

@@ -428,6 +428,7 @@ where
             Tok::Ident("any") => Quantifier::Any,
             Tok::Ident("all") => Quantifier::All,
             Tok::Ident("count") => Quantifier::Count,
+            Tok::Ident("first") => Quantifier::First,
         };
         let quantifier = quant_kind
             .then_ignore(punct(Punct::LParen))

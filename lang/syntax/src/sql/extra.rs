@@ -1636,8 +1636,33 @@ const OTHER_COMMANDS: &[&[&str]] = &[
     &["CREATE", "EXTENSION"],
 ];
 
-/// A recognised statement of a kind Cairn does not model (see [`OTHER_COMMANDS`]).
-fn other(p: &mut Parser) -> Option<ExtraStatement> {
+/// The words an action of `ALTER <object> name ...` may start with in PostgreSQL's grammar, for
+/// the objects whose actions follow the name: a statement sqlparser rejects whose action starts
+/// otherwise is a syntax error, not a statement Cairn merely does not model.
+fn alter_actions(cmd: &[&str]) -> Option<&'static [&'static str]> {
+    const TABLE: &[&str] = &[
+        "ADD", "ALTER", "ATTACH", "CLUSTER", "DEPENDS", "DETACH", "DISABLE", "DROP", "ENABLE",
+        "FORCE", "IN", "INHERIT", "MERGE", "NO", "NOT", "OF", "OPTIONS", "OWNER", "RENAME",
+        "REPLICA", "RESET", "SET", "SPLIT", "VALIDATE",
+    ];
+    Some(match cmd {
+        ["ALTER", "TABLE"]
+        | ["ALTER", "FOREIGN", "TABLE"]
+        | ["ALTER", "INDEX"]
+        | ["ALTER", "VIEW"]
+        | ["ALTER", "MATERIALIZED", "VIEW"] => TABLE,
+        ["ALTER", "TYPE"] => &["ADD", "ALTER", "DROP", "OWNER", "RENAME", "SET"],
+        ["ALTER", "DOMAIN"] => &["ADD", "DROP", "OWNER", "RENAME", "SET", "VALIDATE"],
+        ["ALTER", "SCHEMA"] => &["OWNER", "RENAME"],
+        ["ALTER", "EXTENSION"] => &["ADD", "DROP", "SET", "UPDATE"],
+        _ => return None,
+    })
+}
+
+/// A recognised statement of a kind Cairn does not model (see [`OTHER_COMMANDS`]); for an
+/// `ALTER` whose action does not start as PostgreSQL's grammar allows (see [`alter_actions`]),
+/// a syntax error at that word.
+fn other(p: &mut Parser) -> Option<R<ExtraStatement>> {
     let cmd = OTHER_COMMANDS.iter().find(|c| p.peek_kws(c))?;
     let command = p.upper_words(0, cmd.len());
     p.i = cmd.len();
@@ -1645,7 +1670,19 @@ fn other(p: &mut Parser) -> Option<ExtraStatement> {
     if_exists(p);
     p.eat_kw("ONLY");
     let name = p.object_name().ok();
-    Some(ExtraStatement::Other { command, name })
+    if let Some(actions) = alter_actions(cmd) {
+        // `ALTER TABLE ALL IN TABLESPACE ...` has no name before its action.
+        if name.is_none() && !p.peek_kw("ALL") {
+            return Some(p.fail("a name"));
+        }
+        p.eat_punct("*");
+        if !actions.iter().any(|a| p.peek_kw(a)) && !p.peek_kws(&["IN", "TABLESPACE"]) {
+            let some: Vec<&str> = actions.iter().take(4).copied().collect();
+            let what = format!("an {} action ({} ...)", command, some.join(", "));
+            return Some(p.fail(&what));
+        }
+    }
+    Some(Ok(ExtraStatement::Other { command, name }))
 }
 
 /// What the targeted parser makes of a statement before sqlparser sees it.
@@ -1732,6 +1769,58 @@ pub(crate) fn parse_postgres(text: &str, base: usize) -> Targeted {
     Targeted::NotMine
 }
 
+/// `CREATE EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v] [CASCADE]`, the options
+/// in any order and the version a string or a number as well as a name (sqlparser reads only
+/// `WITH SCHEMA s VERSION name CASCADE`), as sqlparser's statement; `None` when it is not one.
+pub(crate) fn create_extension(text: &str, base: usize) -> Option<sqlparser::ast::Statement> {
+    use sqlparser::ast as sql;
+    let to_sql = |i: Ident| {
+        if i.quoted {
+            sql::Ident::with_quote('"', i.value)
+        } else {
+            sql::Ident::new(i.value)
+        }
+    };
+    let mut p = Parser::new(text, base);
+    if !p.eat_kws(&["CREATE", "EXTENSION"]) {
+        return None;
+    }
+    let if_not_exists = p.eat_kws(&["IF", "NOT", "EXISTS"]);
+    let name = to_sql(p.ident().ok()?);
+    p.eat_kw("WITH");
+    let (mut schema, mut version, mut cascade) = (None, None, false);
+    loop {
+        if p.eat_kw("SCHEMA") {
+            schema = Some(to_sql(p.ident().ok()?));
+        } else if p.eat_kw("VERSION") {
+            let t = p.peek()?;
+            version = Some(match t.kind {
+                Tok::Str => sql::Ident::with_quote('"', p.string().ok()?),
+                Tok::Word | Tok::QuotedIdent => to_sql(p.ident().ok()?),
+                _ => {
+                    p.i += 1;
+                    sql::Ident::with_quote('"', p.tok_text(t))
+                }
+            });
+        } else if p.eat_kw("CASCADE") {
+            cascade = true;
+        } else {
+            break;
+        }
+    }
+    p.eat_punct(";");
+    if !p.at_end() {
+        return None;
+    }
+    Some(sql::Statement::CreateExtension(sql::CreateExtension {
+        name,
+        if_not_exists,
+        cascade,
+        schema,
+        version,
+    }))
+}
+
 /// The fallbacks tried after sqlparser failed on a PostgreSQL statement.
 pub(crate) fn parse_postgres_fallback(text: &str, base: usize) -> Option<R<ExtraStatement>> {
     let mut p = Parser::new(text, base);
@@ -1748,7 +1837,7 @@ pub(crate) fn parse_postgres_fallback(text: &str, base: usize) -> Option<R<Extra
         return Some(create_routine(&mut p));
     }
     p.i = 0;
-    other(&mut p).map(Ok)
+    other(&mut p)
 }
 
 /// Byte ranges of clauses to blank out before sqlparser sees the statement, with what they

@@ -152,6 +152,11 @@ pub fn parse_statement(stmt: &Statement, dialect: SqlDialect) -> ParsedStatement
                 return ParsedStatement::Ast(Box::new(v.remove(0)));
             }
             if dialect == SqlDialect::Postgres
+                && let Some(s) = extra::create_extension(text, base)
+            {
+                return ParsedStatement::Ast(Box::new(s));
+            }
+            if dialect == SqlDialect::Postgres
                 && let Some(r) = extra::parse_postgres_fallback(text, base)
             {
                 return match r {

@@ -3,6 +3,7 @@
 use cairn_ir::*;
 
 use super::*;
+use crate::rules::facts::{Layout, best_row_padding, row_padding};
 
 fn default_sql(d: &cairn_ir::Default, dialect: Dialect) -> String {
     match d {
@@ -401,6 +402,16 @@ impl<'a> Ev<'a> {
             "statement_timeout" => s.setting("statement_timeout").map_or(Value::Null, b),
             "lock_wait_timeout" => s.setting("lock_wait_timeout").map_or(Value::Null, b),
             "changes" => list(s.changes.iter().map(|c| Value::Obj(Obj::Change(*c)))),
+            "enum_value_added" | "enum_value_position" | "inline_references" => {
+                let facts = s
+                    .facts
+                    .get_or_init(|| super::super::facts::statement_facts(&s.sql, self.dialect));
+                match name {
+                    "enum_value_added" => opt_str(&facts.enum_value_added),
+                    "enum_value_position" => opt_str(&facts.enum_value_position),
+                    _ => strs(&facts.inline_references),
+                }
+            }
             _ => Value::Null,
         }
     }
@@ -472,6 +483,21 @@ impl<'a> Ev<'a> {
             "name" => b(&t.name),
             "schema" => obj_or_null(self.schema(sd, sch)),
             "qualified_name" => owned(format!("{sch}.{}", t.name)),
+            "padding" | "best_padding" => {
+                if self.dialect != Dialect::Postgres {
+                    return Value::Null;
+                }
+                let layouts: Vec<Option<Layout>> = t
+                    .columns
+                    .iter()
+                    .map(|c| self.pg_layout(sd, sch, &c.ty, 0))
+                    .collect();
+                opt_int(if name == "padding" {
+                    row_padding(&layouts)
+                } else {
+                    best_row_padding(&layouts)
+                })
+            }
             "comment" => opt_str(&t.comment),
             "columns" => list(
                 t.columns
@@ -628,6 +654,39 @@ impl<'a> Ev<'a> {
         }
     }
 
+    /// The PostgreSQL storage layout of a column type; enums and domains resolved in the state
+    /// `sd` reads (`None` for other dialects and unknown types).
+    fn pg_layout(&self, sd: Sd, sch: &str, t: &ColumnType, depth: u8) -> Option<Layout> {
+        let ColumnType::Postgres(pg) = t else {
+            return None;
+        };
+        let named = |q: &QualifiedName| -> Option<Layout> {
+            let schema = q.schema.as_deref().unwrap_or(sch);
+            let k = (self.key(schema), self.key(&q.name));
+            let is_enum = |before: bool| self.ix(before).enums.contains_key(&k);
+            let before = matches!(sd, Sd::Before);
+            if is_enum(before) || (matches!(sd, Sd::Change(_)) && is_enum(true)) {
+                return Some(Layout {
+                    length: Some(4),
+                    align: 4,
+                });
+            }
+            let realm = self.realm(sd);
+            let dom = realm
+                .schemas
+                .iter()
+                .find(|s| self.key(&s.name) == k.0)?
+                .domains
+                .iter()
+                .find(|d| self.key(&d.name) == k.1)?;
+            if depth > 4 {
+                return None;
+            }
+            self.pg_layout(sd, schema, &dom.base, depth + 1)
+        };
+        crate::rules::facts::pg_layout(pg, &named)
+    }
+
     fn type_field(&self, sd: Sd, sch: &'a str, t: &'a ColumnType, name: &str) -> Value<'a> {
         let named_enum = || -> Option<(Sd, &'a str, &'a Enum)> {
             let ColumnType::Postgres(PgType::Named(q)) = t else {
@@ -659,6 +718,8 @@ impl<'a> Ev<'a> {
                 b(c.name())
             }
             "size" => opt_int(type_size(t)),
+            "length" => opt_int(self.pg_layout(sd, sch, t, 0).and_then(|l| l.length)),
+            "alignment" => opt_int(self.pg_layout(sd, sch, t, 0).map(|l| l.align)),
             "precision" => opt_int(type_precision(t)),
             "scale" => opt_int(type_scale(t)),
             "array" => Value::Bool(matches!(t, ColumnType::Postgres(PgType::Array(_)))),
