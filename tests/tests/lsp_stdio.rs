@@ -803,3 +803,111 @@ fn plan_preview_lenses_against_the_migration_directory() {
     );
     c.shutdown();
 }
+
+/// The LSP position (line, UTF-16 character) of byte offset `at` of `text`.
+fn utf16_position(text: &str, at: usize) -> Value {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    json!({
+        "line": text[..at].matches('\n').count(),
+        "character": text[line_start..at].encode_utf16().count(),
+    })
+}
+
+#[test]
+fn random_ranged_edits_keep_the_server_text_equal_to_the_editors() {
+    // One server gets every edit as a ranged change (incremental sync, several per
+    // notification at times), another the whole text: their answers must stay the same.
+    const PIECES: &[&str] = &[
+        "table \"t\" {",
+        "column \"",
+        "}\n",
+        "\"",
+        "type = ",
+        "column.",
+        "\n",
+        "é😀",
+        "😀😀\n",
+        "ß",
+        "\r\n",
+        "primary_key {\n columns = [column.id]\n}",
+    ];
+    let dir = scratch_dir("cairn_lsp_ranged");
+    let u = uri(&dir.join("ranged.pg.hcl"));
+    let mut ranged = LspClient::start(None, Value::Null);
+    let mut full = LspClient::start(None, Value::Null);
+    let mut text = format!("{ORGS}\n{USERS}");
+    ranged.open(&u, &text);
+    full.open(&u, &text);
+    let mut rng = Rng(0x0dd_ba11);
+    let boundary = |t: &str, mut at: usize| {
+        while !t.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    for step in 0..600 {
+        let mut changes = Vec::new();
+        for _ in 0..1 + rng.below(2) {
+            let at = boundary(&text, rng.below(text.len() + 1));
+            let end = if rng.below(3) == 0 {
+                boundary(&text, (at + rng.below(12)).min(text.len()))
+            } else {
+                at
+            };
+            let new = if end > at && rng.below(2) == 0 {
+                ""
+            } else {
+                PIECES[rng.below(PIECES.len())]
+            };
+            changes.push(json!({
+                "range": { "start": utf16_position(&text, at), "end": utf16_position(&text, end) },
+                "text": new,
+            }));
+            text.replace_range(at..end, new);
+        }
+        if text.len() > 8_000 {
+            changes.push(json!({ "text": format!("{ORGS}\n{USERS}") }));
+            text = format!("{ORGS}\n{USERS}");
+        }
+        let version = step as i64 + 2;
+        ranged.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": u, "version": version }, "contentChanges": changes }),
+        );
+        full.change(&u, version, &text);
+        if step % 20 == 19 {
+            for (method, params) in [
+                (
+                    "textDocument/documentSymbol",
+                    json!({ "textDocument": { "uri": u } }),
+                ),
+                (
+                    "textDocument/formatting",
+                    json!({ "textDocument": { "uri": u }, "options": { "tabSize": 2, "insertSpaces": true } }),
+                ),
+            ] {
+                // A refused format is an answer too: compare whole responses.
+                let a = ranged.send_request(method, params.clone());
+                let b = full.send_request(method, params);
+                assert_eq!(
+                    ranged.response(a),
+                    full.response(b),
+                    "{method} after step {step}"
+                );
+            }
+            ranged.drain();
+            full.drain();
+        }
+    }
+    // One more (empty) ranged change, and the same text in full: the same diagnostics.
+    let end = utf16_position(&text, text.len());
+    ranged.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 1000 },
+                "contentChanges": [{ "range": { "start": end, "end": end }, "text": "" }] }),
+    );
+    full.change(&u, 1000, &text);
+    assert_eq!(ranged.diagnostics(&u), full.diagnostics(&u));
+    ranged.shutdown();
+    full.shutdown();
+}

@@ -827,7 +827,7 @@ async fn lint_file(
                 }
                 Anchor::Object { path: obj, .. } => match after.source_map.get(obj) {
                     // Schema findings are reported only for what this file declares.
-                    Some(loc) if loc.file == path => {
+                    Some(loc) if *loc.file == *path => {
                         uncertain = uncertainty.of_schema_finding();
                         (loc.span.start as usize, loc.span.end as usize)
                     }

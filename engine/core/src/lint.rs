@@ -60,7 +60,7 @@ pub fn locate<'a>(
     for f in findings {
         let (file, span) = match &f.anchor {
             Anchor::Object { path, .. } => match compiled.source_map.get(path) {
-                Some(loc) => (loc.file.clone(), loc.span),
+                Some(loc) => (loc.file.to_string(), loc.span),
                 None => (fallback_file.to_string(), Span::default()),
             },
             _ => (fallback_file.to_string(), Span::default()),

@@ -19,7 +19,9 @@ fn enclosing_table(
         .source_map
         .iter()
         .filter(|(_, loc)| {
-            loc.file == file && loc.span.start as usize <= offset && offset <= loc.span.end as usize
+            *loc.file == *file
+                && loc.span.start as usize <= offset
+                && offset <= loc.span.end as usize
         })
         .filter_map(|(p, loc)| match p {
             ObjectPath::Table(s, t) => Some((loc.span.end - loc.span.start, s.clone(), t.clone())),
@@ -122,7 +124,7 @@ pub(crate) fn definition(
     let (path, _) = reference_at(file, text, offset, compiled)?;
     let loc = compiled.source_map.get(&path)?;
     Some(Location {
-        file: loc.file.clone(),
+        file: loc.file.to_string(),
         span: loc.span,
     })
 }

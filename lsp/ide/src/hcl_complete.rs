@@ -369,7 +369,7 @@ pub(crate) fn symbols(file: &str, compiled: &Compiled) -> Vec<Symbol> {
     let mut tops: Vec<(ObjectPath, Symbol)> = Vec::new();
     let mut members: Vec<(String, String, Symbol)> = Vec::new();
     for (path, loc) in compiled.source_map.iter() {
-        if loc.file != file {
+        if *loc.file != *file {
             continue;
         }
         let sym = |name: &str, kind| Symbol {

@@ -129,7 +129,7 @@ pub(crate) fn lenses(file: &str, compiled: &Compiled, baseline: &Realm) -> Vec<T
     let mut out: Vec<TableLens> = compiled
         .source_map
         .iter()
-        .filter(|(_, loc)| loc.file == file)
+        .filter(|(_, loc)| *loc.file == *file)
         .filter_map(|(p, loc)| match p {
             ObjectPath::Table(s, t) => Some(TableLens {
                 span: loc.span,
@@ -149,7 +149,7 @@ pub(crate) fn no_baseline(file: &str, compiled: &Compiled, why: &str) -> Vec<Tab
     let mut out: Vec<TableLens> = compiled
         .source_map
         .iter()
-        .filter(|(p, loc)| loc.file == file && matches!(p, ObjectPath::Table(..)))
+        .filter(|(p, loc)| *loc.file == *file && matches!(p, ObjectPath::Table(..)))
         .map(|(_, loc)| TableLens {
             span: loc.span,
             title: format!("no baseline: {why}"),

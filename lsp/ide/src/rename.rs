@@ -109,7 +109,9 @@ pub(crate) fn declaration_at(
         .source_map
         .iter()
         .filter(|(_, loc)| {
-            loc.file == file && loc.span.start as usize <= offset && offset <= loc.span.end as usize
+            *loc.file == *file
+                && loc.span.start as usize <= offset
+                && offset <= loc.span.end as usize
         })
         .filter_map(|(p, loc)| {
             let name = renamable_name(p)?;
@@ -294,9 +296,9 @@ pub(crate) fn occurrences(
 ) -> Vec<Location> {
     let mut out = Vec::new();
     let decl = compiled.source_map.get(obj).and_then(|loc| {
-        let f = files.iter().find(|f| f.path == loc.file)?;
+        let f = files.iter().find(|f| f.path == &*loc.file)?;
         Some(Location {
-            file: loc.file.clone(),
+            file: loc.file.to_string(),
             span: name_span(
                 f.text,
                 loc.span,
@@ -548,7 +550,7 @@ pub(crate) fn rename_edits(
     if let Some(decl) = occ
         .first()
         .filter(|_| compiled.source_map.get(obj).is_some())
-        && let Some(f) = files.iter().find(|f| f.path == decl.file)
+        && let Some(f) = files.iter().find(|f| f.path == &*decl.file)
         && let Some(hint) = hint_edit(obj, f.text, decl.span, old, is_hcl(f.path))
     {
         add(&decl.file, hint);

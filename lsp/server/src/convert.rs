@@ -2,7 +2,9 @@
 //! the only place diagnostics are rendered for editors.
 
 use cairn_syntax::{Diagnostic, Severity, Span};
-use lsp_types::{DiagnosticSeverity, NumberOrString, Position, Range};
+use lsp_types::{
+    DiagnosticSeverity, NumberOrString, Position, Range, TextDocumentContentChangeEvent,
+};
 
 /// The start offset of each line of a text.
 pub struct LineIndex<'a> {
@@ -52,6 +54,25 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// The text after `changes`, applied in order to `text`: a change with a range replaces that
+/// range (positions in UTF-16 code units, clamped to the text; a reversed range is read
+/// start-first), one without replaces the whole text (full sync, which clients may still send).
+pub fn apply_changes(text: &str, changes: Vec<TextDocumentContentChangeEvent>) -> String {
+    let mut out = text.to_string();
+    for change in changes {
+        match change.range {
+            None => out = change.text,
+            Some(range) => {
+                let index = LineIndex::new(&out);
+                let (a, b) = (index.offset(range.start), index.offset(range.end));
+                let (start, end) = (a.min(b), a.max(b));
+                out.replace_range(start..end, &change.text);
+            }
+        }
+    }
+    out
+}
+
 pub fn diagnostic(index: &LineIndex<'_>, d: &Diagnostic) -> lsp_types::Diagnostic {
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
@@ -86,5 +107,49 @@ mod tests {
         assert_eq!(idx.offset(Position::new(1, 3)), x);
         assert_eq!(idx.offset(Position::new(9, 0)), t.len());
         assert_eq!(idx.offset(Position::new(0, 99)), 2);
+    }
+
+    fn change(
+        range: Option<((u32, u32), (u32, u32))>,
+        text: &str,
+    ) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: range.map(|((l0, c0), (l1, c1))| {
+                Range::new(Position::new(l0, c0), Position::new(l1, c1))
+            }),
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn incremental_changes_apply_in_order_at_utf16_positions() {
+        let t = "ab\né😀x\n";
+        // After the emoji (two UTF-16 units): line 1, character 3.
+        let got = apply_changes(t, vec![change(Some(((1, 3), (1, 3))), "Y")]);
+        assert_eq!(got, "ab\né😀Yx\n");
+        // Replace across lines, then insert at the start, in order.
+        let got = apply_changes(
+            t,
+            vec![
+                change(Some(((0, 1), (1, 1))), "-"),
+                change(Some(((0, 0), (0, 0))), ">"),
+            ],
+        );
+        assert_eq!(got, ">a-😀x\n");
+        // A full-text change replaces everything; later ranges apply to the new text.
+        let got = apply_changes(
+            t,
+            vec![change(None, "new\n"), change(Some(((0, 3), (0, 3))), "!")],
+        );
+        assert_eq!(got, "new!\n");
+        // Out-of-range and reversed positions are clamped, never a panic; a position inside
+        // a surrogate pair lands on a character boundary.
+        let got = apply_changes(t, vec![change(Some(((9, 0), (9, 5))), "z")]);
+        assert_eq!(got, format!("{t}z"));
+        let got = apply_changes(t, vec![change(Some(((1, 2), (0, 99))), "")]);
+        assert!(got.is_char_boundary(got.len()));
+        let got = apply_changes(t, vec![change(Some(((1, 1), (1, 2))), "")]);
+        assert_eq!(got, "ab\né😀x\n".replace("😀", ""));
     }
 }

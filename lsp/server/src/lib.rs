@@ -99,7 +99,7 @@ pub fn capabilities() -> ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
                 open_close: Some(true),
-                change: Some(TextDocumentSyncKind::FULL),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
                 save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
                     include_text: Some(true),
                 })),
@@ -193,6 +193,7 @@ pub fn run_with(connection: Connection, opts: Options) -> Result<()> {
         live_tx,
         live_rx,
         lens_refresh,
+        project_texts: BTreeMap::new(),
         requests_sent: 0,
     };
     if let Some(d) = dialect {
@@ -251,6 +252,9 @@ pub(crate) struct Server<'c> {
     live_rx: Receiver<live::Inspected>,
     /// Whether the client takes `workspace/codeLens/refresh`.
     pub(crate) lens_refresh: bool,
+    /// The texts of the open project files (`cairn.hcl`, `atlas.hcl`), ours or another
+    /// folder's, for applying incremental changes to them.
+    project_texts: BTreeMap<String, String>,
     /// Requests sent to the client so far (their ids).
     pub(crate) requests_sent: u64,
 }
@@ -347,6 +351,8 @@ impl Server<'_> {
                 let uri = p.text_document.uri;
                 let key = key_of(uri.as_str());
                 if workspace::is_project_file(&key) {
+                    self.project_texts
+                        .insert(key.clone(), p.text_document.text.clone());
                     return self.project_opened(&key, uri, p.text_document.text);
                 }
                 self.load_migration_dir(&key);
@@ -361,15 +367,20 @@ impl Server<'_> {
                     return Ok(());
                 };
                 let key = key_of(p.text_document.uri.as_str());
+                // Incremental sync: each change replaces a range of the text before it (a
+                // change without a range is the whole text).
                 if workspace::is_project_file(&key) {
-                    let text = p.content_changes.into_iter().last().map(|c| c.text);
-                    return self.project_edited(&key, &p.text_document.uri, text);
+                    let before = self.project_texts.get(&key).map_or("", String::as_str);
+                    let text = convert::apply_changes(before, p.content_changes);
+                    self.project_texts.insert(key.clone(), text.clone());
+                    return self.project_edited(&key, &p.text_document.uri, Some(text));
                 }
-                // Full sync: the last change holds the whole text.
-                if let Some(change) = p.content_changes.into_iter().last()
-                    && self.open.contains_key(&key)
-                {
-                    self.host.set_file(&key, change.text);
+                if self.open.contains_key(&key) && !p.content_changes.is_empty() {
+                    let text = convert::apply_changes(
+                        self.host.text(&key).unwrap_or_default(),
+                        p.content_changes,
+                    );
+                    self.host.set_file(&key, text);
                     self.dirty = true;
                 }
             }
@@ -396,6 +407,7 @@ impl Server<'_> {
                     return Ok(());
                 };
                 let key = key_of(p.text_document.uri.as_str());
+                self.project_texts.remove(&key);
                 if workspace::is_project_file(&key) && self.project.open.is_some() {
                     self.project.open = None;
                     self.project.text = None;
@@ -447,10 +459,12 @@ impl Server<'_> {
     }
 
     fn file_diagnostics(&self, key: &str) -> Vec<lsp_types::Diagnostic> {
-        let text = self.host.text(key).unwrap_or_default();
-        let index = LineIndex::new(text);
-        self.host
-            .diagnostics(key)
+        let diagnostics = self.host.diagnostics(key);
+        if diagnostics.is_empty() {
+            return Vec::new();
+        }
+        let index = LineIndex::new(self.host.text(key).unwrap_or_default());
+        diagnostics
             .iter()
             .map(|d| {
                 let mut out = convert::diagnostic(&index, &d.diagnostic);

@@ -139,19 +139,18 @@ impl Symbols {
         out
     }
 
+    /// The names of the project's schemas, in declaration order.
+    pub(crate) fn schema_names(&self) -> Vec<String> {
+        self.decls
+            .iter()
+            .filter(|d| d.kind == "schema")
+            .map(|d| d.name.clone())
+            .collect()
+    }
+
     /// The first declaration of one item.
     pub(crate) fn first(&self, item: salsa::Id) -> Option<&DeclInfo> {
         self.by_item.get(&item)?.first().map(|&i| &self.decls[i])
-    }
-
-    /// The declarations of one item.
-    pub(crate) fn item(&self, item: salsa::Id) -> Vec<DeclInfo> {
-        self.by_item
-            .get(&item)
-            .into_iter()
-            .flatten()
-            .map(|&i| self.decls[i].clone())
-            .collect()
     }
 }
 
@@ -273,6 +272,9 @@ struct Lowerer<'a> {
     own: usize,
     /// Whether `variable` or `locals` blocks were collected.
     saw_values: bool,
+    /// Declaring one item on its own: the names of every schema of the project (else the
+    /// schemas among `decls` are all of them).
+    schema_names: Option<&'a [String]>,
 }
 
 impl Fragment {
@@ -308,6 +310,7 @@ impl<'a> Lowerer<'a> {
             permission_spans: Vec::new(),
             own: 0,
             saw_values: false,
+            schema_names: None,
         }
     }
 }
@@ -365,6 +368,39 @@ pub(super) fn symbols(files: &[&HclFile], dialect: Dialect) -> Symbols {
         by_item,
         diagnostics: l.diags,
     }
+}
+
+/// The declarations of one item on its own, as [`symbols`] gives them for it: `schemas` are
+/// the names of the project's schemas, and references resolve through `resolver` (so the
+/// result depends only on what it looked up, not on every other item).
+pub(super) fn item_symbols<'a>(
+    body: &'a cairn_syntax::hcl::parse::BodyAst,
+    dialect: Dialect,
+    resolver: &'a dyn Resolver,
+    schemas: &'a [String],
+) -> Vec<DeclInfo> {
+    let mut l = Lowerer::new(dialect, Some(resolver));
+    l.schema_names = Some(schemas);
+    let src = Src {
+        file: "",
+        offset: 0,
+    };
+    let blocks = body
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !matches!(b.ident.as_str(), "variable" | "locals"));
+    // Schemas first, as `collect` declares them.
+    let (first, rest): (Vec<_>, Vec<_>) = blocks.partition(|(_, b)| b.ident == "schema");
+    for (index, b) in first.into_iter().chain(rest) {
+        l.declare(b, src, None, index);
+    }
+    // Declarations of other items that references looked up have no block.
+    l.decls
+        .iter()
+        .filter(|d| d.block.is_some())
+        .map(DeclInfo::of)
+        .collect()
 }
 
 /// Lowers one item on its own: `decls` are its declarations (from [`Symbols::item`]), `src`
@@ -587,12 +623,15 @@ impl<'a> Lowerer<'a> {
         if let Some(q) = qualifier {
             return Some(q.to_string());
         }
-        let schemas: Vec<&str> = self
-            .decls
-            .iter()
-            .filter(|d| d.kind == "schema")
-            .map(|d| d.name.as_str())
-            .collect();
+        let schemas: Vec<&str> = match self.schema_names {
+            Some(names) => names.iter().map(String::as_str).collect(),
+            None => self
+                .decls
+                .iter()
+                .filter(|d| d.kind == "schema")
+                .map(|d| d.name.as_str())
+                .collect(),
+        };
         if let [only] = schemas.as_slice() {
             return Some(only.to_string());
         }

@@ -210,14 +210,33 @@ fn hcl_files(db: &dyn Db, project: Project) -> Vec<&HclFile> {
         .collect()
 }
 
-/// The declarations of one item (by its text).
+/// The declarations of one item (by its text), declared on its own: it reads the project's
+/// schema names and what its references look up, never the whole symbol table, so that an
+/// edit elsewhere (which rebuilds the table) leaves it and its [`lower_block`] valid at the
+/// cost of a check of those few queries. (`tests/hcl_incremental.rs` proves the realm equal
+/// to a whole-project lowering's.)
 #[salsa::tracked(returns(ref))]
 pub(crate) fn item_decls<'db>(
     db: &'db dyn Db,
     project: Project,
     item: BlockText<'db>,
 ) -> Vec<DeclInfo> {
-    project_symbols(db, project).item(item.as_id())
+    let Ok(body) = &parse_block(db, item).body else {
+        return Vec::new();
+    };
+    let resolver = DbResolver { db, project };
+    lower::item_symbols(
+        body,
+        *project.dialect(db),
+        &resolver,
+        schema_names(db, project),
+    )
+}
+
+/// The names of the project's schemas (what an item's `schema` defaults to depends on them).
+#[salsa::tracked(returns(ref))]
+pub(crate) fn schema_names(db: &dyn Db, project: Project) -> Vec<String> {
+    project_symbols(db, project).schema_names()
 }
 
 /// The declarations `kind.label` names.
@@ -316,20 +335,37 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
         attach: Vec::new(),
     };
     let resolver = DbResolver { db, project };
+    // One shared name per file for the source map's locations.
+    let mut names: Vec<(*const HclFile, Arc<str>)> = Vec::with_capacity(files.len());
     for (f, item, text) in order.into_iter().flatten() {
+        let file = match names.iter().find(|(p, _)| std::ptr::eq(*p, f)) {
+            Some((_, n)) => n.clone(),
+            None => {
+                let n: Arc<str> = Arc::from(f.path.as_str());
+                names.push((f as *const HclFile, n.clone()));
+                n
+            }
+        };
         let fragment = lower_block(db, project, text);
         let schema = symbols.first(text.as_id()).map(DeclInfo::kind) == Some("schema");
-        if fragment
-            .places
-            .iter()
-            .any(|(p, _)| asm.source_map.get(p).is_some())
-        {
+        // Place the fragment's objects, unless one was placed by an earlier item.
+        let mut placed = 0;
+        for (p, span) in &fragment.places {
+            if !asm.source_map.insert_new(p, &file, span.shift(item.offset)) {
+                break;
+            }
+            placed += 1;
+        }
+        if placed < fragment.places.len() {
+            for (p, _) in &fragment.places[..placed] {
+                asm.source_map.remove(p);
+            }
             // It clashes with an earlier item: lower it again where it is, seeing their places.
             let Some(body) = &item.body else { continue };
             let seen = asm
                 .source_map
                 .iter()
-                .map(|(p, l)| (p.clone(), (l.file.clone(), l.span)))
+                .map(|(p, l)| (p.clone(), (l.file.to_string(), l.span)))
                 .collect();
             let src = Src {
                 file: &f.path,
@@ -337,13 +373,14 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
             };
             let decls = item_decls(db, project, text);
             let live = lower::lower_item(body, decls, src, dialect, &resolver, seen);
-            asm.merge(&live, &f.path, None, schema, &mut diagnostics);
+            asm.merge(&live, &f.path, None, schema, false, &mut diagnostics);
         } else {
             asm.merge(
                 fragment,
                 &f.path,
                 Some(item.offset),
                 schema,
+                true,
                 &mut diagnostics,
             );
         }
@@ -368,18 +405,22 @@ struct Assembly {
 
 impl Assembly {
     /// Adds a fragment of `file`: relative to `offset` (a memoized fragment), or with its
-    /// spans and files already in place (`None`: lowered in place).
+    /// spans and files already in place (`None`: lowered in place). `placed`: its places are
+    /// in the source map already.
     fn merge(
         &mut self,
         fragment: &Fragment,
         file: &str,
         offset: Option<usize>,
         schema_item: bool,
+        placed: bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let at = |span: Span| offset.map_or(span, |o| span.shift(o));
-        for (path, span) in &fragment.places {
-            self.source_map.insert(path.clone(), file, at(*span));
+        if !placed {
+            for (path, span) in &fragment.places {
+                self.source_map.insert(path.clone(), file, at(*span));
+            }
         }
         let base = self.realm.permissions.len();
         for (k, span) in fragment.permissions.iter().enumerate() {
