@@ -6,11 +6,12 @@
 //! statements, the session settings in force at each, and the statement behind each change.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cairn_ir::{Dialect, Plan};
 use cairn_sema::Compiled;
 use cairn_sema::rules::{
-    Anchor, CompiledRules, FileStatement, Finding, LintTarget, MigrationFile, ParamValue, evaluate,
+    Anchor, CompiledRules, Evaluator, FileStatement, Finding, LintTarget, MigrationFile, ParamValue,
 };
 use cairn_syntax::Span;
 
@@ -39,10 +40,60 @@ pub fn schema_findings<'a>(
     fallback_file: &str,
 ) -> Vec<Located> {
     let target = LintTarget::schema(realm);
-    let findings = rules
+    let ev = Evaluator::new(&target);
+    let findings: Vec<Finding> = rules
         .into_iter()
-        .flat_map(|set| evaluate(set, &target, params).findings);
+        .flat_map(|set| ev.evaluate(set, params).findings)
+        .collect();
     locate(compiled, findings, text_of, fallback_file)
+}
+
+/// Evaluates every rule set over `target` and returns the findings in set order (each set's in
+/// rule order), as evaluating the sets one after the other would. The sets are shared out to
+/// up to `threads` threads, each evaluating whole sets with one [`Evaluator`] (so the target's
+/// lookups and globals are built once per thread, not once per set).
+pub fn evaluate_sets(
+    sets: &[CompiledRules],
+    target: &LintTarget<'_>,
+    params: &BTreeMap<String, ParamValue>,
+    threads: usize,
+) -> Vec<Finding> {
+    let threads = threads.clamp(1, sets.len().max(1));
+    if threads == 1 {
+        let ev = Evaluator::new(target);
+        return sets
+            .iter()
+            .flat_map(|set| ev.evaluate(set, params).findings)
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let ev = Evaluator::new(target);
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(set) = sets.get(i) else {
+                            break;
+                        };
+                        out.push((i, ev.evaluate(set, params).findings));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(parts) => parts,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    parts.sort_unstable_by_key(|(i, _)| *i);
+    parts.into_iter().flat_map(|(_, f)| f).collect()
 }
 
 /// Locates findings of `on schema` rules (in the order given) at the declarations of their
@@ -268,20 +319,16 @@ pub fn directive_matches(codes: &[String], f: &Finding) -> bool {
 /// Whether a statement-level (SQL) or block-level (HCL) nolint above the finding's location
 /// silences it.
 pub fn suppressed(text: &str, file: &str, stmts: &[Stmt], offset: usize, f: &Finding) -> bool {
-    let comments: Vec<String> = if file.ends_with(".hcl") {
-        hcl_block_comments(text, offset)
-    } else {
-        // The statements are in file order: the one holding `offset` is found by bisection.
-        let i = stmts.partition_point(|s| s.end < offset);
-        match stmts.get(i) {
-            Some(s) if s.start <= offset && !s.detached => s.comments.clone(),
-            _ => Vec::new(),
-        }
-    };
-    comments
-        .iter()
-        .filter_map(|l| nolint_codes(l))
-        .any(|codes| directive_matches(&codes, f))
+    let silences = |l: &String| nolint_codes(l).is_some_and(|codes| directive_matches(&codes, f));
+    if file.ends_with(".hcl") {
+        return hcl_block_comments(text, offset).iter().any(silences);
+    }
+    // The statements are in file order: the one holding `offset` is found by bisection.
+    let i = stmts.partition_point(|s| s.end < offset);
+    match stmts.get(i) {
+        Some(s) if s.start <= offset && !s.detached => s.comments.iter().any(silences),
+        _ => false,
+    }
 }
 
 /// The comment lines right above the top-level HCL block that contains `offset`.
