@@ -434,15 +434,18 @@ pub fn change_owners(
 /// TABLE t`, `ALTER TABLE t`, `DROP TABLE t`, `CREATE INDEX i ON t`, `COMMENT ON COLUMN t.c`;
 /// for `DROP INDEX i`, the index.
 pub fn statement_target(body: &str) -> Option<String> {
-    let code: String = body
+    // The words outside comment lines, compared without case (no copies).
+    let words: Vec<&str> = body
         .lines()
         .filter(|l| !l.trim_start().starts_with("--"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let words: Vec<&str> = code.split_whitespace().collect();
-    let up: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+        .flat_map(str::split_whitespace)
+        .collect();
+    let is = |i: usize, w: &str| words.get(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
     let skip = |mut i: usize, opt: &[&str]| {
-        while i < up.len() && opt.contains(&up[i].as_str()) {
+        while words
+            .get(i)
+            .is_some_and(|w| opt.iter().any(|o| w.eq_ignore_ascii_case(o)))
+        {
             i += 1;
         }
         i
@@ -452,51 +455,50 @@ pub fn statement_target(body: &str) -> Option<String> {
         let w = w.split('(').next().unwrap_or(w).trim_end_matches(';');
         (!w.is_empty()).then(|| w.to_string())
     };
-    let first = up.first()?.as_str();
-    match first {
-        "CREATE" | "ALTER" | "DROP" => {
-            let mut i = skip(
-                1,
-                &[
-                    "OR",
-                    "REPLACE",
-                    "TEMP",
-                    "TEMPORARY",
-                    "UNLOGGED",
-                    "GLOBAL",
-                    "LOCAL",
-                ],
-            );
-            match up.get(i).map(String::as_str) {
-                Some("TABLE") => {
-                    i = skip(i + 1, &["IF", "NOT", "EXISTS", "ONLY"]);
-                    name_at(i)
-                }
-                Some("INDEX") if first == "DROP" => {
-                    i = skip(i + 1, &["CONCURRENTLY", "IF", "EXISTS"]);
-                    name_at(i)
-                }
-                Some("UNIQUE") | Some("INDEX") if first == "CREATE" => {
-                    let on = up.iter().position(|w| w == "ON")?;
-                    name_at(skip(on + 1, &["ONLY"]))
-                }
-                _ => None,
-            }
+    let first = *words.first()?;
+    let (create, drop) = (
+        first.eq_ignore_ascii_case("CREATE"),
+        first.eq_ignore_ascii_case("DROP"),
+    );
+    if create || drop || first.eq_ignore_ascii_case("ALTER") {
+        let mut i = skip(
+            1,
+            &[
+                "OR",
+                "REPLACE",
+                "TEMP",
+                "TEMPORARY",
+                "UNLOGGED",
+                "GLOBAL",
+                "LOCAL",
+            ],
+        );
+        if is(i, "TABLE") {
+            i = skip(i + 1, &["IF", "NOT", "EXISTS", "ONLY"]);
+            name_at(i)
+        } else if is(i, "INDEX") && drop {
+            i = skip(i + 1, &["CONCURRENTLY", "IF", "EXISTS"]);
+            name_at(i)
+        } else if (is(i, "UNIQUE") || is(i, "INDEX")) && create {
+            let on = words.iter().position(|w| w.eq_ignore_ascii_case("ON"))?;
+            name_at(skip(on + 1, &["ONLY"]))
+        } else {
+            None
         }
-        "COMMENT" => {
-            // COMMENT ON COLUMN t.c / COMMENT ON TABLE t
-            match up.get(2).map(String::as_str) {
-                Some("TABLE") => name_at(3),
-                Some("COLUMN") => {
-                    let n = name_at(3)?;
-                    let mut parts: Vec<&str> = n.split('.').collect();
-                    parts.pop();
-                    parts.last().map(|s| s.to_string())
-                }
-                _ => None,
-            }
+    } else if first.eq_ignore_ascii_case("COMMENT") {
+        // COMMENT ON COLUMN t.c / COMMENT ON TABLE t
+        if is(2, "TABLE") {
+            name_at(3)
+        } else if is(2, "COLUMN") {
+            let n = name_at(3)?;
+            let mut parts: Vec<&str> = n.split('.').collect();
+            parts.pop();
+            parts.last().map(|s| s.to_string())
+        } else {
+            None
         }
-        _ => None,
+    } else {
+        None
     }
 }
 
