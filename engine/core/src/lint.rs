@@ -647,6 +647,7 @@ fn session_setting(sql: &str) -> Option<Setting> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cairn_sema::rules::evaluate;
 
     #[test]
     fn splits_statements_and_keeps_their_comments() {
@@ -663,6 +664,38 @@ mod tests {
             Some(vec!["DS103".into(), "destructive".into()])
         );
         assert_eq!(nolint_codes("-- atlas:nolintx"), None);
+    }
+
+    #[test]
+    fn sets_on_threads_report_in_set_order() {
+        let sets: Vec<CompiledRules> = (0..5)
+            .map(|i| {
+                cairn_sema::rules::compile_rules_text(
+                    &format!("r{i}.cairn"),
+                    &format!(
+                        "rule RW{i}01 wide-{i}: warning on schema {{\n  for t in tables\n  where len(t.columns) > {i}\n  deny\n  message \"{{t.name}} {i}\"\n}}\n"
+                    ),
+                )
+            })
+            .collect();
+        assert!(sets.iter().all(|s| !s.has_errors()), "rules compile");
+        let sql = "CREATE TABLE a (x int); CREATE TABLE b (x int, y int, z int, w int);";
+        let compiled =
+            cairn_sema::compile(&[("s.sql".to_string(), sql.to_string())], Dialect::Postgres);
+        let target = LintTarget::schema(&compiled.realm);
+        let params = BTreeMap::new();
+        let one_by_one: Vec<Finding> = sets
+            .iter()
+            .flat_map(|s| evaluate(s, &target, &params).findings)
+            .collect();
+        assert!(one_by_one.len() > 3);
+        for threads in [1, 2, 3] {
+            assert_eq!(
+                evaluate_sets(&sets, &target, &params, threads),
+                one_by_one,
+                "{threads} threads"
+            );
+        }
     }
 
     #[test]

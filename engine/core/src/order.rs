@@ -432,6 +432,16 @@ mod tests {
     }
 
     #[test]
+    fn permute_follows_the_order() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        permute(&mut items, &[3, 0, 5, 1, 2, 4]);
+        assert_eq!(items, vec!['d', 'a', 'f', 'b', 'c', 'e']);
+        let mut same = vec![1, 2, 3];
+        permute(&mut same, &[0, 1, 2]);
+        assert_eq!(same, vec![1, 2, 3]);
+    }
+
+    #[test]
     fn mentions_whole_words() {
         assert!(mentions("SELECT * FROM \"active_users\" a", "active_users"));
         assert!(!mentions("SELECT * FROM active_users_2", "active_users"));
