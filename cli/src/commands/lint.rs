@@ -15,6 +15,7 @@
 //!
 //! Exit 1 when an error-severity finding remains.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -25,19 +26,17 @@ use cairn_core::lint::{
     directive_matches, file_directives, migration_file, split_statements, suppressed,
 };
 use cairn_core::migrate::executor::split_options;
-use cairn_core::plan::{PlanOptions, plan};
+use cairn_core::plan::{PlanOptions, plan_changes};
 use cairn_core::policy::LintPolicy;
 use cairn_core::{Driver, SourceUrl};
 use cairn_ir::{Dialect, Plan, Realm};
-use cairn_sema::rules::{
-    Anchor, CompiledRules, Finding, LintTarget, check_param_overrides, evaluate,
-};
+use cairn_sema::rules::{Anchor, CompiledRules, Finding, LintTarget, check_param_overrides};
 use cairn_syntax::Severity;
 use clap::Args;
 
 use crate::Outcome;
 use crate::commands::rules::{load_rule_paths, report_rule_diagnostics, stdlib};
-use crate::render::lint::{LintFormat, LintItem, LintReport, RuleInfo, render};
+use crate::render::lint::{LintFormat, LintItem, LintReport, RuleInfo, write};
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
@@ -202,11 +201,6 @@ impl Report {
                 })
         });
     }
-
-    /// Evaluates one rule set with the policy's params.
-    fn evaluate(&self, set: &CompiledRules, target: &LintTarget<'_>) -> Vec<Finding> {
-        evaluate(set, target, &self.policy.params).findings
-    }
 }
 
 /// Which files of a migration directory are reported.
@@ -320,7 +314,11 @@ pub async fn run(args: LintArgs) -> Result<Outcome> {
         .diags
         .sort_by(|a, b| (&a.file, a.start).cmp(&(&b.file, b.start)));
     let failed = rule_errors || report.diags.iter().any(|d| d.severity == Severity::Error);
-    print!("{}", render(&located(&report, &rules), format));
+    let located = located(&mut report, &rules);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    write(&located, format, &mut out)
+        .and_then(|()| std::io::Write::flush(&mut out))
+        .context("cannot write the report")?;
     Ok(if failed {
         Outcome::Failed
     } else {
@@ -607,7 +605,7 @@ fn lint_schema(
         let (start, end) = (l.span.start as usize, l.span.end as usize);
         report
             .diags
-            .push(diag(&l.finding, severity, l.file, start, end));
+            .push(diag(l.finding, severity, l.file, start, end));
     }
     Ok(())
 }
@@ -625,17 +623,24 @@ fn replay_file(path: &str, text: &str, dialect: Dialect) -> ReplayFile {
     }
 }
 
-fn diag(f: &Finding, severity: Severity, file: String, start: usize, end: usize) -> Diag {
+fn diag(f: Finding, severity: Severity, file: String, start: usize, end: usize) -> Diag {
     Diag {
-        code: f.code.clone().unwrap_or_else(|| f.name.clone()),
+        code: f.code.unwrap_or(f.name),
         severity,
-        message: f.message.clone(),
-        help: f.help.clone(),
+        message: f.message,
+        help: f.help,
         file,
         start,
         end,
         uncertain: None,
     }
+}
+
+/// Whether [`keep_default_schema`] would change the states: one holds the default schema and
+/// the other does not.
+fn default_schema_differs(before: &Realm, after: &Realm) -> bool {
+    let name = before.dialect.default_schema().unwrap_or("");
+    before.schema(name).is_some() != after.schema(name).is_some()
 }
 
 /// A default schema exists on both sides whether or not a state mentions it.
@@ -649,9 +654,9 @@ fn plan_between(before: &Realm, after: &Realm) -> Result<Plan> {
     if !d.errors.is_empty() {
         bail!("{}", d.errors.join("; "));
     }
-    Ok(plan(
+    Ok(plan_changes(
         crate::drivers::planner(after.dialect),
-        &d,
+        d.changes,
         before,
         after,
         &PlanOptions::default(),
@@ -768,29 +773,41 @@ async fn lint_file(
             let a = replay_on_dev(dev, &replays(&inputs), planner)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            (b, a)
+            (Cow::Owned(b), Cow::Owned(a))
         }
-        None => (before.realm.clone(), after.realm.clone()),
+        None => (Cow::Borrowed(&before.realm), Cow::Borrowed(&after.realm)),
     };
-    keep_default_schema(&mut before_realm, &mut after_realm);
-    report.attach_rows(&mut before_realm);
-    report.attach_rows(&mut after_realm);
-    let whole = plan_between(&before_realm, &after_realm)?;
+    // The compiled states are copied only when something changes them.
+    if default_schema_differs(&before_realm, &after_realm) {
+        keep_default_schema(before_realm.to_mut(), after_realm.to_mut());
+    }
+    if !report.rows.is_empty() {
+        report.attach_rows(before_realm.to_mut());
+        report.attach_rows(after_realm.to_mut());
+    }
+    let (before_realm, after_realm) = (&*before_realm, &*after_realm);
+    let whole = plan_between(before_realm, after_realm)?;
     // The file as rules see it, with the statement of the file that brings each change of the
     // whole-file plan about.
     let file = migration_file(&path, &text, &stmts, &whole, dialect);
     let owners = &file.change_statement;
     let target = LintTarget {
         dialect,
-        before: Some(&before_realm),
-        after: &after_realm,
+        before: Some(before_realm),
+        after: after_realm,
         plan: Some(&whole),
         server_version: None,
         schema_rules: true,
         file: Some(&file),
     };
-    for set in rules {
-        for f in report.evaluate(set, &target) {
+    let found = cairn_core::lint::evaluate_sets(
+        rules,
+        &target,
+        &report.policy.params,
+        crate::load::threads(),
+    );
+    {
+        for f in found {
             let Some(severity) = report.level(&f) else {
                 continue;
             };
@@ -849,7 +866,7 @@ async fn lint_file(
             if nolint && suppressed(&text, &path, &stmts, start, &f) {
                 continue;
             }
-            let mut d = diag(&f, severity, path.clone(), start, end);
+            let mut d = diag(f, severity, path.clone(), start, end);
             d.uncertain = uncertain;
             report.diags.push(d);
         }
@@ -905,34 +922,35 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The report as the renderers take it: positions as 1-based lines and columns, the linted
-/// files, and the rules that reported.
-fn located(report: &Report, rules: &[CompiledRules]) -> LintReport {
+/// files, and the rules that reported. The findings move out of `report`.
+fn located(report: &mut Report, rules: &[CompiledRules]) -> LintReport {
+    let diags = std::mem::take(&mut report.diags);
     let lines = line_indexes(report);
     let empty = LineIndex::new("");
-    let items: Vec<LintItem> = report
-        .diags
-        .iter()
+    let items: Vec<LintItem> = diags
+        .into_iter()
         .map(|d| {
             let idx = lines.get(d.file.as_str()).unwrap_or(&empty);
             let (line, column) = idx.line_col(d.start);
             let (end_line, end_column) = idx.line_col(d.end.max(d.start));
             LintItem {
-                code: d.code.clone(),
+                code: d.code,
                 severity: d.severity,
-                message: d.message.clone(),
-                help: d.help.clone(),
-                file: d.file.clone(),
+                message: d.message,
+                help: d.help,
+                file: d.file,
                 line,
                 column,
                 end_line,
                 end_column,
-                uncertain: d.uncertain.clone(),
+                uncertain: d.uncertain,
             }
         })
         .collect();
     let mut infos: Vec<RuleInfo> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for d in &items {
-        if infos.iter().any(|r| r.id == d.code) {
+        if !seen.insert(d.code.as_str()) {
             continue;
         }
         let rule = rules.iter().find_map(|set| set.rule(&d.code));

@@ -6,7 +6,8 @@
 //! rename has happened; an error when both names exist). Without a hint, a drop and an add that
 //! look like a rename are reported as `PossibleRename`s beside the changes, for apply to block on.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use cairn_ir::{
     Change, Check, Column, ColumnChanges, Dialect, Enum, GrantObject, Index, Permission,
@@ -427,14 +428,40 @@ fn diff_enums(schema: &str, current: &[Enum], desired: &[Enum], out: &mut Diff) 
     }
 }
 
+/// The tables of a schema by name as the dialect compares names (the first of equal names wins,
+/// as `Schema::table` finds it): one lookup per table instead of a scan.
+fn tables_by_name(d: Dialect, s: &Schema) -> HashMap<Cow<'_, str>, &Table> {
+    let mut out: HashMap<Cow<'_, str>, &Table> = HashMap::with_capacity(s.tables.len());
+    for t in &s.tables {
+        out.entry(ident_key(d, &t.name)).or_insert(t);
+    }
+    out
+}
+
+/// A name as [`Dialect::idents_equal`] compares it.
+fn ident_key(d: Dialect, name: &str) -> Cow<'_, str> {
+    match d {
+        Dialect::Postgres => Cow::Borrowed(name),
+        Dialect::Mysql(_) | Dialect::Sqlite => {
+            if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            }
+        }
+    }
+}
+
 fn diff_tables(d: Dialect, schema: &str, cs: &Schema, ds: &Schema, out: &mut Diff) {
     let cur_names: BTreeSet<&str> = cs.tables.iter().map(|t| t.name.as_str()).collect();
+    let cur_by_name = tables_by_name(d, cs);
+    let cur_table = |name: &str| cur_by_name.get(&ident_key(d, name)).copied();
     // desired name -> current table it continues.
     let mut pairs: Vec<(&Table, &Table)> = Vec::new();
     let mut matched_current: BTreeSet<&str> = BTreeSet::new();
     let mut added: Vec<&Table> = Vec::new();
     for des in &ds.tables {
-        if let Some(cur) = cs.table(&des.name, d) {
+        if let Some(cur) = cur_table(&des.name) {
             if let Some(old) = &des.renamed_from
                 && cur_names.contains(old.as_str())
                 && old != &des.name
@@ -448,7 +475,7 @@ fn diff_tables(d: Dialect, schema: &str, cs: &Schema, ds: &Schema, out: &mut Dif
             matched_current.insert(cur.name.as_str());
             continue;
         }
-        if let Some(old) = des.renamed_from.as_deref().and_then(|o| cs.table(o, d)) {
+        if let Some(old) = des.renamed_from.as_deref().and_then(cur_table) {
             out.changes.push(Change::RenameTable {
                 from: TableRef::new(schema, &old.name),
                 to: TableRef::new(schema, &des.name),
@@ -540,6 +567,8 @@ fn diff_table(
     if cur == des && crate::normalize::same_table_context(d, cs, ds) {
         return;
     }
+    // The changes of this table start here (its index renames among them).
+    let start = out.changes.len();
     let (nc, nd) = (
         normalize_table_copy_in(d, cur, cs),
         normalize_table_copy_in(d, des, ds),
@@ -887,7 +916,7 @@ fn diff_table(
         || nc.ext != nd.ext
         || nc.partition_by != nd.partition_by
         || nc.partition_of != nd.partition_of
-        || (d == Dialect::Postgres && index_comment_changed(tref, cur, des, &out.changes))
+        || (d == Dialect::Postgres && index_comment_changed(tref, cur, des, &out.changes[start..]))
     {
         out.changes.push(Change::ModifyTable {
             table: tref.clone(),
@@ -898,7 +927,7 @@ fn diff_table(
 }
 
 /// Whether an index that stays (same name, or renamed) has a new comment; `changes` holds the
-/// renames planned so far.
+/// table's changes planned so far (its index renames).
 fn index_comment_changed(tref: &TableRef, cur: &Table, des: &Table, changes: &[Change]) -> bool {
     let text = |c: &Option<String>| c.clone().filter(|c| !c.is_empty());
     des.indexes.iter().any(|di| {

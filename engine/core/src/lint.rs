@@ -6,11 +6,12 @@
 //! statements, the session settings in force at each, and the statement behind each change.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cairn_ir::{Dialect, Plan};
 use cairn_sema::Compiled;
 use cairn_sema::rules::{
-    Anchor, CompiledRules, FileStatement, Finding, LintTarget, MigrationFile, ParamValue, evaluate,
+    Anchor, CompiledRules, Evaluator, FileStatement, Finding, LintTarget, MigrationFile, ParamValue,
 };
 use cairn_syntax::Span;
 
@@ -39,10 +40,60 @@ pub fn schema_findings<'a>(
     fallback_file: &str,
 ) -> Vec<Located> {
     let target = LintTarget::schema(realm);
-    let findings = rules
+    let ev = Evaluator::new(&target);
+    let findings: Vec<Finding> = rules
         .into_iter()
-        .flat_map(|set| evaluate(set, &target, params).findings);
+        .flat_map(|set| ev.evaluate(set, params).findings)
+        .collect();
     locate(compiled, findings, text_of, fallback_file)
+}
+
+/// Evaluates every rule set over `target` and returns the findings in set order (each set's in
+/// rule order), as evaluating the sets one after the other would. The sets are shared out to
+/// up to `threads` threads, each evaluating whole sets with one [`Evaluator`] (so the target's
+/// lookups and globals are built once per thread, not once per set).
+pub fn evaluate_sets(
+    sets: &[CompiledRules],
+    target: &LintTarget<'_>,
+    params: &BTreeMap<String, ParamValue>,
+    threads: usize,
+) -> Vec<Finding> {
+    let threads = threads.clamp(1, sets.len().max(1));
+    if threads == 1 {
+        let ev = Evaluator::new(target);
+        return sets
+            .iter()
+            .flat_map(|set| ev.evaluate(set, params).findings)
+            .collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let ev = Evaluator::new(target);
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(set) = sets.get(i) else {
+                            break;
+                        };
+                        out.push((i, ev.evaluate(set, params).findings));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(parts) => parts,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    parts.sort_unstable_by_key(|(i, _)| *i);
+    parts.into_iter().flat_map(|(_, f)| f).collect()
 }
 
 /// Locates findings of `on schema` rules (in the order given) at the declarations of their
@@ -268,20 +319,16 @@ pub fn directive_matches(codes: &[String], f: &Finding) -> bool {
 /// Whether a statement-level (SQL) or block-level (HCL) nolint above the finding's location
 /// silences it.
 pub fn suppressed(text: &str, file: &str, stmts: &[Stmt], offset: usize, f: &Finding) -> bool {
-    let comments: Vec<String> = if file.ends_with(".hcl") {
-        hcl_block_comments(text, offset)
-    } else {
-        // The statements are in file order: the one holding `offset` is found by bisection.
-        let i = stmts.partition_point(|s| s.end < offset);
-        match stmts.get(i) {
-            Some(s) if s.start <= offset && !s.detached => s.comments.clone(),
-            _ => Vec::new(),
-        }
-    };
-    comments
-        .iter()
-        .filter_map(|l| nolint_codes(l))
-        .any(|codes| directive_matches(&codes, f))
+    let silences = |l: &String| nolint_codes(l).is_some_and(|codes| directive_matches(&codes, f));
+    if file.ends_with(".hcl") {
+        return hcl_block_comments(text, offset).iter().any(silences);
+    }
+    // The statements are in file order: the one holding `offset` is found by bisection.
+    let i = stmts.partition_point(|s| s.end < offset);
+    match stmts.get(i) {
+        Some(s) if s.start <= offset && !s.detached => s.comments.iter().any(silences),
+        _ => false,
+    }
 }
 
 /// The comment lines right above the top-level HCL block that contains `offset`.
@@ -396,15 +443,18 @@ pub fn change_owners(
 /// TABLE t`, `ALTER TABLE t`, `DROP TABLE t`, `CREATE INDEX i ON t`, `COMMENT ON COLUMN t.c`;
 /// for `DROP INDEX i`, the index.
 pub fn statement_target(body: &str) -> Option<String> {
-    let code: String = body
+    // The words outside comment lines, compared without case (no copies).
+    let words: Vec<&str> = body
         .lines()
         .filter(|l| !l.trim_start().starts_with("--"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let words: Vec<&str> = code.split_whitespace().collect();
-    let up: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+        .flat_map(str::split_whitespace)
+        .collect();
+    let is = |i: usize, w: &str| words.get(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
     let skip = |mut i: usize, opt: &[&str]| {
-        while i < up.len() && opt.contains(&up[i].as_str()) {
+        while words
+            .get(i)
+            .is_some_and(|w| opt.iter().any(|o| w.eq_ignore_ascii_case(o)))
+        {
             i += 1;
         }
         i
@@ -414,51 +464,50 @@ pub fn statement_target(body: &str) -> Option<String> {
         let w = w.split('(').next().unwrap_or(w).trim_end_matches(';');
         (!w.is_empty()).then(|| w.to_string())
     };
-    let first = up.first()?.as_str();
-    match first {
-        "CREATE" | "ALTER" | "DROP" => {
-            let mut i = skip(
-                1,
-                &[
-                    "OR",
-                    "REPLACE",
-                    "TEMP",
-                    "TEMPORARY",
-                    "UNLOGGED",
-                    "GLOBAL",
-                    "LOCAL",
-                ],
-            );
-            match up.get(i).map(String::as_str) {
-                Some("TABLE") => {
-                    i = skip(i + 1, &["IF", "NOT", "EXISTS", "ONLY"]);
-                    name_at(i)
-                }
-                Some("INDEX") if first == "DROP" => {
-                    i = skip(i + 1, &["CONCURRENTLY", "IF", "EXISTS"]);
-                    name_at(i)
-                }
-                Some("UNIQUE") | Some("INDEX") if first == "CREATE" => {
-                    let on = up.iter().position(|w| w == "ON")?;
-                    name_at(skip(on + 1, &["ONLY"]))
-                }
-                _ => None,
-            }
+    let first = *words.first()?;
+    let (create, drop) = (
+        first.eq_ignore_ascii_case("CREATE"),
+        first.eq_ignore_ascii_case("DROP"),
+    );
+    if create || drop || first.eq_ignore_ascii_case("ALTER") {
+        let mut i = skip(
+            1,
+            &[
+                "OR",
+                "REPLACE",
+                "TEMP",
+                "TEMPORARY",
+                "UNLOGGED",
+                "GLOBAL",
+                "LOCAL",
+            ],
+        );
+        if is(i, "TABLE") {
+            i = skip(i + 1, &["IF", "NOT", "EXISTS", "ONLY"]);
+            name_at(i)
+        } else if is(i, "INDEX") && drop {
+            i = skip(i + 1, &["CONCURRENTLY", "IF", "EXISTS"]);
+            name_at(i)
+        } else if (is(i, "UNIQUE") || is(i, "INDEX")) && create {
+            let on = words.iter().position(|w| w.eq_ignore_ascii_case("ON"))?;
+            name_at(skip(on + 1, &["ONLY"]))
+        } else {
+            None
         }
-        "COMMENT" => {
-            // COMMENT ON COLUMN t.c / COMMENT ON TABLE t
-            match up.get(2).map(String::as_str) {
-                Some("TABLE") => name_at(3),
-                Some("COLUMN") => {
-                    let n = name_at(3)?;
-                    let mut parts: Vec<&str> = n.split('.').collect();
-                    parts.pop();
-                    parts.last().map(|s| s.to_string())
-                }
-                _ => None,
-            }
+    } else if first.eq_ignore_ascii_case("COMMENT") {
+        // COMMENT ON COLUMN t.c / COMMENT ON TABLE t
+        if is(2, "TABLE") {
+            name_at(3)
+        } else if is(2, "COLUMN") {
+            let n = name_at(3)?;
+            let mut parts: Vec<&str> = n.split('.').collect();
+            parts.pop();
+            parts.last().map(|s| s.to_string())
+        } else {
+            None
         }
-        _ => None,
+    } else {
+        None
     }
 }
 
@@ -648,6 +697,7 @@ fn session_setting(sql: &str) -> Option<Setting> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cairn_sema::rules::evaluate;
 
     #[test]
     fn splits_statements_and_keeps_their_comments() {
@@ -664,6 +714,38 @@ mod tests {
             Some(vec!["DS103".into(), "destructive".into()])
         );
         assert_eq!(nolint_codes("-- atlas:nolintx"), None);
+    }
+
+    #[test]
+    fn sets_on_threads_report_in_set_order() {
+        let sets: Vec<CompiledRules> = (0..5)
+            .map(|i| {
+                cairn_sema::rules::compile_rules_text(
+                    &format!("r{i}.cairn"),
+                    &format!(
+                        "rule RW{i}01 wide-{i}: warning on schema {{\n  for t in tables\n  where len(t.columns) > {i}\n  deny\n  message \"{{t.name}} {i}\"\n}}\n"
+                    ),
+                )
+            })
+            .collect();
+        assert!(sets.iter().all(|s| !s.has_errors()), "rules compile");
+        let sql = "CREATE TABLE a (x int); CREATE TABLE b (x int, y int, z int, w int);";
+        let compiled =
+            cairn_sema::compile(&[("s.sql".to_string(), sql.to_string())], Dialect::Postgres);
+        let target = LintTarget::schema(&compiled.realm);
+        let params = BTreeMap::new();
+        let one_by_one: Vec<Finding> = sets
+            .iter()
+            .flat_map(|s| evaluate(s, &target, &params).findings)
+            .collect();
+        assert!(one_by_one.len() > 3);
+        for threads in [1, 2, 3] {
+            assert_eq!(
+                evaluate_sets(&sets, &target, &params, threads),
+                one_by_one,
+                "{threads} threads"
+            );
+        }
     }
 
     #[test]

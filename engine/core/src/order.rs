@@ -3,7 +3,7 @@
 //! tables first, then columns, keys, indexes, views, triggers, policies, grants), renames come
 //! before what uses the new names, and drops come last in reverse dependency order.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use cairn_ir::Change;
 
@@ -273,7 +273,9 @@ fn sort_run(changes: &mut [Change], node: impl Fn(&Change) -> Option<(String, Ve
     let keys: BTreeSet<&str> = nodes.iter().map(|(k, _)| k.as_str()).collect();
     let mut placed: Vec<usize> = Vec::with_capacity(len);
     let mut done: BTreeSet<&str> = BTreeSet::new();
-    let mut remaining: Vec<usize> = (0..len).collect();
+    // Mostly the first remaining one is ready (input in dependency order): taking it from the
+    // front is constant time.
+    let mut remaining: VecDeque<usize> = (0..len).collect();
     while !remaining.is_empty() {
         let ready = remaining.iter().position(|&i| {
             nodes[i].1.iter().all(|d| {
@@ -281,13 +283,33 @@ fn sort_run(changes: &mut [Change], node: impl Fn(&Change) -> Option<(String, Ve
             })
         });
         // A cycle: take the first remaining one as it stands.
-        let pick = remaining.remove(ready.unwrap_or(0));
+        let Some(pick) = remaining.remove(ready.unwrap_or(0)) else {
+            break;
+        };
         done.insert(nodes[pick].0.as_str());
         placed.push(pick);
     }
-    let original: Vec<Change> = run.to_vec();
-    for (slot, i) in placed.into_iter().enumerate() {
-        run[slot] = original[i].clone();
+    permute(run, &placed);
+}
+
+/// Reorders `items` so that slot `i` holds what `items[order[i]]` held (`order` is a
+/// permutation), by swaps along its cycles: nothing is copied.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut settled = vec![false; order.len()];
+    for start in 0..order.len() {
+        if settled[start] {
+            continue;
+        }
+        let mut j = start;
+        loop {
+            settled[j] = true;
+            let k = order[j];
+            if k == start {
+                break;
+            }
+            items.swap(j, k);
+            j = k;
+        }
     }
 }
 
@@ -407,6 +429,16 @@ mod tests {
             })
             .collect();
         assert_eq!(n, vec!["derived", "base_text"]);
+    }
+
+    #[test]
+    fn permute_follows_the_order() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        permute(&mut items, &[3, 0, 5, 1, 2, 4]);
+        assert_eq!(items, vec!['d', 'a', 'f', 'b', 'c', 'e']);
+        let mut same = vec![1, 2, 3];
+        permute(&mut same, &[0, 1, 2]);
+        assert_eq!(same, vec![1, 2, 3]);
     }
 
     #[test]

@@ -61,7 +61,18 @@ pub fn plan(
     desired: &Realm,
     options: &PlanOptions,
 ) -> Plan {
-    let mut changes = order_changes(diff.changes.clone());
+    plan_changes(planner, diff.changes.clone(), current, desired, options)
+}
+
+/// [`plan`] of a diff's changes, taken over (not copied).
+pub fn plan_changes(
+    planner: &dyn Planner,
+    changes: Vec<Change>,
+    current: &Realm,
+    desired: &Realm,
+    options: &PlanOptions,
+) -> Plan {
+    let mut changes = order_changes(changes);
     if options.online_constraints {
         changes = planner.online_changes(changes, current, options);
     }
@@ -71,18 +82,22 @@ pub fn plan(
         desired,
         options,
     });
-    for s in &mut statements {
-        if s.rows.is_none() {
-            s.rows = s
-                .changes
-                .iter()
-                .filter_map(|&i| changes.get(i)?.table())
-                .find_map(|t| {
-                    current
-                        .schema(&t.schema)?
-                        .table(&t.name, current.dialect)?
-                        .rows
-                });
+    // Row estimates come from the current state's tables; a state without any (a migration
+    // file linted without a live database) skips the lookups.
+    if current.tables().any(|(_, t)| t.rows.is_some()) {
+        for s in &mut statements {
+            if s.rows.is_none() {
+                s.rows = s
+                    .changes
+                    .iter()
+                    .filter_map(|&i| changes.get(i)?.table())
+                    .find_map(|t| {
+                        current
+                            .schema(&t.schema)?
+                            .table(&t.name, current.dialect)?
+                            .rows
+                    });
+            }
         }
     }
     Plan {

@@ -2,54 +2,65 @@
 //! (`::error file=F,line=L,col=C,endLine=..,endColumn=..,title=CODE::message`), which GitHub shows
 //! as annotations on the pull request. Errors are `error`, warnings `warning`, the rest `notice`.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
 use cairn_syntax::Severity;
 
-use super::LintReport;
+use super::{LintReport, escaped};
 
-/// Escapes a command's message: `%`, CR and LF.
-fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+/// A command's message escape: `%`, CR and LF.
+fn data(c: char) -> Option<&'static str> {
+    match c {
+        '%' => Some("%25"),
+        '\r' => Some("%0D"),
+        '\n' => Some("%0A"),
+        _ => None,
+    }
 }
 
-/// Escapes a command's property value: as the message, plus `:` and `,`.
-fn property(s: &str) -> String {
-    data(s).replace(':', "%3A").replace(',', "%2C")
+/// A command's property value escape: as the message, plus `:` and `,`.
+fn property(c: char) -> Option<&'static str> {
+    match c {
+        ':' => Some("%3A"),
+        ',' => Some("%2C"),
+        c => data(c),
+    }
 }
 
-pub fn render(report: &LintReport) -> String {
-    let mut out = String::new();
+pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.items {
         let kind = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info | Severity::Hint => "notice",
         };
-        let mut message = d.message.clone();
+        write!(out, "::{kind} file=")?;
+        escaped(out, &d.file, property)?;
+        write!(
+            out,
+            ",line={},col={},endLine={},endColumn={},title=",
+            d.line, d.column, d.end_line, d.end_column
+        )?;
+        escaped(out, &d.code, property)?;
+        out.write_all(b"::")?;
+        escaped(out, &d.message, data)?;
         if let Some(h) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(h);
+            out.write_all(b"%0Ahelp: ")?;
+            escaped(out, h, data)?;
         }
         if let Some(u) = &d.uncertain {
-            message.push_str("\nnote: ");
-            message.push_str(u);
+            out.write_all(b"%0Anote: ")?;
+            escaped(out, u, data)?;
         }
-        let _ = writeln!(
-            out,
-            "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            property(&d.file),
-            d.line,
-            d.column,
-            d.end_line,
-            d.end_column,
-            property(&d.code),
-            data(&message)
-        );
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
+}
+
+/// The report as text, for the snapshot.
+#[cfg(test)]
+fn render(report: &LintReport) -> String {
+    super::render(report, super::LintFormat::Github)
 }
 
 #[cfg(test)]

@@ -1,13 +1,12 @@
 //! `--format human`: `file:line:column: severity[CODE]: message`, a help line, and a count.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
 use super::LintReport;
 
-pub fn render(report: &LintReport) -> String {
-    let mut out = String::new();
+pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.items {
-        let _ = writeln!(
+        writeln!(
             out,
             "{}:{}:{}: {}[{}]: {}",
             d.file,
@@ -16,25 +15,31 @@ pub fn render(report: &LintReport) -> String {
             d.severity.name(),
             d.code,
             d.message
-        );
+        )?;
         if let Some(h) = &d.help {
-            let _ = writeln!(out, "  help: {h}");
+            writeln!(out, "  help: {h}")?;
         }
         if let Some(u) = &d.uncertain {
-            let _ = writeln!(out, "  note: {u}");
+            writeln!(out, "  note: {u}")?;
         }
     }
     let errors = report.errors();
     if report.items.is_empty() {
-        out.push_str("No issues found.\n");
+        out.write_all(b"No issues found.\n")?;
     } else {
-        let _ = writeln!(
+        writeln!(
             out,
             "{errors} error(s), {} other finding(s)",
             report.items.len() - errors
-        );
+        )?;
     }
-    out
+    Ok(())
+}
+
+/// The report as text, for the snapshot.
+#[cfg(test)]
+fn render(report: &LintReport) -> String {
+    super::render(report, super::LintFormat::Human)
 }
 
 #[cfg(test)]

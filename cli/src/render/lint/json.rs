@@ -2,32 +2,47 @@
 //! "help", "file", "line", "column", "end_line", "end_column"}]}`, plus `"uncertain": true`
 //! and `"uncertain_reason"` on a finding computed from an uncertain replayed state.
 
-use super::LintReport;
+use std::io::{self, Write};
 
-pub fn render(report: &LintReport) -> String {
-    let diags: Vec<serde_json::Value> = report
-        .items
-        .iter()
-        .map(|d| {
-            let mut v = serde_json::json!({
-                "code": d.code,
-                "severity": d.severity.name(),
-                "message": d.message,
-                "help": d.help,
-                "file": d.file,
-                "line": d.line,
-                "column": d.column,
-                "end_line": d.end_line,
-                "end_column": d.end_column,
-            });
-            if let Some(u) = &d.uncertain {
-                v["uncertain"] = serde_json::json!(true);
-                v["uncertain_reason"] = serde_json::json!(u);
-            }
-            v
-        })
-        .collect();
-    format!("{}\n", serde_json::json!({ "diagnostics": diags }))
+use super::{LintReport, json_str};
+
+/// Written as `serde_json` writes the document (compact, keys in order), one finding at a time.
+pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(b"{\"diagnostics\":[")?;
+    for (i, d) in report.items.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"{\"code\":")?;
+        json_str(out, &d.code)?;
+        write!(
+            out,
+            ",\"column\":{},\"end_column\":{},\"end_line\":{},\"file\":",
+            d.column, d.end_column, d.end_line
+        )?;
+        json_str(out, &d.file)?;
+        out.write_all(b",\"help\":")?;
+        match &d.help {
+            Some(h) => json_str(out, h)?,
+            None => out.write_all(b"null")?,
+        }
+        write!(out, ",\"line\":{},\"message\":", d.line)?;
+        json_str(out, &d.message)?;
+        out.write_all(b",\"severity\":")?;
+        json_str(out, d.severity.name())?;
+        if let Some(u) = &d.uncertain {
+            out.write_all(b",\"uncertain\":true,\"uncertain_reason\":")?;
+            json_str(out, u)?;
+        }
+        out.write_all(b"}")?;
+    }
+    out.write_all(b"]}\n")
+}
+
+/// The report as text, for the snapshot.
+#[cfg(test)]
+fn render(report: &LintReport) -> String {
+    super::render(report, super::LintFormat::Json)
 }
 
 #[cfg(test)]

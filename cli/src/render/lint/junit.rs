@@ -4,30 +4,50 @@
 //! and its message in `system-out` otherwise.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::io::{self, Write};
 
 use cairn_syntax::Severity;
 
-use super::{LintItem, LintReport};
+use super::{LintItem, LintReport, escaped};
 
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters other than tab and newline are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push(' '),
-            c => out.push(c),
-        }
+/// XML text and attribute escapes; control characters other than tab and newline (not allowed
+/// in XML 1.0) become spaces.
+fn xml_escape(c: char) -> Option<&'static str> {
+    match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&apos;"),
+        c if (c as u32) < 0x20 && c != '\n' && c != '\t' => Some(" "),
+        _ => None,
     }
-    out
 }
 
-pub fn render(report: &LintReport) -> String {
+fn xml(out: &mut dyn Write, s: &str) -> io::Result<()> {
+    escaped(out, s, xml_escape)
+}
+
+/// A finding as one text (escaped): `file:line:column: severity[CODE]: message`, then its help
+/// and note lines.
+fn finding_text(out: &mut dyn Write, d: &LintItem) -> io::Result<()> {
+    xml(out, &d.file)?;
+    write!(out, ":{}:{}: {}[", d.line, d.column, d.severity.name())?;
+    xml(out, &d.code)?;
+    out.write_all(b"]: ")?;
+    xml(out, &d.message)?;
+    if let Some(h) = &d.help {
+        out.write_all(b"\nhelp: ")?;
+        xml(out, h)?;
+    }
+    if let Some(u) = &d.uncertain {
+        out.write_all(b"\nnote: ")?;
+        xml(out, u)?;
+    }
+    Ok(())
+}
+
+pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
     let mut by_file: BTreeMap<&str, Vec<&LintItem>> = report
         .files
         .iter()
@@ -38,72 +58,58 @@ pub fn render(report: &LintReport) -> String {
     }
     let tests: usize = by_file.values().map(|v| v.len().max(1)).sum();
     let failures = report.errors();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+    writeln!(
         out,
         "<testsuites name=\"cairn lint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
-    );
+    )?;
     for (file, items) in &by_file {
         let fails = items
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        let _ = writeln!(
+        out.write_all(b"  <testsuite name=\"")?;
+        xml(out, file)?;
+        writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\" errors=\"0\">",
-            xml(file),
+            "\" tests=\"{}\" failures=\"{fails}\" errors=\"0\">",
             items.len().max(1)
-        );
+        )?;
         if items.is_empty() {
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"no findings\" classname=\"{}\"/>",
-                xml(file)
-            );
+            out.write_all(b"    <testcase name=\"no findings\" classname=\"")?;
+            xml(out, file)?;
+            out.write_all(b"\"/>\n")?;
         }
         for d in items {
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"{} at {}:{}\" classname=\"{}\">",
-                xml(&d.code),
-                d.line,
-                d.column,
-                xml(file)
-            );
-            let mut text = format!(
-                "{}:{}:{}: {}[{}]: {}",
-                d.file,
-                d.line,
-                d.column,
-                d.severity.name(),
-                d.code,
-                d.message
-            );
-            if let Some(h) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(h);
-            }
-            if let Some(u) = &d.uncertain {
-                text.push_str("\nnote: ");
-                text.push_str(u);
-            }
+            out.write_all(b"    <testcase name=\"")?;
+            xml(out, &d.code)?;
+            write!(out, " at {}:{}\" classname=\"", d.line, d.column)?;
+            xml(out, file)?;
+            out.write_all(b"\">\n")?;
             if d.severity == Severity::Error {
-                let _ = writeln!(
-                    out,
-                    "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                    xml(&d.message),
-                    xml(&d.code),
-                    xml(&text)
-                );
+                out.write_all(b"      <failure message=\"")?;
+                xml(out, &d.message)?;
+                out.write_all(b"\" type=\"")?;
+                xml(out, &d.code)?;
+                out.write_all(b"\">")?;
+                finding_text(out, d)?;
+                out.write_all(b"</failure>\n")?;
             } else {
-                let _ = writeln!(out, "      <system-out>{}</system-out>", xml(&text));
+                out.write_all(b"      <system-out>")?;
+                finding_text(out, d)?;
+                out.write_all(b"</system-out>\n")?;
             }
-            out.push_str("    </testcase>\n");
+            out.write_all(b"    </testcase>\n")?;
         }
-        out.push_str("  </testsuite>\n");
+        out.write_all(b"  </testsuite>\n")?;
     }
-    out.push_str("</testsuites>\n");
-    out
+    out.write_all(b"</testsuites>\n")
+}
+
+/// The report as text, for the snapshot.
+#[cfg(test)]
+fn render(report: &LintReport) -> String {
+    super::render(report, super::LintFormat::Junit)
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ mod json;
 mod junit;
 mod sarif;
 
+use std::io::{self, Write};
+
 use anyhow::{Result, bail};
 use cairn_syntax::Severity;
 
@@ -85,15 +87,47 @@ impl LintFormat {
     }
 }
 
-/// The report as text in `format` (ends with a newline).
-pub fn render(report: &LintReport, format: LintFormat) -> String {
+/// Writes the report in `format` to `out` (ends with a newline); streamed, so a report of
+/// many findings is never held as one text.
+pub fn write(report: &LintReport, format: LintFormat, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        LintFormat::Human => human::render(report),
-        LintFormat::Json => json::render(report),
-        LintFormat::Sarif => sarif::render(report),
-        LintFormat::Github => github::render(report),
-        LintFormat::Junit => junit::render(report),
+        LintFormat::Human => human::write(report, out),
+        LintFormat::Json => json::write(report, out),
+        LintFormat::Sarif => sarif::write(report, out),
+        LintFormat::Github => github::write(report, out),
+        LintFormat::Junit => junit::write(report, out),
     }
+}
+
+/// The report as text in `format` (ends with a newline).
+#[cfg(test)]
+pub fn render(report: &LintReport, format: LintFormat) -> String {
+    let mut out = Vec::new();
+    write(report, format, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// `s` with each character written by `esc` (its escape, or `None` to keep it): the runs
+/// between escapes are written whole.
+pub(crate) fn escaped(
+    out: &mut dyn Write,
+    s: &str,
+    esc: impl Fn(char) -> Option<&'static str>,
+) -> io::Result<()> {
+    let mut from = 0;
+    for (i, c) in s.char_indices() {
+        if let Some(e) = esc(c) {
+            out.write_all(&s.as_bytes()[from..i])?;
+            out.write_all(e.as_bytes())?;
+            from = i + c.len_utf8();
+        }
+    }
+    out.write_all(&s.as_bytes()[from..])
+}
+
+/// A JSON string literal, escaped as `serde_json` escapes it.
+pub(crate) fn json_str(out: &mut dyn Write, s: &str) -> io::Result<()> {
+    serde_json::to_writer(out, s).map_err(io::Error::other)
 }
 
 #[cfg(test)]

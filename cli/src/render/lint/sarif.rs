@@ -4,7 +4,10 @@
 
 use cairn_syntax::Severity;
 
-use super::LintReport;
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use super::{LintReport, json_str};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -30,85 +33,109 @@ fn uri(path: &str) -> String {
     }
 }
 
-pub fn render(report: &LintReport) -> String {
-    let rules: Vec<serde_json::Value> = report
+/// A JSON array, pretty-printed as `serde_json` does at `indent` spaces (`[]` when empty):
+/// each item on its own lines, written by `item` (which starts after its indentation).
+fn array<T>(
+    out: &mut dyn Write,
+    items: impl IntoIterator<Item = T>,
+    indent: usize,
+    mut item: impl FnMut(&mut dyn Write, T) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut any = false;
+    for x in items {
+        out.write_all(if any { b",\n" } else { b"[\n" })?;
+        any = true;
+        write!(out, "{:w$}", "", w = indent + 2)?;
+        item(out, x)?;
+    }
+    if any {
+        write!(out, "\n{:w$}]", "", w = indent)
+    } else {
+        out.write_all(b"[]")
+    }
+}
+
+/// Written as `serde_json` pretty-prints the document (two spaces, keys in order), one result
+/// at a time.
+pub fn write(report: &LintReport, out: &mut dyn Write) -> io::Result<()> {
+    let rule_index: HashMap<&str, usize> = report
         .rules
         .iter()
-        .map(|r| {
-            let mut v = serde_json::json!({
-                "id": r.id,
-                "name": r.name,
-                "defaultConfiguration": { "level": level(r.severity) },
-            });
-            if let Some(s) = &r.summary {
-                v["shortDescription"] = serde_json::json!({ "text": s });
-            }
-            v
-        })
+        .enumerate()
+        .rev()
+        .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let results: Vec<serde_json::Value> = report
-        .items
-        .iter()
-        .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(h) = &d.help {
-                text.push_str(" (help: ");
-                text.push_str(h);
-                text.push(')');
-            }
-            if let Some(u) = &d.uncertain {
-                text.push_str(" (note: ");
-                text.push_str(u);
-                text.push(')');
-            }
-            let mut v = serde_json::json!({
-                "ruleId": d.code,
-                "level": level(d.severity),
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&d.file) },
-                        "region": {
-                            "startLine": d.line,
-                            "startColumn": d.column,
-                            "endLine": d.end_line,
-                            "endColumn": d.end_column,
-                        }
-                    }
-                }],
-            });
-            if let Some(u) = &d.uncertain {
-                v["properties"] = serde_json::json!({ "uncertain": true, "uncertainReason": u });
-            }
-            if let Some(i) = report.rules.iter().position(|r| r.id == d.code) {
-                v["ruleIndex"] = serde_json::json!(i);
-            }
-            v
-        })
-        .collect();
-    let artifacts: Vec<serde_json::Value> = report
-        .files
-        .iter()
-        .map(|f| serde_json::json!({ "location": { "uri": uri(f) } }))
-        .collect();
-    let doc = serde_json::json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "cairn",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }
-            },
-            "artifacts": artifacts,
-            "results": results,
-        }]
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    out.write_all(b"{\n  \"$schema\": ")?;
+    json_str(out, SCHEMA)?;
+    out.write_all(b",\n  \"runs\": [\n    {\n      \"artifacts\": ")?;
+    array(out, &report.files, 6, |out, f| {
+        out.write_all(b"{\n          \"location\": {\n            \"uri\": ")?;
+        json_str(out, &uri(f))?;
+        out.write_all(b"\n          }\n        }")
+    })?;
+    out.write_all(b",\n      \"results\": ")?;
+    array(out, &report.items, 6, |out, d| {
+        write!(out, "{{\n          \"level\": \"{}\",\n", level(d.severity))?;
+        out.write_all(b"          \"locations\": [\n            {\n              \"physicalLocation\": {\n                \"artifactLocation\": {\n                  \"uri\": ")?;
+        json_str(out, &uri(&d.file))?;
+        write!(
+            out,
+            "\n                }},\n                \"region\": {{\n                  \"endColumn\": {},\n                  \"endLine\": {},\n                  \"startColumn\": {},\n                  \"startLine\": {}\n                }}\n              }}\n            }}\n          ],\n",
+            d.end_column, d.end_line, d.column, d.line
+        )?;
+        out.write_all(b"          \"message\": {\n            \"text\": ")?;
+        let mut text = String::with_capacity(d.message.len());
+        text.push_str(&d.message);
+        if let Some(h) = &d.help {
+            text.push_str(" (help: ");
+            text.push_str(h);
+            text.push(')');
+        }
+        if let Some(u) = &d.uncertain {
+            text.push_str(" (note: ");
+            text.push_str(u);
+            text.push(')');
+        }
+        json_str(out, &text)?;
+        out.write_all(b"\n          },\n")?;
+        if let Some(u) = &d.uncertain {
+            out.write_all(b"          \"properties\": {\n            \"uncertain\": true,\n            \"uncertainReason\": ")?;
+            json_str(out, u)?;
+            out.write_all(b"\n          },\n")?;
+        }
+        out.write_all(b"          \"ruleId\": ")?;
+        json_str(out, &d.code)?;
+        if let Some(i) = rule_index.get(d.code.as_str()) {
+            write!(out, ",\n          \"ruleIndex\": {i}")?;
+        }
+        out.write_all(b"\n        }")
+    })?;
+    out.write_all(b",\n      \"tool\": {\n        \"driver\": {\n          \"name\": \"cairn\",\n          \"rules\": ")?;
+    array(out, &report.rules, 10, |out, r| {
+        write!(
+            out,
+            "{{\n              \"defaultConfiguration\": {{\n                \"level\": \"{}\"\n              }},\n              \"id\": ",
+            level(r.severity)
+        )?;
+        json_str(out, &r.id)?;
+        out.write_all(b",\n              \"name\": ")?;
+        json_str(out, &r.name)?;
+        if let Some(s) = &r.summary {
+            out.write_all(b",\n              \"shortDescription\": {\n                \"text\": ")?;
+            json_str(out, s)?;
+            out.write_all(b"\n              }")?;
+        }
+        out.write_all(b"\n            }")
+    })?;
+    out.write_all(b",\n          \"version\": ")?;
+    json_str(out, env!("CARGO_PKG_VERSION"))?;
+    out.write_all(b"\n        }\n      }\n    }\n  ],\n  \"version\": \"2.1.0\"\n}\n")
+}
+
+/// The report as text, for the snapshot.
+#[cfg(test)]
+fn render(report: &LintReport) -> String {
+    super::render(report, super::LintFormat::Sarif)
 }
 
 #[cfg(test)]

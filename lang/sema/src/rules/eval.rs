@@ -176,21 +176,7 @@ pub fn evaluate(
     target: &LintTarget<'_>,
     params: &BTreeMap<String, ParamValue>,
 ) -> Evaluation {
-    let mut out = Evaluation::default();
-    let mut ev = Ev::new(rules, target, params, &mut out.errors);
-    for (i, rule) in rules.rules.iter().enumerate() {
-        if !rule.applies_to(target.dialect) {
-            continue;
-        }
-        let run = match rule.target {
-            Target::Schema => target.schema_rules,
-            Target::Plan => target.plan.is_some(),
-        };
-        if run {
-            ev.run_rule(i, rule, &mut out.findings);
-        }
-    }
-    out
+    Evaluator::new(target).evaluate(rules, params)
 }
 
 /// Checks param overrides from a project file against every compiled file: names that no file
@@ -412,10 +398,59 @@ struct Ev<'a> {
     params: Vec<Value<'a>>,
     lets: Vec<Value<'a>>,
     stack: Vec<Value<'a>>,
+    /// The lookups and globals of the target, shared by the rule files evaluated over it.
+    cache: Rc<Cache<'a>>,
+}
+
+/// What evaluation builds from the target alone, on first use: the lookups into both states
+/// and the plan, and the globals (`changes`, `tables`, ...). One [`Evaluator`] keeps it for
+/// every rule file it evaluates.
+#[derive(Default)]
+struct Cache<'a> {
     ix_before: OnceCell<SideIx<'a>>,
     ix_after: OnceCell<SideIx<'a>>,
     ix_plan: OnceCell<PlanIx>,
     globals: RefCell<HashMap<(u8, &'static str), Value<'a>>>,
+}
+
+/// Evaluates rule files over one target, building the target's lookups and globals once for
+/// all of them (what [`evaluate`] does for one file). Not `Send`: one per thread.
+pub struct Evaluator<'a> {
+    target: LintTarget<'a>,
+    cache: Rc<Cache<'a>>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(target: &LintTarget<'a>) -> Evaluator<'a> {
+        Evaluator {
+            target: *target,
+            cache: Rc::new(Cache::default()),
+        }
+    }
+
+    /// [`evaluate`] over this evaluator's target.
+    pub fn evaluate(
+        &self,
+        rules: &'a CompiledRules,
+        params: &BTreeMap<String, ParamValue>,
+    ) -> Evaluation {
+        let target = &self.target;
+        let mut out = Evaluation::default();
+        let mut ev = Ev::new(rules, target, params, &mut out.errors, self.cache.clone());
+        for (i, rule) in rules.rules.iter().enumerate() {
+            if !rule.applies_to(target.dialect) {
+                continue;
+            }
+            let run = match rule.target {
+                Target::Schema => target.schema_rules,
+                Target::Plan => target.plan.is_some(),
+            };
+            if run {
+                ev.run_rule(i, rule, &mut out.findings);
+            }
+        }
+        out
+    }
 }
 
 fn param_value<'a>(v: &ParamValue) -> Value<'a> {
@@ -433,6 +468,7 @@ impl<'a> Ev<'a> {
         target: &LintTarget<'a>,
         overrides: &BTreeMap<String, ParamValue>,
         errors: &mut Vec<String>,
+        cache: Rc<Cache<'a>>,
     ) -> Ev<'a> {
         let params = rules
             .params
@@ -463,10 +499,7 @@ impl<'a> Ev<'a> {
             params,
             lets: vec![Value::Null; rules.lets.len()],
             stack: Vec::new(),
-            ix_before: OnceCell::new(),
-            ix_after: OnceCell::new(),
-            ix_plan: OnceCell::new(),
-            globals: RefCell::new(HashMap::new()),
+            cache,
         };
         for &i in &rules.let_order {
             if let Some(l) = rules.lets.get(i) {
@@ -495,9 +528,9 @@ impl<'a> Ev<'a> {
 
     fn ix(&self, before: bool) -> &SideIx<'a> {
         let (cell, realm) = if before {
-            (&self.ix_before, self.before)
+            (&self.cache.ix_before, self.before)
         } else {
-            (&self.ix_after, self.after)
+            (&self.cache.ix_after, self.after)
         };
         cell.get_or_init(|| self.build_ix(realm))
     }
@@ -565,7 +598,7 @@ impl<'a> Ev<'a> {
     }
 
     fn plan_ix(&self) -> &PlanIx {
-        self.ix_plan.get_or_init(|| {
+        self.cache.ix_plan.get_or_init(|| {
             let plan = self.plan;
             let n = plan.map_or(0, |p| p.changes.len());
             let mut statements_of = vec![Vec::new(); n];
@@ -936,7 +969,7 @@ impl<'a> Ev<'a> {
             _ => {}
         }
         let key = (u8::from(target == Target::Plan), name);
-        if let Some(v) = self.globals.borrow().get(&key) {
+        if let Some(v) = self.cache.globals.borrow().get(&key) {
             return v.clone();
         }
         let v = match name {
@@ -949,7 +982,7 @@ impl<'a> Ev<'a> {
             ),
             _ => self.state_field(Sd::After, name),
         };
-        self.globals.borrow_mut().insert(key, v.clone());
+        self.cache.globals.borrow_mut().insert(key, v.clone());
         v
     }
 
