@@ -418,12 +418,27 @@ pub fn change_owners(
                 candidates.extend(by_table.get(&fold(&index.name)).into_iter().flatten());
                 candidates.sort_unstable();
             }
-            let words: Vec<String> = c
+            let mut words: Vec<String> = c
                 .summary()
                 .split(|ch: char| ch.is_whitespace() || matches!(ch, '.' | ',' | '(' | ')'))
                 .filter(|w| w.len() > 1 && !NOISE.contains(&w.to_ascii_lowercase().as_str()))
                 .map(|w| w.to_ascii_lowercase())
                 .collect();
+            // An index no statement names was dropped with one of its columns
+            // (`ALTER TABLE t DROP COLUMN c`): that statement owns the drop.
+            if let cairn_ir::Change::DropIndex { index, .. } = c {
+                let named = candidates
+                    .iter()
+                    .any(|&i| lowered[i].contains(&index.name.to_ascii_lowercase()));
+                if !named {
+                    words.extend(index.parts.iter().filter_map(|p| match &p.key {
+                        cairn_ir::IndexKey::Column(col) => {
+                            Some(format!("drop column {}", col.to_ascii_lowercase()))
+                        }
+                        cairn_ir::IndexKey::Expr(_) => None,
+                    }));
+                }
+            }
             let mut best: Option<(usize, usize)> = None;
             for &i in &candidates {
                 let score = words
