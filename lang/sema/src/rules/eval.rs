@@ -411,6 +411,9 @@ struct Cache<'a> {
     ix_after: OnceCell<SideIx<'a>>,
     ix_plan: OnceCell<PlanIx>,
     globals: RefCell<HashMap<(u8, &'static str), Value<'a>>>,
+    /// The object lists of `before` and `after` (`after.foreign_keys`...), built once: a rule
+    /// that asks for one per change would otherwise walk every table per change.
+    states: RefCell<HashMap<(bool, String), Value<'a>>>,
 }
 
 /// Evaluates rule files over one target, building the target's lookups and globals once for
@@ -983,6 +986,26 @@ impl<'a> Ev<'a> {
             _ => self.state_field(Sd::After, name),
         };
         self.cache.globals.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    /// [`Ev::state_field`] of `before` or `after`, built once per target.
+    fn state_field_cached(&self, sd: Sd, name: &str) -> Value<'a> {
+        let before = match sd {
+            Sd::Before => true,
+            Sd::After => false,
+            Sd::Change(_) => return self.state_field(sd, name),
+        };
+        if let Some(v) = self.cache.states.borrow().get(&(before, name.to_string())) {
+            return v.clone();
+        }
+        let v = self.state_field(sd, name);
+        if matches!(v, Value::List(_)) {
+            self.cache
+                .states
+                .borrow_mut()
+                .insert((before, name.to_string()), v.clone());
+        }
         v
     }
 

@@ -101,7 +101,7 @@ impl<'a> Ev<'a> {
     /// Field `name` of `o`; `null` when the object has no such field.
     pub(super) fn field(&self, o: Obj<'a>, name: &str) -> Value<'a> {
         match o {
-            Obj::State(sd) => self.state_field(sd, name),
+            Obj::State(sd) => self.state_field_cached(sd, name),
             Obj::Schema(sd, s) => self.schema_field(sd, s, name),
             Obj::Table(sd, sch, t) => self.table_field(sd, sch, t, name),
             Obj::Column(sd, sch, tc, c) => self.column_field(sd, sch, tc, c, name),
