@@ -374,3 +374,38 @@ pub async fn sqlite_rows(db: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
 pub fn first_cell(rows: &[Vec<Option<String>>]) -> Option<String> {
     rows.first().and_then(|r| r.first()).cloned().flatten()
 }
+
+/// An expected-outcomes list under `tests/` (`tests/NAME`): one case id per line, a tab, then
+/// the cause; blank lines and `#` comments are skipped. A missing file is an empty list.
+pub fn expected_list(name: &str) -> std::collections::BTreeMap<String, String> {
+    std::fs::read_to_string(repo_root().join("tests").join(name))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| match l.split_once('\t') {
+            Some((id, cause)) => (id.trim().to_string(), cause.trim().to_string()),
+            None => (l.trim().to_string(), String::new()),
+        })
+        .collect()
+}
+
+/// `cairn lint migrations --dialect DIALECT --format json` in `dir`: its diagnostics.
+pub fn lint_migrations_json(dir: &Path, dialect: &str) -> Vec<serde_json::Value> {
+    let o = cairn(
+        dir,
+        &[
+            "lint",
+            "migrations",
+            "--dialect",
+            dialect,
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o))
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(&o), stderr(&o)));
+    v["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("no diagnostics array: {v}"))
+}

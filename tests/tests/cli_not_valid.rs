@@ -21,22 +21,7 @@ fn dir_with(files: &[(&str, &str)]) -> PathBuf {
 }
 
 fn lint(dir: &Path) -> Vec<(String, String, u64)> {
-    let o = cairn(
-        dir,
-        &[
-            "lint",
-            "migrations",
-            "--dialect",
-            "postgres",
-            "--format",
-            "json",
-        ],
-    );
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o))
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(&o), stderr(&o)));
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
+    cairn_tests::lint_migrations_json(dir, "postgres")
         .iter()
         .map(|d| {
             let file = d["file"].as_str().unwrap();

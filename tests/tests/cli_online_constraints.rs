@@ -244,22 +244,7 @@ async fn online_constraints_can_be_turned_off_by_flag_or_project_file() {
 }
 
 fn lint_codes(dir: &Path) -> Vec<String> {
-    let o = cairn(
-        dir,
-        &[
-            "lint",
-            "migrations",
-            "--dialect",
-            "postgres",
-            "--format",
-            "json",
-        ],
-    );
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o))
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(&o), stderr(&o)));
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
+    cairn_tests::lint_migrations_json(dir, "postgres")
         .iter()
         .map(|d| d["code"].as_str().unwrap().to_string())
         .collect()

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cairn_tests::{
-    cairn, my_rows, mysql_scratch, pg_rows, pg_scratch, repo_root, stderr, stdout, unique_name,
+    cairn, my_rows, mysql_scratch, pg_rows, pg_scratch, stderr, stdout, unique_name,
     with_search_path,
 };
 
@@ -36,16 +36,7 @@ fn corpus_root() -> PathBuf {
 }
 
 fn expected_differences() -> BTreeMap<String, String> {
-    let path = repo_root().join("tests/lint-dev-url-expected-differences.txt");
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| match l.split_once('\t') {
-            Some((id, cause)) => (id.trim().to_string(), cause.trim().to_string()),
-            None => (l.trim().to_string(), String::new()),
-        })
-        .collect()
+    cairn_tests::expected_list("lint-dev-url-expected-differences.txt")
 }
 
 /// The findings of `cairn lint DIR ARGS` as sorted `CODE file:line` strings; `Err` when the

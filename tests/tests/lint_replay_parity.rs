@@ -87,16 +87,7 @@ fn directories() -> Vec<(String, PathBuf)> {
 }
 
 fn expected_failures() -> BTreeMap<String, String> {
-    let path = repo_root().join("tests/lint-replay-expected-failures.txt");
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| match l.split_once('\t') {
-            Some((id, cause)) => (id.trim().to_string(), cause.trim().to_string()),
-            None => (l.trim().to_string(), String::new()),
-        })
-        .collect()
+    cairn_tests::expected_list("lint-replay-expected-failures.txt")
 }
 
 /// A fresh database of `dialect`: its URL, the scope flags that leave out Cairn's own revision

@@ -751,16 +751,7 @@ fn ident_at(s: &str) -> Option<String> {
 }
 
 fn expected_failures() -> BTreeMap<String, String> {
-    let path = repo_root().join("tests/sqldef-expected-failures.txt");
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| match l.split_once('\t') {
-            Some((id, cause)) => (id.trim().to_string(), cause.trim().to_string()),
-            None => (l.trim().to_string(), String::new()),
-        })
-        .collect()
+    cairn_tests::expected_list("sqldef-expected-failures.txt")
 }
 
 /// The pass-rate floor of every dialect: the target. The expected-failures list holds
