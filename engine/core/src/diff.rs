@@ -433,29 +433,15 @@ fn diff_enums(schema: &str, current: &[Enum], desired: &[Enum], out: &mut Diff) 
 fn tables_by_name(d: Dialect, s: &Schema) -> HashMap<Cow<'_, str>, &Table> {
     let mut out: HashMap<Cow<'_, str>, &Table> = HashMap::with_capacity(s.tables.len());
     for t in &s.tables {
-        out.entry(ident_key(d, &t.name)).or_insert(t);
+        out.entry(d.ident_key(&t.name)).or_insert(t);
     }
     out
-}
-
-/// A name as [`Dialect::idents_equal`] compares it.
-fn ident_key(d: Dialect, name: &str) -> Cow<'_, str> {
-    match d {
-        Dialect::Postgres => Cow::Borrowed(name),
-        Dialect::Mysql(_) | Dialect::Sqlite => {
-            if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(name.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(name)
-            }
-        }
-    }
 }
 
 fn diff_tables(d: Dialect, schema: &str, cs: &Schema, ds: &Schema, out: &mut Diff) {
     let cur_names: BTreeSet<&str> = cs.tables.iter().map(|t| t.name.as_str()).collect();
     let cur_by_name = tables_by_name(d, cs);
-    let cur_table = |name: &str| cur_by_name.get(&ident_key(d, name)).copied();
+    let cur_table = |name: &str| cur_by_name.get(&d.ident_key(name)).copied();
     // desired name -> current table it continues.
     let mut pairs: Vec<(&Table, &Table)> = Vec::new();
     let mut matched_current: BTreeSet<&str> = BTreeSet::new();

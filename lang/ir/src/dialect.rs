@@ -89,6 +89,17 @@ impl Dialect {
         }
     }
 
+    /// The key under which this dialect finds an identifier: names that [`Dialect::idents_equal`]
+    /// calls equal share one key (for hash lookups by name).
+    pub fn ident_key(self, name: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            Dialect::Mysql(_) | Dialect::Sqlite if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+                std::borrow::Cow::Owned(name.to_ascii_lowercase())
+            }
+            _ => std::borrow::Cow::Borrowed(name),
+        }
+    }
+
     /// Quotes an identifier for this dialect's SQL.
     pub fn quote_ident(self, ident: &str) -> String {
         match self {

@@ -7,8 +7,6 @@
 //! indexed again before use. The replay keeps it exact through `take_table`, `put_table`,
 //! `remove_table` and `create_table`, the only places that add, move, rename or remove tables.
 
-use std::borrow::Cow;
-
 use cairn_ir::{Dialect, Realm, Schema};
 use rustc_hash::FxHashMap;
 
@@ -25,20 +23,6 @@ struct SchemaTables {
     len: usize,
 }
 
-/// The name under which `dialect` finds an identifier: `idents_equal` names share one key.
-fn key(dialect: Dialect, name: &str) -> Cow<'_, str> {
-    match dialect {
-        Dialect::Postgres => Cow::Borrowed(name),
-        Dialect::Mysql(_) | Dialect::Sqlite => {
-            if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(name.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(name)
-            }
-        }
-    }
-}
-
 impl TableIndex {
     /// Makes the index of `schema` complete (indexing it again when its table count changed
     /// behind the index's back).
@@ -49,7 +33,7 @@ impl TableIndex {
         let d = realm.dialect;
         let fresh = self
             .schemas
-            .get(key(d, &s.name).as_ref())
+            .get(d.ident_key(&s.name).as_ref())
             .is_some_and(|e| e.len == s.tables.len());
         if !fresh {
             self.reindex(d, s);
@@ -66,12 +50,12 @@ impl TableIndex {
     fn reindex(&mut self, d: Dialect, s: &Schema) {
         let e = self
             .schemas
-            .entry(key(d, &s.name).into_owned())
+            .entry(d.ident_key(&s.name).into_owned())
             .or_default();
         e.at.clear();
         // The first of two equal names wins, as a scan finds it.
         for (i, t) in s.tables.iter().enumerate().rev() {
-            e.at.insert(key(d, &t.name).into_owned(), i);
+            e.at.insert(d.ident_key(&t.name).into_owned(), i);
         }
         e.len = s.tables.len();
     }
@@ -83,9 +67,9 @@ impl TableIndex {
         let d = realm.dialect;
         let found = self
             .schemas
-            .get(key(d, &s.name).as_ref())
+            .get(d.ident_key(&s.name).as_ref())
             .filter(|e| e.len == s.tables.len())
-            .and_then(|e| e.at.get(key(d, name).as_ref()).copied())
+            .and_then(|e| e.at.get(d.ident_key(name).as_ref()).copied())
             .filter(|&i| {
                 s.tables
                     .get(i)
@@ -103,12 +87,12 @@ impl TableIndex {
     /// Records that table `name` sits at `at` in `schema`, whose table count is now `len`
     /// (a table was put back into its slot, or pushed at the end).
     pub(crate) fn set(&mut self, d: Dialect, schema: &str, name: &str, at: usize, len: usize) {
-        let Some(e) = self.schemas.get_mut(key(d, schema).as_ref()) else {
+        let Some(e) = self.schemas.get_mut(d.ident_key(schema).as_ref()) else {
             return;
         };
         // Positions are complete only if they were before this change.
         if e.len == len || e.len + 1 == len && at + 1 == len {
-            e.at.insert(key(d, name).into_owned(), at);
+            e.at.insert(d.ident_key(name).into_owned(), at);
             e.len = len;
         } else {
             e.len = usize::MAX;
@@ -117,7 +101,7 @@ impl TableIndex {
 
     /// Forgets `schema`'s positions (tables moved): it is indexed again on next use.
     pub(crate) fn invalidate(&mut self, d: Dialect, schema: &str) {
-        if let Some(e) = self.schemas.get_mut(key(d, schema).as_ref()) {
+        if let Some(e) = self.schemas.get_mut(d.ident_key(schema).as_ref()) {
             e.len = usize::MAX;
         }
     }

@@ -413,7 +413,8 @@ struct Cache<'a> {
     globals: RefCell<HashMap<(u8, &'static str), Value<'a>>>,
     /// The object lists of `before` and `after` (`after.foreign_keys`...), built once: a rule
     /// that asks for one per change would otherwise walk every table per change.
-    states: RefCell<HashMap<(bool, String), Value<'a>>>,
+    /// `[before, after]`.
+    states: [RefCell<HashMap<String, Value<'a>>>; 2],
 }
 
 /// Evaluates rule files over one target, building the target's lookups and globals once for
@@ -516,10 +517,7 @@ impl<'a> Ev<'a> {
     }
 
     fn key(&self, s: &str) -> String {
-        match self.dialect {
-            Dialect::Postgres => s.to_string(),
-            _ => s.to_ascii_lowercase(),
-        }
+        self.dialect.ident_key(s).into_owned()
     }
 
     fn realm(&self, sd: Sd) -> &'a Realm {
@@ -991,20 +989,17 @@ impl<'a> Ev<'a> {
 
     /// [`Ev::state_field`] of `before` or `after`, built once per target.
     fn state_field_cached(&self, sd: Sd, name: &str) -> Value<'a> {
-        let before = match sd {
-            Sd::Before => true,
-            Sd::After => false,
+        let memo = match sd {
+            Sd::Before => &self.cache.states[0],
+            Sd::After => &self.cache.states[1],
             Sd::Change(_) => return self.state_field(sd, name),
         };
-        if let Some(v) = self.cache.states.borrow().get(&(before, name.to_string())) {
+        if let Some(v) = memo.borrow().get(name) {
             return v.clone();
         }
         let v = self.state_field(sd, name);
         if matches!(v, Value::List(_)) {
-            self.cache
-                .states
-                .borrow_mut()
-                .insert((before, name.to_string()), v.clone());
+            memo.borrow_mut().insert(name.to_string(), v.clone());
         }
         v
     }
