@@ -409,3 +409,17 @@ pub fn lint_migrations_json(dir: &Path, dialect: &str) -> Vec<serde_json::Value>
         .cloned()
         .unwrap_or_else(|| panic!("no diagnostics array: {v}"))
 }
+
+/// Asserts that `cairn schema diff --from FROM --to TO [EXTRA...]`, run in `dir`, finds nothing
+/// to change.
+pub fn assert_synced(dir: &Path, from: &str, to: &str, extra: &[&str]) {
+    let mut args = vec!["schema", "diff", "--from", from, "--to", to];
+    args.extend_from_slice(extra);
+    let o = cairn(dir, &args);
+    assert!(
+        stdout(&o).contains("Schemas are synced, no changes to be made."),
+        "{from} -> {to}: {}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+}

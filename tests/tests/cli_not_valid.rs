@@ -127,25 +127,7 @@ async fn not_valid_then_validate_lints_clean_applies_and_inspects_back() {
         (url.as_str(), "file://migrations"),
         ("file://migrations", url.as_str()),
     ] {
-        let diff = cairn(
-            &dir,
-            &[
-                "schema",
-                "diff",
-                "--from",
-                from,
-                "--to",
-                to,
-                "--dialect",
-                "postgres",
-            ],
-        );
-        assert!(
-            stdout(&diff).contains("Schemas are synced, no changes to be made."),
-            "{from} -> {to}: {}\n{}",
-            stdout(&diff),
-            stderr(&diff)
-        );
+        cairn_tests::assert_synced(&dir, from, to, &["--dialect", "postgres"]);
     }
 
     // Validating the key in a later file is planned as VALIDATE CONSTRAINT.

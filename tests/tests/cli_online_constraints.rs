@@ -332,23 +332,5 @@ async fn migrate_diff_writes_the_validations_to_a_file_of_their_own() {
         ]
     );
     assert!(not_null(&url, "orders", "total").await);
-    let o = cairn(
-        &dir,
-        &[
-            "schema",
-            "diff",
-            "--from",
-            &url,
-            "--to",
-            "file://desired.sql",
-            "--dialect",
-            "postgres",
-        ],
-    );
-    assert!(
-        stdout(&o).contains("Schemas are synced, no changes to be made."),
-        "{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
+    cairn_tests::assert_synced(&dir, &url, "file://desired.sql", &["--dialect", "postgres"]);
 }
