@@ -68,7 +68,7 @@ fn main() -> ExitCode {
             Command::Migrate(m) => commands::migrate::run(m).await,
             Command::Lint(a) => commands::lint::run(a).await,
             Command::Rules(r) => commands::rules::run(r),
-            Command::Lsp(a) => commands::lsp::run(a),
+            Command::Lsp(a) => commands::lsp::run(a, &cli.project),
             Command::Init(a) => commands::init::run(a).await,
         }
     });

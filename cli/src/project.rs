@@ -66,6 +66,17 @@ fn leaf(m: &ArgMatches) -> &ArgMatches {
 /// there (they are optional on the command line, since an environment may supply them).
 pub fn resolve(cli: &mut Cli, matches: &ArgMatches) -> Result<Option<Fleet>> {
     let p = cli.project.clone();
+    // The language server reads the project file of the workspace the editor opens, not the
+    // working directory's: `--env` and `--var` go to it as they are (`commands/lsp.rs`).
+    if matches!(cli.command, Command::Lsp(_)) {
+        if p.config.is_some() {
+            return Err(UsageError(
+                "cairn lsp: -c is not taken: the server reads cairn.hcl (else atlas.hcl) at the root of the workspace the editor opens".into(),
+            )
+            .into());
+        }
+        return Ok(None);
+    }
     // Commands that lint read the project's `lint { }` policy even without `--env` or `-c`:
     // `cairn.hcl`, else `atlas.hcl`, in the working directory.
     let lints = matches!(

@@ -24,8 +24,20 @@ impl LspClient {
 
     /// [`LspClient::start`] with the client capabilities to announce.
     pub fn start_with(root: Option<&Path>, init_options: Value, capabilities: Value) -> LspClient {
+        LspClient::start_command(root, init_options, capabilities, |_| {})
+    }
+
+    /// [`LspClient::start_with`] on a `cairn lsp --stdio` command that `configure` adds to
+    /// (flags such as `--var`, environment variables).
+    pub fn start_command(
+        root: Option<&Path>,
+        init_options: Value,
+        capabilities: Value,
+        configure: impl FnOnce(&mut Command),
+    ) -> LspClient {
         let mut command = Command::new(cairn_bin());
         command.args(["lsp", "--stdio"]);
+        configure(&mut command);
         let mut c = cairn_lsp_client::LspClient::spawn(command);
         c.initialize(root, init_options, capabilities);
         LspClient(c)

@@ -160,9 +160,32 @@ fn the_settings_the_extension_passes_are_the_ones_the_server_reads() {
     }
     assert_eq!(
         passed,
-        ["dialect", "rulesDocsUrl"],
+        ["dialect", "vars", "rulesDocsUrl"],
         "a new setting needs a check below"
     );
+
+    // vars: empty by default (no values), and the values set are the project file's variables'
+    // (a variable without a default and without a value is an error naming it).
+    assert_eq!(props["cairn.vars"]["default"], json!({}));
+    assert_eq!(props["cairn.vars"]["type"], "object");
+    let project = "variable \"name\" {\n  type = string\n}\n\nenv \"x\" {\n  src = \"file://${var.name}.sql\"\n}\n";
+    for (options, errors_wanted) in [
+        (json!({}), 1),
+        (json!({ "vars": {} }), 1),
+        (json!({ "vars": { "name": "schema" } }), 0),
+    ] {
+        let dir = scratch_dir("cairn_vscode_vars");
+        let path = dir.join("cairn.hcl");
+        std::fs::write(&path, project).unwrap();
+        let mut c = LspClient::start(Some(&dir), options.clone());
+        let diags = c.diagnostics(&uri(&path));
+        let errors = errors(&diags);
+        assert_eq!(errors.len(), errors_wanted, "{options}: {diags:#?}");
+        if let Some(e) = errors.first() {
+            assert!(e["message"].as_str().unwrap().contains("\"name\""), "{e:#}");
+        }
+        c.shutdown();
+    }
 
     // rulesDocsUrl: empty by default, so the server's own default (the rule pages of this
     // version) applies; a value set is the link's base.

@@ -670,3 +670,84 @@ fn one_unreachable_server_is_one_warning_for_data_and_baseline() {
     );
     c.shutdown();
 }
+
+/// A project file whose environment's URL uses a variable without a default: its value comes
+/// from the `vars` initialization option or `cairn lsp --var NAME=VALUE`, and then the database
+/// is the plan preview's baseline; without a value, the project file has one error, on the
+/// variable's declaration, naming it and how the editor gives a value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn project_variables_come_from_the_vars_option_or_the_var_flag() {
+    let dir = scratch_dir("cairn_lsp_vars");
+    users_db(&dir).await;
+    let project = dir.join("cairn.hcl");
+    let text = "variable \"db_file\" {\n  type = string\n}\n\nenv \"local\" {\n  url = \"sqlite://${var.db_file}\"\n}\n";
+    std::fs::write(&project, text).unwrap();
+    let file = dir.join("schema.sql");
+    std::fs::write(&file, DESIRED).unwrap();
+    let (u, pu) = (uri(&file), uri(&project));
+    let want = vec![
+        (line(DESIRED, "users"), "+1 column".to_string()),
+        (line(DESIRED, "posts"), "new table".to_string()),
+    ];
+
+    // No value: the error, and no baseline (no lenses).
+    let mut c = LspClient::start(Some(&dir), json!({ "baselineRefreshSeconds": 0 }));
+    let diags = c.diagnostics(&pu);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(d["severity"], 1, "{d:#}");
+    assert_eq!(
+        d["range"]["start"],
+        json!({ "line": 0, "character": 9 }),
+        "{d:#}"
+    );
+    let message = d["message"].as_str().unwrap();
+    for needle in [
+        "\"db_file\"",
+        "`vars` initialization option",
+        "cairn.vars",
+        "cairn lsp --var db_file=VALUE",
+    ] {
+        assert!(message.contains(needle), "{needle:?} not in {message}");
+    }
+    c.open(&u, DESIRED);
+    assert_eq!(lenses(&mut c, &u), Vec::<(u64, String)>::new());
+    c.shutdown();
+
+    // The `vars` initialization option (what VS Code's `cairn.vars` sends).
+    let mut c = LspClient::start(
+        Some(&dir),
+        json!({ "baselineRefreshSeconds": 0, "vars": { "db_file": "dev.db" } }),
+    );
+    assert_eq!(c.diagnostics(&pu), Vec::<Value>::new());
+    c.open(&u, DESIRED);
+    assert_eq!(lenses_once(&mut c, &u, inspected), want);
+    c.shutdown();
+
+    // `cairn lsp --var db_file=dev.db`.
+    let mut c = LspClient::start_command(
+        Some(&dir),
+        json!({ "baselineRefreshSeconds": 0 }),
+        json!({}),
+        |cmd| {
+            cmd.args(["--var", "db_file=dev.db"]);
+        },
+    );
+    assert_eq!(c.diagnostics(&pu), Vec::<Value>::new());
+    c.open(&u, DESIRED);
+    assert_eq!(lenses_once(&mut c, &u, inspected), want);
+    // A value for a variable the file does not declare: an error that says where it came from.
+    c.shutdown();
+    let mut c = LspClient::start(
+        Some(&dir),
+        json!({ "baselineRefreshSeconds": 0, "vars": { "db_fil": "dev.db" } }),
+    );
+    let diags = c.diagnostics(&pu);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let message = diags[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"db_fil\"") && message.contains("`vars`"),
+        "{message}"
+    );
+    c.shutdown();
+}

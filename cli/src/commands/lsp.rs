@@ -11,6 +11,7 @@ use cairn_lsp::{QueryError, Rows};
 use clap::Args;
 
 use crate::Outcome;
+use crate::project::ProjectArgs;
 
 /// How long one inspection of the plan-preview baseline may take.
 const INSPECT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -26,11 +27,15 @@ pub struct LspArgs {
     pub stdio: bool,
 }
 
-pub fn run(_args: LspArgs) -> Result<Outcome> {
+/// Serves; the global `--env NAME` and `--var NAME=VALUE` flags go to the server, which reads
+/// the workspace's project file with them (the `env` and `vars` initialization options win).
+pub fn run(_args: LspArgs, project: &ProjectArgs) -> Result<Outcome> {
     let inspector: cairn_lsp::Inspector = Arc::new(inspect);
     let options = cairn_lsp::Options {
         inspector: Some(inspector),
         query: Some(Arc::new(query)),
+        env: project.env.clone(),
+        vars: project.vars.clone(),
     };
     cairn_lsp::run_stdio_with(options).map_err(|e| anyhow!("language server: {e}"))?;
     Ok(Outcome::Success)

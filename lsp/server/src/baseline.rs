@@ -84,12 +84,7 @@ impl Server<'_> {
         let mut waiting = false;
         match (&file, &text) {
             (Some(f), Some(text)) => {
-                let ev = project::evaluate_known(
-                    f,
-                    text,
-                    self.asked_env.as_deref(),
-                    &self.project.known,
-                );
+                let ev = project::evaluate_known(f, text, &self.asked, &self.project.known);
                 self.project.used = ev.used;
                 if ev.missing.is_empty() {
                     env = ev.env;
@@ -207,8 +202,7 @@ impl Server<'_> {
     /// An edit of the open project file: its diagnostics from the text, with the query answers
     /// the server has (no query runs before a save).
     pub(crate) fn check_project_text(&mut self, file: &Path, text: &str) {
-        let ev =
-            project::evaluate_known(file, text, self.asked_env.as_deref(), &self.project.known);
+        let ev = project::evaluate_known(file, text, &self.asked, &self.project.known);
         self.project.error = ev.error;
         // Stopped at a query not run yet: the warnings had so far still stand.
         if ev.missing.is_empty() {

@@ -78,6 +78,12 @@ pub struct Options {
     /// Runs the queries of the project file's `data "sql"` blocks (`cairn lsp` passes its
     /// drivers); without it, such a block gets a warning and no rows.
     pub query: Option<Querier>,
+    /// The project file's environment (`cairn lsp --env NAME`); the `env` initialization option
+    /// wins over it.
+    pub env: Option<String>,
+    /// Values of the project file's variables (`cairn lsp --var NAME=VALUE`, in order); a name
+    /// the `vars` initialization option gives takes that option's value instead.
+    pub vars: Vec<(String, String)>,
 }
 
 /// Serves on stdin/stdout until the client says `exit`.
@@ -184,10 +190,7 @@ pub fn run_with(connection: Connection, opts: Options) -> Result<()> {
         dirty: false,
         project: baseline::State::new(opts.query),
         inspector: opts.inspector,
-        asked_env: options
-            .get("env")
-            .and_then(|e| e.as_str())
-            .map(str::to_string),
+        asked: project::Asked::new(opts.env, opts.vars, &options),
         dialect_asked: dialect.is_some(),
         refresh_every,
         live_tx,
@@ -241,8 +244,8 @@ pub(crate) struct Server<'c> {
     /// The project file and the plan-preview baseline.
     pub(crate) project: baseline::State,
     pub(crate) inspector: Option<Inspector>,
-    /// The `env` initialization option.
-    pub(crate) asked_env: Option<String>,
+    /// The environment and variable values asked for (initialization options, flags).
+    pub(crate) asked: project::Asked,
     /// Whether the `dialect` initialization option was given (else a project file's database
     /// URL names the default dialect).
     pub(crate) dialect_asked: bool,
@@ -631,8 +634,7 @@ impl Server<'_> {
             return Ok(());
         };
         // Checked without running its queries.
-        let ev =
-            project::evaluate_known(&path, text, self.asked_env.as_deref(), &Default::default());
+        let ev = project::evaluate_known(&path, text, &self.asked, &Default::default());
         self.publish(uri, ev.error.into_iter().collect())
     }
 }

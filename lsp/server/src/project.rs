@@ -2,8 +2,11 @@
 //! `cairn_core::project` as the CLI reads it: its errors become diagnostics on it, and its
 //! selected environment says what the plan preview compares with.
 //!
-//! The environment is the `env` initialization option when given, else the file's first labeled
-//! `env` block (the CLI takes `--env NAME`; an editor has no flag to pass). The baseline is, in
+//! The environment is the `env` initialization option when given (else `cairn lsp --env NAME`),
+//! else the file's first labeled `env` block. Variables take their values from the `vars`
+//! initialization option and `cairn lsp --var NAME=VALUE` ([`Asked`]); a variable without a
+//! default and without a value is an error on its declaration that says how to give one in the
+//! editor. The baseline is, in
 //! order: the environment's `migration { dir }`; its database `url` (inspected live, see
 //! `live.rs`); the workspace's migration directory (`migrations/`, or the first holding
 //! `atlas.sum`); none.
@@ -20,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use cairn_core::project::{self, DataHost, Env, Host, Inputs, ProjectError};
+use cairn_core::project::{self, DataHost, Env, Host, Inputs, ProjectError, VarProblem};
 use cairn_core::{InspectOptions, SourceUrl};
 use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range};
 
@@ -59,6 +62,50 @@ impl Scope {
     }
 }
 
+/// What the editor (initialization options) and `cairn lsp`'s flags ask of the project file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Asked {
+    /// The environment to use (else the file's first).
+    pub env: Option<String>,
+    /// Variable values, in order (a name given twice makes a list for list variables).
+    pub vars: Vec<(String, String)>,
+}
+
+impl Asked {
+    /// The flags' values (`cairn lsp --env --var`) with the initialization options' over them:
+    /// `env` replaces the flag's; each variable of `vars` (an object of names to a string, or
+    /// to a list of strings for list variables) replaces the flag's values of that name.
+    pub(crate) fn new(
+        flag_env: Option<String>,
+        flag_vars: Vec<(String, String)>,
+        options: &serde_json::Value,
+    ) -> Asked {
+        let env = options
+            .get("env")
+            .and_then(|e| e.as_str())
+            .map(str::to_string)
+            .or(flag_env);
+        let mut vars = flag_vars;
+        if let Some(given) = options.get("vars").and_then(|v| v.as_object()) {
+            let text = |v: &serde_json::Value| match v {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(_) | serde_json::Value::Bool(_) => Some(v.to_string()),
+                _ => None,
+            };
+            for (name, value) in given {
+                vars.retain(|(n, _)| n != name);
+                match value {
+                    serde_json::Value::Array(items) => {
+                        vars.extend(items.iter().filter_map(text).map(|v| (name.clone(), v)));
+                    }
+                    v => vars.extend(text(v).map(|v| (name.clone(), v))),
+                }
+            }
+        }
+        Asked { env, vars }
+    }
+}
+
 /// The project file of a workspace root, if there is one.
 pub(crate) fn find(root: &Path) -> Option<PathBuf> {
     project::find(None, root).ok().flatten()
@@ -69,15 +116,16 @@ pub(crate) fn find(root: &Path) -> Option<PathBuf> {
 pub(crate) fn evaluate(
     file: &Path,
     text: &str,
-    asked_env: Option<&str>,
+    asked: &Asked,
     host: Option<Host>,
 ) -> Result<Option<Env>, ProjectError> {
     let shown = file.display().to_string();
     let base = file.parent().unwrap_or(Path::new("."));
-    let env = match asked_env {
+    let env = match &asked.env {
         Some(e) => Some(e.to_string()),
         None => {
             let inputs = Inputs {
+                vars: asked.vars.clone(),
                 host: host.clone(),
                 ..Inputs::default()
             };
@@ -92,6 +140,7 @@ pub(crate) fn evaluate(
     };
     let inputs = Inputs {
         env: Some(env),
+        vars: asked.vars.clone(),
         host,
         ..Inputs::default()
     };
@@ -168,12 +217,7 @@ impl DataHost for Answers {
 
 /// Evaluates project-file text as [`evaluate`] does, its `data "sql"` queries answered from
 /// `known` (see the module's documentation).
-pub(crate) fn evaluate_known(
-    file: &Path,
-    text: &str,
-    asked_env: Option<&str>,
-    known: &Known,
-) -> Evaluated {
+pub(crate) fn evaluate_known(file: &Path, text: &str, asked: &Asked, known: &Known) -> Evaluated {
     // The host is shared (`Arc<dyn DataHost>`): it gets its own copy (a few rows of text).
     let known = Arc::new(known.clone());
     let run = |tolerated: &HashSet<Query>, stand_in: Rows| {
@@ -187,7 +231,7 @@ pub(crate) fn evaluate_known(
             refused: Default::default(),
         });
         let host: Arc<dyn DataHost> = answers.clone();
-        (evaluate(file, text, asked_env, Some(Host(host))), answers)
+        (evaluate(file, text, asked, Some(Host(host))), answers)
     };
     let mut out = Evaluated::default();
     let mut tolerated = HashSet::new();
@@ -386,12 +430,25 @@ pub(crate) fn error_diagnostic(text: &str, e: &ProjectError) -> Diagnostic {
         }
         None => Range::new(Position::new(0, 0), Position::new(0, 0)),
     };
+    // The command line's advice (`--var`) is not the editor's: say how to give a value here.
+    let message = match &e.var {
+        Some(VarProblem::Missing(name)) => format!(
+            "missing value for required variable {name:?}: give it in the `vars` initialization option ({{ \"vars\": {{ \"{name}\": \"VALUE\" }} }}; VS Code: the `cairn.vars` setting) or start the server as `cairn lsp --var {name}=VALUE`, or add a default"
+        ),
+        Some(VarProblem::Undeclared(name)) => format!(
+            "a value is given for variable {name:?} (the `vars` initialization option or `cairn lsp --var`), but the project file declares no such variable{}",
+            e.message
+                .split_once("is declared")
+                .map_or("", |(_, rest)| rest)
+        ),
+        None => e.message.clone(),
+    };
     Diagnostic {
         range,
         severity: Some(DiagnosticSeverity::ERROR),
         code: Some(NumberOrString::String("project".into())),
         source: Some("cairn".into()),
-        message: cairn_core::url::redact(&e.message),
+        message: cairn_core::url::redact(&message),
         ..Diagnostic::default()
     }
 }
@@ -417,13 +474,25 @@ mod tests {
     fn the_first_env_is_chosen_and_its_url_is_the_baseline() {
         let text = "env \"local\" {\n  url = \"sqlite://dev.db\"\n}\n\nenv \"prod\" {\n  url = \"postgres://u:secret@h/db?search_path=app\"\n  migration {\n    dir = \"file://migrations\"\n  }\n}\n";
         let file = Path::new("/w/cairn.hcl");
-        let env = evaluate(file, text, None, None).unwrap().unwrap();
+        let env = evaluate(file, text, &Asked::default(), None)
+            .unwrap()
+            .unwrap();
         assert_eq!(env.name, "local");
         assert!(matches!(
             source_of(&env, Path::new("/w")),
             Source::Database { ref url, .. } if url == "sqlite:///w/dev.db"
         ));
-        let env = evaluate(file, text, Some("prod"), None).unwrap().unwrap();
+        let env = evaluate(
+            file,
+            text,
+            &Asked {
+                env: Some("prod".into()),
+                ..Asked::default()
+            },
+            None,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(
             source_of(&env, Path::new("/w")),
             Source::Dir(PathBuf::from("/w/migrations"))
@@ -433,7 +502,7 @@ mod tests {
     #[test]
     fn errors_have_their_place_and_no_password() {
         let text = "env \"x\" {\n  url = \"postgres://u:secret@h/db\"\n  bogus {\n  }\n}\nlint {\n";
-        let e = evaluate(Path::new("/w/cairn.hcl"), text, None, None).unwrap_err();
+        let e = evaluate(Path::new("/w/cairn.hcl"), text, &Asked::default(), None).unwrap_err();
         let d = error_diagnostic(text, &e);
         assert!(d.range.start.line > 0, "{d:?}");
         assert!(!d.message.contains("secret"));
@@ -445,13 +514,13 @@ mod tests {
         let file = Path::new("/w/cairn.hcl");
         let q: Query = ("postgres://u:secret@h/db".into(), "SELECT 1".into());
         // Not run yet: no diagnostic, the query is asked for.
-        let ev = evaluate_known(file, text, None, &Known::new());
+        let ev = evaluate_known(file, text, &Asked::default(), &Known::new());
         assert!(ev.error.is_none() && ev.warnings.is_empty() && ev.env.is_none());
         assert_eq!(ev.missing, vec![q.clone()]);
         // Answered.
         let mut known = Known::new();
         known.insert(q.clone(), Ok(vec![vec![Some("app".into())]]));
-        let ev = evaluate_known(file, text, None, &known);
+        let ev = evaluate_known(file, text, &Asked::default(), &known);
         assert_eq!(ev.env.unwrap().url.as_deref(), Some("postgres://h/app"));
         assert!(ev.used.contains(&q));
         // Unreachable: one warning on the block's header, without the password; no error.
@@ -461,7 +530,7 @@ mod tests {
                 "dial postgres://u:secret@h/db: refused".into(),
             )),
         );
-        let ev = evaluate_known(file, text, None, &known);
+        let ev = evaluate_known(file, text, &Asked::default(), &known);
         assert!(ev.error.is_none(), "{ev:?}");
         assert_eq!(ev.warnings.len(), 1, "{ev:?}");
         let w = &ev.warnings[0];
@@ -475,7 +544,7 @@ mod tests {
         );
         // Refused by the database: the project file's error.
         known.insert(q, Err(QueryError::Failed("syntax error".into())));
-        let ev = evaluate_known(file, text, None, &known);
+        let ev = evaluate_known(file, text, &Asked::default(), &known);
         assert!(ev.warnings.is_empty());
         assert!(ev.error.unwrap().message.contains("syntax error"));
     }
@@ -492,7 +561,7 @@ mod tests {
         // is the missing rows', not shown.
         let caused =
             format!("{data}env \"x\" {{\n  url = \"postgres://h/${{data.sql.s.value}}\"\n}}\n");
-        let ev = evaluate_known(file, &caused, None, &known);
+        let ev = evaluate_known(file, &caused, &Asked::default(), &known);
         assert_eq!(ev.warnings.len(), 1, "{ev:?}");
         assert!(ev.error.is_none(), "{ev:?}");
         // (A reachable database without rows: that error, shown.)
@@ -501,15 +570,73 @@ mod tests {
             ("postgres://h/db".into(), "SELECT 1".into()),
             Ok(Vec::new()),
         );
-        assert!(evaluate_known(file, &caused, None, &empty).error.is_some());
+        assert!(
+            evaluate_known(file, &caused, &Asked::default(), &empty)
+                .error
+                .is_some()
+        );
         // An error of its own, whatever the rows: shown beside the warning.
         let own = format!(
             "{data}env \"x\" {{\n  url = \"postgres://h/db\"\n  schemas = data.sql.s.values\n  migration {{\n    bogus = 1\n  }}\n}}\n"
         );
-        let ev = evaluate_known(file, &own, None, &known);
+        let ev = evaluate_known(file, &own, &Asked::default(), &known);
         assert_eq!(ev.warnings.len(), 1, "{ev:?}");
         let e = ev.error.expect("the migration block's own error");
         assert!(e.message.contains("bogus"), "{e:?}");
+    }
+
+    #[test]
+    fn the_options_env_and_vars_win_over_the_flags() {
+        let flags = vec![
+            ("host".to_string(), "flag".to_string()),
+            ("tenants".to_string(), "a".to_string()),
+            ("tenants".to_string(), "b".to_string()),
+        ];
+        let asked = Asked::new(Some("dev".into()), flags.clone(), &serde_json::Value::Null);
+        assert_eq!(asked.env.as_deref(), Some("dev"));
+        assert_eq!(asked.vars, flags);
+        let options = serde_json::json!({
+            "env": "prod",
+            "vars": { "tenants": ["x", "y"], "port": 5432, "skip": null },
+        });
+        let asked = Asked::new(Some("dev".into()), flags, &options);
+        assert_eq!(asked.env.as_deref(), Some("prod"));
+        let pairs: Vec<(&str, &str)> = asked
+            .vars
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("host", "flag"),
+                ("port", "5432"),
+                ("tenants", "x"),
+                ("tenants", "y")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_variable_without_a_value_says_how_the_editor_gives_one() {
+        let text = "variable \"db\" {\n  type = string\n}\n\nenv \"x\" {\n  url = \"sqlite://${var.db}\"\n}\n";
+        let file = Path::new("/w/cairn.hcl");
+        let ev = evaluate_known(file, text, &Asked::default(), &Known::new());
+        let e = ev.error.expect("the missing value");
+        assert_eq!(e.range.start, Position::new(0, 9));
+        assert!(e.message.contains("\"db\""), "{}", e.message);
+        assert!(
+            e.message.contains("cairn lsp --var db=VALUE"),
+            "{}",
+            e.message
+        );
+        let given = Asked {
+            vars: vec![("db".into(), "dev.db".into())],
+            ..Asked::default()
+        };
+        let ev = evaluate_known(file, text, &given, &Known::new());
+        assert!(ev.error.is_none(), "{ev:?}");
+        assert_eq!(ev.env.unwrap().url.as_deref(), Some("sqlite://dev.db"));
     }
 
     #[test]

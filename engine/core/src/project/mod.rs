@@ -33,6 +33,18 @@ pub struct ProjectError {
     /// 1-based line and column, when the error has a place in the file.
     pub position: Option<(usize, usize)>,
     pub message: String,
+    /// When the fix is a variable's value (a `--var` on the command line): which variable and
+    /// why, so a program that passes values another way (the language server) can say its way.
+    pub var: Option<VarProblem>,
+}
+
+/// A variable the inputs get wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VarProblem {
+    /// A variable without a default was given no value.
+    Missing(String),
+    /// A value was given for a variable the file does not declare.
+    Undeclared(String),
 }
 
 impl ProjectError {
@@ -45,6 +57,7 @@ impl ProjectError {
             file: file.to_string(),
             position: Some((line, col)),
             message: message.into(),
+            var: None,
         }
     }
 
@@ -53,7 +66,13 @@ impl ProjectError {
             file: file.to_string(),
             position: None,
             message: message.into(),
+            var: None,
         }
+    }
+
+    fn about(mut self, var: VarProblem) -> ProjectError {
+        self.var = Some(var);
+        self
     }
 }
 
@@ -432,7 +451,8 @@ pub fn evaluate(
                     "--var {k}: no variable {k:?} is declared{}",
                     suggest(k, var_blocks.iter().map(|b| b.labels[0].value.as_str()))
                 ),
-            ));
+            )
+            .about(VarProblem::Undeclared(k.clone())));
         }
     }
     let mut declared = Vec::new();
@@ -473,7 +493,7 @@ pub fn evaluate(
                     return Err(scope.err(
                         b.labels[0].span,
                         format!("missing value for required variable {name:?}: give it with --var {name}=VALUE or add a default"),
-                    ));
+                    ).about(VarProblem::Missing(name)));
                 }
             },
         };

@@ -70,6 +70,7 @@ env "local" {
     );
     let err = eval_env(text, "local", &[("dbb", "x")]).unwrap_err();
     assert!(err.to_string().contains("did you mean \"db\""), "{err}");
+    assert_eq!(err.var, Some(VarProblem::Undeclared("dbb".into())));
 }
 
 #[test]
@@ -88,6 +89,7 @@ env "x" {
             .contains("missing value for required variable \"token\""),
         "{err}"
     );
+    assert_eq!(err.var, Some(VarProblem::Missing("token".into())));
 
     let text = r#"variable "env_kind" {
   type    = string
