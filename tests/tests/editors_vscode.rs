@@ -188,23 +188,28 @@ fn the_settings_the_extension_passes_are_the_ones_the_server_reads() {
     }
 
     // rulesDocsUrl: empty by default, so the server's own default (the rule pages of this
-    // version) applies; a value set is the link's base.
+    // version, written into the user's cache) applies; a value set is the link's base.
     assert_eq!(props["cairn.rulesDocsUrl"]["default"], "");
-    let default_docs = format!(
-        "https://cairn.dev/docs/v{}/rules/",
-        env!("CARGO_PKG_VERSION")
-    );
-    let default_docs = default_docs.as_str();
     let schema = "table \"Users\" {\n  schema = schema.public\n  column \"id\" {\n    type = int\n  }\n}\nschema \"public\" {\n}\n";
-    for (options, base) in [
-        (json!({}), default_docs),
+    for (options, hosted) in [
+        (json!({}), None),
         (
             json!({ "rulesDocsUrl": "https://docs.example/r/" }),
-            "https://docs.example/r/",
+            Some("https://docs.example/r/"),
         ),
     ] {
         let dir = scratch_dir("cairn_vscode_docs");
-        let mut c = LspClient::start(Some(&dir), options);
+        let cache = dir.join("cache");
+        let base = match hosted {
+            Some(url) => url.to_string(),
+            None => format!(
+                "{}/",
+                uri(&cache.join(format!("cairn/docs/{}/rules", env!("CARGO_PKG_VERSION"))))
+            ),
+        };
+        let mut c = LspClient::start_command(Some(&dir), options, json!({}), |cmd| {
+            cmd.env("XDG_CACHE_HOME", &cache);
+        });
         let diags = open_and_diagnose(&mut c, &dir, "schema.pg.hcl", schema);
         let nm = diags
             .iter()

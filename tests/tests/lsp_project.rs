@@ -186,18 +186,36 @@ fn hover_shows_a_rules_documentation_inline() {
     let text = "-- cairn:nolint NM102\nCREATE TABLE \"Quiet\" (id int);\nCREATE TABLE \"Loud\" (id int);\n";
     std::fs::write(&file, text).unwrap();
     let u = uri(&file);
-    let mut c = LspClient::start(Some(&dir), Value::Null);
+    let cache = dir.join("cache");
+    let mut c = LspClient::start_command(Some(&dir), Value::Null, json!({}), |cmd| {
+        cmd.env("XDG_CACHE_HOME", &cache);
+    });
     c.open(&u, text);
     let diags = c.diagnostics(&u);
     assert_eq!(codes(&diags), vec!["NM102"], "{diags:#?}");
+    // The link: the rule's page, written (in the background, on first need) into the cache,
+    // the same as docs/rules/NM102.md.
+    let pages = cache.join(format!("cairn/docs/{}/rules", env!("CARGO_PKG_VERSION")));
     let href = diags[0]["codeDescription"]["href"].as_str().unwrap();
-    assert!(
-        href.starts_with("https://cairn.dev/docs/v") && href.ends_with("/rules/NM102.md"),
-        "{href}"
-    );
-    // On the code in the directive: the rule's page, the same as docs/rules/NM102.md.
+    assert_eq!(href, uri(&pages.join("NM102.md")));
     let page =
         std::fs::read_to_string(cairn_tests::repo_root().join("docs/rules/NM102.md")).unwrap();
+    let deadline = Instant::now() + TIMEOUT;
+    while !pages.join(".stamp").exists() {
+        assert!(
+            Instant::now() < deadline,
+            "no rule pages in {}",
+            pages.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        std::fs::read_to_string(pages.join("NM102.md")).unwrap(),
+        page
+    );
+    let index = std::fs::read_to_string(pages.join("README.md")).unwrap();
+    assert!(index.contains("[NM102](NM102.md)"), "{index}");
+    // On the code in the directive: the same page.
     let at = pos(text, "NM102", 0, 2);
     let h = c.request(
         "textDocument/hover",

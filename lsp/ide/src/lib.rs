@@ -57,6 +57,12 @@ pub struct Completion {
 }
 
 /// The dialect a schema file is read in, from its suffix (`.pg.hcl`, `.my.sql`...), if it says.
+/// The standard library's rule reference as `cairn rules docs` writes it under `docs/rules/`:
+/// `(file name, Markdown)`, the index first.
+pub fn rule_reference() -> Vec<(String, String)> {
+    cairn_rules_stdlib::docs::pages(lint::stdlib())
+}
+
 pub fn dialect_of_path(path: &str) -> Option<Dialect> {
     let stem = path
         .strip_suffix(".hcl")

@@ -19,6 +19,7 @@ mod convert;
 mod handlers;
 mod live;
 mod project;
+mod rule_pages;
 mod watch;
 pub mod workspace;
 
@@ -59,15 +60,6 @@ pub const DEBOUNCE: Duration = Duration::from_millis(15);
 /// How often a live-database baseline is inspected again, unless the `baselineRefreshSeconds`
 /// initialization option says otherwise (0: only on save and on `cairn.refreshBaseline`).
 pub const BASELINE_REFRESH: Duration = Duration::from_secs(30);
-
-/// Where the rule reference pages (`docs/rules/CODE.md`) are published, for this version of
-/// Cairn; the `rulesDocsUrl` initialization option overrides it. Hover shows the same page
-/// inline, from the rules embedded in the binary.
-pub const RULES_DOCS_URL: &str = concat!(
-    "https://cairn.dev/docs/v",
-    env!("CARGO_PKG_VERSION"),
-    "/rules/"
-);
 
 /// What the embedding program gives the server.
 #[derive(Clone, Default)]
@@ -176,15 +168,23 @@ pub fn run_with(connection: Connection, opts: Options) -> Result<()> {
         .and_then(|d| d.as_str())
         .and_then(cairn_ide::Dialect::from_name);
     let (live_tx, live_rx) = crossbeam_channel::unbounded();
+    let hosted_docs = options
+        .get("rulesDocsUrl")
+        .and_then(|u| u.as_str())
+        .filter(|u| !u.is_empty());
+    let (docs_url, rule_pages) = match hosted_docs {
+        Some(url) => (url.to_string(), None),
+        None => {
+            let pages = rule_pages::Pages::new(rule_pages::dir());
+            (pages.base_url(), Some(pages))
+        }
+    };
     let mut server = Server {
         host: AnalysisHost::default(),
         connection: &connection,
         open: BTreeMap::new(),
-        docs_url: options
-            .get("rulesDocsUrl")
-            .and_then(|u| u.as_str())
-            .unwrap_or(RULES_DOCS_URL)
-            .to_string(),
+        docs_url,
+        rule_pages,
         root: root_of(&params),
         pending: VecDeque::new(),
         dirty: false,
@@ -235,7 +235,12 @@ pub(crate) struct Server<'c> {
     connection: &'c Connection,
     /// The open files: host key -> the URI the editor uses for it.
     pub(crate) open: BTreeMap<String, Uri>,
+    /// The base of a standard rule's `codeDescription` link (`CODE.md` is appended): the
+    /// `rulesDocsUrl` initialization option, else the `file://` directory of the pages
+    /// `rule_pages.rs` writes into the user's cache. Hover shows the same page inline.
     pub(crate) docs_url: String,
+    /// The rule reference pages on disk, when the links go to them (no `rulesDocsUrl`).
+    rule_pages: Option<rule_pages::Pages>,
     pub(crate) root: Option<PathBuf>,
     /// Messages read ahead of the one being handled (to see cancellations), in order.
     pending: VecDeque<Message>,
@@ -484,7 +489,12 @@ impl Server<'_> {
     /// The link to a rule's documentation: its page in the rule reference, or its declaration.
     fn docs_link(&self, docs: &cairn_ide::RuleDocs) -> Option<Uri> {
         let link = match docs {
-            cairn_ide::RuleDocs::Stdlib { code } => format!("{}{code}.md", self.docs_url),
+            cairn_ide::RuleDocs::Stdlib { code } => {
+                if let Some(pages) = &self.rule_pages {
+                    pages.ensure();
+                }
+                format!("{}{code}.md", self.docs_url)
+            }
             cairn_ide::RuleDocs::File { file, span } => {
                 let line = self
                     .host
