@@ -1,12 +1,12 @@
 //! Online constraints end to end on PostgreSQL: a foreign key and a check added to a table that
 //! holds rows, and a column of it set NOT NULL, are planned NOT VALID and validated at the end of
-//! the plan, each VALIDATE in a transaction of its own (`schema apply` also sets NOT NULL
-//! through a validated helper check), by `schema apply` and by `migrate diff` (whose
-//! validations go to a second file). Applied for real, the constraints end validated (`pg_constraint.convalidated`), the
-//! helper checks are gone, the next plan is empty and a dry run changes nothing; the lint rules
-//! PG303/PG305/PG306 stay quiet on these plans but fire when `online_constraints` is off (flag or
-//! project file), as they do on a hand-written migration (see cli_not_valid.rs). `migrate diff`
-//! sets NOT NULL plainly.
+//! the plan, each VALIDATE in a transaction of its own, and the column set NOT NULL through a
+//! validated helper check, by `schema apply` and by `migrate diff` (whose validations, and the
+//! helper's SET NOT NULL steps, go to a second file). Applied for real, the constraints end
+//! validated (`pg_constraint.convalidated`), the helper checks are gone, the next plan is empty
+//! and a dry run changes nothing; the lint rules PG303/PG305/PG306 stay quiet on these plans
+//! (and `cairn lint` on the files `migrate diff` wrote) but fire when `online_constraints` is off
+//! (flag or project file), as they do on a hand-written migration (see cli_not_valid.rs).
 
 use std::path::{Path, PathBuf};
 
@@ -284,6 +284,14 @@ async fn migrate_diff_writes_the_validations_to_a_file_of_their_own() {
     let second = std::fs::read_to_string(dir.join(&written[1])).unwrap();
     assert!(first.contains("NOT VALID"), "{first}");
     assert!(!first.contains("VALIDATE"), "{first}");
+    // The helper check of the online SET NOT NULL is added with the other constraints...
+    assert!(
+        first.contains(
+            r#"ALTER TABLE "public"."orders" ADD CONSTRAINT "cairn_nn_orders_total" CHECK ("total" IS NOT NULL) NOT VALID"#
+        ),
+        "{first}"
+    );
+    assert!(!first.contains("SET NOT NULL"), "{first}");
     // More than one validation: each runs on its own, outside a file transaction.
     assert!(second.starts_with("-- atlas:txmode none\n"), "{second}");
     for want in [
@@ -292,19 +300,24 @@ async fn migrate_diff_writes_the_validations_to_a_file_of_their_own() {
     ] {
         assert!(second.contains(want), "missing {want}:\n{second}");
     }
-    // A file sets NOT NULL plainly: the helper check would read to lint as a dropped check.
-    assert!(
-        first.contains("ALTER COLUMN \"total\" SET NOT NULL"),
-        "{first}"
-    );
-    assert!(!format!("{first}{second}").contains("cairn_nn"), "{second}");
-    // The directory's own lint does not flag the constraints the planner wrote (PG303 is the
-    // plain SET NOT NULL's).
+    // ... and validated, then the column set NOT NULL and the helper dropped, in that order.
+    let at = |want: &str| {
+        second
+            .find(want)
+            .unwrap_or_else(|| panic!("missing {want}:\n{second}"))
+    };
+    let validate =
+        at(r#"ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "cairn_nn_orders_total""#);
+    let set = at(r#"ALTER TABLE "public"."orders" ALTER COLUMN "total" SET NOT NULL"#);
+    let drop = at(r#"ALTER TABLE "public"."orders" DROP CONSTRAINT "cairn_nn_orders_total""#);
+    assert!(validate < set && set < drop, "{second}");
+    // The directory's own lint does not flag what the planner wrote: no PostgreSQL rule, and
+    // no dropped-check warning for the helper.
     let lint = lint_codes(&dir);
-    for code in ["PG305", "PG306"] {
-        assert!(!lint.iter().any(|c| c == code), "{lint:?}");
-    }
-    assert!(lint.iter().any(|c| c == "PG303"), "{lint:?}");
+    assert!(
+        !lint.iter().any(|c| c.starts_with("PG") || c == "CD102"),
+        "{lint:?}"
+    );
     // The directory is synced with the desired state.
     let o = diff(&dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -333,4 +346,53 @@ async fn migrate_diff_writes_the_validations_to_a_file_of_their_own() {
     );
     assert!(not_null(&url, "orders", "total").await);
     cairn_tests::assert_synced(&dir, &url, "file://desired.sql", &["--dialect", "postgres"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_diff_sets_not_null_plainly_when_online_constraints_are_off() {
+    let project_file = "env \"local\" {\n  diff {\n    online_constraints = false\n  }\n}\n";
+    for extra in [&["--online-constraints=false"][..], &["--env", "local"][..]] {
+        let dir = project(&[("desired.sql", DESIRED), ("cairn.hcl", project_file)]);
+        std::fs::create_dir_all(dir.join("migrations")).unwrap();
+        std::fs::write(dir.join("migrations/1_init.sql"), CURRENT).unwrap();
+        let o = cairn(&dir, &["migrate", "hash"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let mut args = vec![
+            "migrate",
+            "diff",
+            "constraints",
+            "--to",
+            "file://desired.sql",
+            "--dialect",
+            "postgres",
+        ];
+        args.extend_from_slice(extra);
+        let o = cairn(&dir, &args);
+        assert_eq!(o.status.code(), Some(0), "{extra:?}: {}", stderr(&o));
+        let written: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
+        assert_eq!(written.len(), 1, "{extra:?}: {}", stdout(&o));
+        let file = std::fs::read_to_string(dir.join(&written[0])).unwrap();
+        assert!(
+            file.contains(r#"ALTER TABLE "public"."orders" ALTER COLUMN "total" SET NOT NULL"#),
+            "{extra:?}:\n{file}"
+        );
+        for not in ["cairn_nn", "NOT VALID", "VALIDATE"] {
+            assert!(!file.contains(not), "{extra:?}: {not}:\n{file}");
+        }
+        // Lint flags the plain SET NOT NULL and the constraints validated as they are added.
+        let lint = lint_codes(&dir);
+        for code in ["PG303", "PG305", "PG306"] {
+            assert!(lint.iter().any(|c| c == code), "{extra:?}: {lint:?}");
+        }
+        let Some((_scratch, url)) = seeded().await else {
+            return;
+        };
+        let o = cairn(
+            &dir,
+            &["migrate", "apply", "--url", &url, "--baseline", "1"],
+        );
+        assert_eq!(o.status.code(), Some(0), "{extra:?}: {}", stderr(&o));
+        assert!(not_null(&url, "orders", "total").await);
+        cairn_tests::assert_synced(&dir, &url, "file://desired.sql", &["--dialect", "postgres"]);
+    }
 }

@@ -143,6 +143,7 @@ pub async fn run(a: MigrateDiffArgs) -> Result<Outcome> {
         &desired,
         &PlanOptions {
             online_constraints: a.online.online_constraints,
+            online_not_null: true,
             ..PlanOptions::default()
         },
     );

@@ -424,6 +424,33 @@ pub fn change_owners(
                 .filter(|w| w.len() > 1 && !NOISE.contains(&w.to_ascii_lowercase().as_str()))
                 .map(|w| w.to_ascii_lowercase())
                 .collect();
+            // A change of nullability is the statement that says so, not another one of the
+            // table that happens to name the column (a `VALIDATE CONSTRAINT` of the check that
+            // proves it NOT NULL, say).
+            if let cairn_ir::Change::ModifyColumn { after, changed, .. } = c
+                && changed.nullable
+            {
+                words.push(
+                    if after.nullable {
+                        "drop not null"
+                    } else {
+                        "set not null"
+                    }
+                    .into(),
+                );
+            }
+            // Likewise a constraint's drop or validation is the statement that drops or
+            // validates it, not another one naming it.
+            match c {
+                cairn_ir::Change::DropCheck { .. } | cairn_ir::Change::DropForeignKey { .. } => {
+                    words.push("drop constraint".into());
+                }
+                cairn_ir::Change::ValidateCheck { .. }
+                | cairn_ir::Change::ValidateForeignKey { .. } => {
+                    words.push("validate constraint".into());
+                }
+                _ => {}
+            }
             // An index no statement names was dropped with one of its columns
             // (`ALTER TABLE t DROP COLUMN c`): that statement owns the drop.
             if let cairn_ir::Change::DropIndex { index, .. } = c {

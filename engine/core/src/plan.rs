@@ -19,10 +19,11 @@ pub struct PlanOptions {
     /// no row is checked under the lock the ADD takes (see [`Planner::online_changes`]).
     pub online_constraints: bool,
     /// PostgreSQL, with `online_constraints`: set existing columns NOT NULL through a helper
-    /// check added NOT VALID and validated first, so SET NOT NULL skips its scan. For plans
-    /// Cairn runs itself (`schema apply`); `migrate diff` leaves it off, since a file that
-    /// validates the helper, sets NOT NULL and drops it reads to `cairn lint` as a plain SET
-    /// NOT NULL and a dropped check.
+    /// check added NOT VALID and validated first, so SET NOT NULL skips its scan (`schema
+    /// apply`, `schema diff`, `migrate diff`; the helper's VALIDATE starts a new transaction, so
+    /// `migrate diff` writes it, the SET NOT NULL and the helper's drop to its second file,
+    /// which `cairn lint` reads as SET NOT NULL proven by a check validated before it: PG303
+    /// and CD102 stay quiet).
     pub online_not_null: bool,
 }
 

@@ -1643,6 +1643,7 @@ impl<'p> Checker<'p> {
                 "mentions" => Some(Builtin::Mentions),
                 "substring_before" => Some(Builtin::SubstringBefore),
                 "substring_after" => Some(Builtin::SubstringAfter),
+                "version_matches" => Some(Builtin::VersionMatches),
                 _ => None,
             };
             if let Some(b) = builtin {
@@ -1682,6 +1683,7 @@ impl<'p> Checker<'p> {
                             "mentions",
                             "substring_before",
                             "substring_after",
+                            "version_matches",
                         ]
                         .map(String::from),
                     );
@@ -1746,6 +1748,7 @@ impl<'p> Checker<'p> {
                 | Builtin::Mentions
                 | Builtin::SubstringBefore
                 | Builtin::SubstringAfter
+                | Builtin::VersionMatches
         ) {
             2
         } else {
@@ -1807,6 +1810,15 @@ impl<'p> Checker<'p> {
                     }
                 }
                 Ty::Str.opt()
+            }
+            Builtin::VersionMatches => {
+                for x in &args {
+                    if !matches!(x.ty.base(), Ty::Str | Ty::Any | Ty::Null) {
+                        let msg = format!("`version_matches` takes strings, not {}", x.ty);
+                        self.err(m, E_TYPE, x.span, msg);
+                    }
+                }
+                Ty::Bool.opt()
             }
             Builtin::HumanCount => {
                 if !matches!(a.ty.base(), Ty::Int | Ty::Any | Ty::Null) {

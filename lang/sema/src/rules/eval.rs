@@ -1271,6 +1271,17 @@ impl<'a> Ev<'a> {
                     }),
                 _ => Value::Null,
             },
+            Builtin::VersionMatches => match (&first, vals.get(1)) {
+                (Value::Str(v), Some(Value::Str(c))) => {
+                    crate::rules::version::version_matches(Some(v.as_str()), c.as_str())
+                        .map_or(Value::Null, Value::Bool)
+                }
+                (Value::Null, Some(Value::Str(c))) => {
+                    crate::rules::version::version_matches(None, c.as_str())
+                        .map_or(Value::Null, Value::Bool)
+                }
+                _ => Value::Null,
+            },
             Builtin::HumanCount => match first {
                 Value::Int(n) if n < 0 => {
                     owned(format!("-{}", cairn_ir::human_count(n.unsigned_abs())))

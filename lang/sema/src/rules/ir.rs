@@ -305,6 +305,9 @@ pub enum Builtin {
     /// the first `sep`; null when `sep` does not occur.
     SubstringBefore,
     SubstringAfter,
+    /// `version_matches(version, constraint)`: a dotted version against `<3.1.10`, `<=1.2`,
+    /// `@1.4`, ... (see [`crate::rules::version`]); null when the version is null.
+    VersionMatches,
 }
 
 /// A compiled expression.

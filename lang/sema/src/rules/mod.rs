@@ -16,6 +16,7 @@ mod eval;
 pub mod facts;
 pub mod ir;
 pub mod model;
+pub mod version;
 
 use std::sync::Arc;
 

@@ -1222,6 +1222,11 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
         "The part of the first string after the first occurrence of the second; null when it does not occur.",
     ),
     (
+        "version_matches",
+        "version_matches(string?, string) -> bool?",
+        "The version satisfies the constraint: `\"<3.1.10\"`, `\"<=1.2\"`, `\">2\"`, `\">=2.0\"`, `\"1.4\"` / `\"=1.4\"` / `\"@1.4\"` (that version), `\"\"` or `\"*\"` (every version). Versions compare part by part as numbers (`3.1.9 < 3.1.10`, `1.2 = 1.2.0`, `1.0beta1 < 1.0`). Null when the version is null (unknown) and the constraint names one.",
+    ),
+    (
         "any",
         "any(x in xs: cond) -> bool",
         "Some item satisfies the condition.",

@@ -1,8 +1,8 @@
 //! The canonical formatter of rule files (`cairn rules fmt`, and the language server's
 //! formatting). It works on the token stream, so nothing the author wrote is lost: comments
 //! (`//` and `///`, on their own line or after code) are kept where they are, strings and
-//! regexes are copied byte for byte, and the author's line breaks stay (the formatter does not
-//! re-flow). What it decides:
+//! regexes are copied byte for byte, and the author's line breaks stay (the formatter joins no
+//! lines). What it decides:
 //!
 //! - indentation: two spaces per bracket (`{`, `(`, `[`) left open by an earlier line, plus one
 //!   level for a continuation line (a top-level line that starts no item; in a block, a line
@@ -13,6 +13,9 @@
 //!   kebab-case names (`drop-table`) stay joined; template text is untouched;
 //! - the `=` of consecutive `name = value` lines of a block aligned (`before = ...` /
 //!   `after  = ...`);
+//! - a code row wider than [`MAX_WIDTH`] is split before an `and` / `or` or after a `,` of an
+//!   argument list or list (see [`Printer::split_point`]); strings, templates and comments
+//!   never are;
 //! - blank lines: at most one in a row, none at the start or end of a block or the file, and one
 //!   between top-level items (consecutive one-line `use` / `param` / `let` items without docs may
 //!   stay together).
@@ -40,11 +43,11 @@ pub fn format(path: &str, src: &str) -> Result<String, Vec<Diagnostic>> {
         .map(|(t, s)| (*t, s.start as usize, s.end as usize))
         .collect();
     let rows = rows(src, &toks);
-    Ok(Printer::new(src, &toks).print(&rows))
+    Ok(Printer::new(src, &toks).print(rows))
 }
 
 /// A line of the output, before indentation.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Row {
     Blank,
     /// A comment on its own line (trimmed).
@@ -162,7 +165,7 @@ struct Printer<'a, 's> {
 }
 
 /// What the spacing rules need to know about the tokens before the current one.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Ctx {
     /// Per template nesting: `true` inside template text, `false` in a hole (code).
     templates: Vec<bool>,
@@ -181,7 +184,7 @@ impl<'a, 's> Printer<'a, 's> {
         &self.src[self.toks[i].1..self.toks[i].2]
     }
 
-    fn print(&self, rows: &[Row]) -> String {
+    fn print(&self, mut rows: Vec<Row>) -> String {
         // Pass 1: each row's indentation level and text.
         struct Out {
             level: usize,
@@ -208,8 +211,13 @@ impl<'a, 's> Printer<'a, 's> {
             rows.len()
         };
         let mut prev_code_continues = false;
-        for (ri, row) in rows.iter().enumerate() {
-            match row {
+        // A row too long for `MAX_WIDTH` is split in two where it is printed (the second half
+        // goes back in the queue as the next row), so both halves get the indentation the
+        // author's own line break there would have given them.
+        let mut ri = 0;
+        while ri < rows.len() {
+            let row = rows[ri].clone();
+            match &row {
                 Row::Blank => out.push(Out {
                     level: 0,
                     text: String::new(),
@@ -266,8 +274,27 @@ impl<'a, 's> Printer<'a, 's> {
                     if continuation {
                         level += 1;
                     }
+                    if let Some(k) =
+                        self.split_point(first, end, trailing.as_deref(), level, &stack, &ctx)
+                    {
+                        let trailing = trailing.clone();
+                        rows[ri] = Row::Code {
+                            first,
+                            end: k,
+                            trailing: None,
+                        };
+                        rows.insert(
+                            ri + 1,
+                            Row::Code {
+                                first: k,
+                                end,
+                                trailing,
+                            },
+                        );
+                        continue;
+                    }
                     let opens_before = stack.len();
-                    let text = self.line(first, end, &mut stack, ri, &mut ctx);
+                    let text = self.line(first, end, &mut stack, ri, &mut ctx, None);
                     let text = match trailing {
                         Some(c) => format!("{text} {c}"),
                         None => text,
@@ -294,6 +321,7 @@ impl<'a, 's> Printer<'a, 's> {
                     });
                 }
             }
+            ri += 1;
         }
 
         // Pass 2: alignment of `name = value` runs at one level.
@@ -371,7 +399,98 @@ impl<'a, 's> Printer<'a, 's> {
         s
     }
 
+    /// Where to split the row `first..end`, printed at `level` after `stack` and `ctx`, when it
+    /// is wider than [`MAX_WIDTH`]: the index of the token that starts the second half, or
+    /// `None` to keep it whole. A row breaks after the `=` of a top-level item (`predicate`,
+    /// `let`, `param`), before an `and` / `or`, or after a `,` of an argument list or list
+    /// (`(` / `[`), never inside a string or template; of the breaks that make the first half
+    /// fit, an item's `=` wins, then the one least deep in brackets opened on the row, then the
+    /// rightmost. When none fits, the row breaks at its first break point (the first half then
+    /// has none, so formatting the output again splits nothing more).
+    fn split_point(
+        &self,
+        first: usize,
+        end: usize,
+        trailing: Option<&str>,
+        level: usize,
+        stack: &[(Tok<'s>, usize)],
+        ctx: &Ctx,
+    ) -> Option<usize> {
+        let mut starts = Vec::with_capacity(end - first);
+        let text = self.line(
+            first,
+            end,
+            &mut stack.to_vec(),
+            usize::MAX,
+            &mut ctx.clone(),
+            Some(&mut starts),
+        );
+        let width = |chars: usize| level * 2 + chars;
+        let full = width(text.chars().count()) + trailing.map_or(0, |c| c.chars().count() + 1);
+        if full <= MAX_WIDTH {
+            return None;
+        }
+        // (token index, bracket depth within the row); brackets of earlier rows are outside.
+        let mut breaks: Vec<(usize, i32)> = Vec::new();
+        let mut open: Vec<Tok<'s>> = Vec::new();
+        let outer = stack.last().map(|(t, _)| *t);
+        let mut depth = 0i32;
+        let mut templates = 0usize;
+        for i in first..end {
+            let t = self.toks[i].0;
+            match t {
+                Tok::TplStart => templates += 1,
+                Tok::TplEnd => templates = templates.saturating_sub(1),
+                _ => {}
+            }
+            if templates > 0 || matches!(t, Tok::TplEnd) {
+                continue;
+            }
+            if i > first {
+                let prev = self.toks[i - 1].0;
+                // Not a field (`x.or`) nor the first word of a kebab-case name (`and-then`).
+                let word_op = matches!(t, Tok::Ident("and" | "or"))
+                    && !matches!(prev, Tok::P(Punct::Dot))
+                    && !(matches!(self.toks.get(i + 1), Some((Tok::P(Punct::Minus), _, _)))
+                        && self.kebab(i + 1));
+                let innermost = open.last().copied().or(outer);
+                let after_comma = matches!(prev, Tok::P(Punct::Comma))
+                    && matches!(innermost, Some(Tok::P(Punct::LParen | Punct::LBrack)))
+                    && !is_close(&t);
+                // The `=` of a top-level item (`predicate p(x: t) =`): the body goes below.
+                let after_item_assign =
+                    matches!(prev, Tok::P(Punct::Assign)) && depth == 0 && stack.is_empty();
+                if after_item_assign {
+                    breaks.push((i, i32::MIN));
+                } else if word_op || after_comma {
+                    breaks.push((i, depth));
+                }
+            }
+            if is_open(&t) {
+                open.push(t);
+                depth += 1;
+            } else if is_close(&t) {
+                open.pop();
+                depth -= 1;
+            }
+        }
+        let fits = |&&(k, _): &&(usize, i32)| {
+            width(
+                text[..byte_of(&text, starts[k - first])]
+                    .trim_end()
+                    .chars()
+                    .count(),
+            ) <= MAX_WIDTH
+        };
+        let best = breaks
+            .iter()
+            .filter(fits)
+            .min_by_key(|(k, d)| (*d, std::cmp::Reverse(*k)));
+        best.or(breaks.first()).map(|(k, _)| *k)
+    }
+
     /// The tokens `first..end` as one line with canonical spacing; updates the bracket stack.
+    /// `starts` receives the column (in chars) where each token starts.
     fn line(
         &self,
         first: usize,
@@ -379,14 +498,22 @@ impl<'a, 's> Printer<'a, 's> {
         stack: &mut Vec<(Tok<'s>, usize)>,
         row: usize,
         ctx: &mut Ctx,
+        mut starts: Option<&mut Vec<usize>>,
     ) -> String {
         let mut s = String::new();
+        let mut chars = 0;
         for i in first..end {
             let t = self.toks[i].0;
             if i > first && self.space_before(i, ctx) {
                 s.push(' ');
+                chars += 1;
             }
-            s.push_str(self.text(i));
+            if let Some(starts) = starts.as_deref_mut() {
+                starts.push(chars);
+            }
+            let text = self.text(i);
+            chars += text.chars().count();
+            s.push_str(text);
             // Update the context after the token.
             ctx.after_unary = false;
             match t {
@@ -506,6 +633,15 @@ impl<'a, 's> Printer<'a, 's> {
             _ => true,
         }
     }
+}
+
+/// The widest a code row may be printed (indentation included) before it is split; comments,
+/// strings and templates are never split, so a row of them may stay wider.
+pub const MAX_WIDTH: usize = 100;
+
+/// The byte offset of the `chars`-th char of `s`.
+fn byte_of(s: &str, chars: usize) -> usize {
+    s.char_indices().nth(chars).map_or(s.len(), |(b, _)| b)
 }
 
 fn push_row(s: &mut String, level: usize, text: &str) {
