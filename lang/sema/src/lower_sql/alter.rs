@@ -557,8 +557,7 @@ impl Replay {
                         .or_else(|| {
                             self.source_map
                                 .get(&ObjectPath::Table(s.name.clone(), t.name.clone()))
-                        })
-                        .cloned();
+                        });
                     let ref_table = self
                         .table_index
                         .position(&self.realm, ref_schema, &fk.ref_table.name)
