@@ -351,7 +351,10 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
         let schema = symbols.first(text.as_id()).map(DeclInfo::kind) == Some("schema");
         // Place the fragment's objects (its places, shared as they are), unless one was placed
         // by an earlier item.
-        if asm.source_map.insert_piece(&file, item.offset, &fragment.places) {
+        if asm
+            .source_map
+            .insert_piece(&file, item.offset, &fragment.places)
+        {
             asm.merge(
                 fragment,
                 &f.path,
