@@ -8,8 +8,9 @@ publishDiagnostics for one-character edits (a digit typed into a `varchar(64)` l
 another table, so every edit changes the realm and re-runs the lint rules without an error; sent
 as a ranged change when the server asks for incremental sync, as editors do, else as the whole
 text), median and p95 completion
-latency (after `column.` inside a table), and the server's resident memory. The 15 ms debounce
-is part of every didChange figure. Target: p95 didChange -> diagnostics under 50 ms.
+latency (after `column.` inside a table), and the server's resident memory. The server publishes
+once its input queue is empty (no fixed debounce). Target: p95 didChange -> diagnostics under
+50 ms.
 """
 import json
 import os

@@ -92,11 +92,42 @@ pub enum FileSyntax {
 }
 
 /// The result of compiling a project: never fails; errors are diagnostics beside a partial realm.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Compiled {
     pub realm: Realm,
     pub source_map: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
+    /// Which tables were copied unchanged from a memoized item lowering (not part of what the
+    /// compile means: two compiles are equal whatever their origins).
+    pub origins: Origins,
+}
+
+/// Two compiles are equal when their realms, source maps and diagnostics are.
+impl PartialEq for Compiled {
+    fn eq(&self, other: &Self) -> bool {
+        self.realm == other.realm
+            && self.source_map == other.source_map
+            && self.diagnostics == other.diagnostics
+    }
+}
+impl Eq for Compiled {}
+
+/// For each table of a compiled realm (by schema and table position), the identity of the
+/// memoized item lowering it was copied from unchanged, when it was. Two tables with the same
+/// identity are equal, so a cache of per-table results (the language server's lint) can reuse
+/// a result by identity instead of comparing tables. Empty for a one-shot compile.
+#[derive(Clone, Debug, Default)]
+pub struct Origins(pub(crate) Vec<Vec<u64>>);
+
+impl Origins {
+    /// The identity of table `table` of schema `schema` (positions in the realm), if known.
+    pub fn table(&self, schema: usize, table: usize) -> Option<u64> {
+        self.0
+            .get(schema)
+            .and_then(|s| s.get(table))
+            .copied()
+            .filter(|&o| o != 0)
+    }
 }
 
 impl Compiled {

@@ -122,6 +122,44 @@ fn one_edit_relowers_one_block() {
     );
 }
 
+/// After an edit inside one table, the other tables keep their origin (the language server's
+/// lint memo reuses their findings by it, without comparing them) and the edited table gets a
+/// new one; the source map's places after the edit move with their blocks.
+#[test]
+fn an_edit_renews_the_origin_of_the_edited_table_only() {
+    let mut db = Database::default();
+    let a = SourceFile::new(&db, "a.pg.hcl".into(), A.into(), SourceKind::Hcl);
+    let b = SourceFile::new(&db, "b.pg.hcl".into(), B.into(), SourceKind::Hcl);
+    let project = Project::new(&db, vec![a, b], Dialect::Postgres);
+    let before = project_realm(&db, project).clone();
+    a.set_text(&mut db)
+        .to(A.replace("varchar(100)", "varchar(1000)"));
+    let after = project_realm(&db, project).clone();
+    let origin = |c: &cairn_sema::Compiled, name: &str| {
+        let (si, s) = c
+            .realm
+            .schemas
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.name == "public")
+            .unwrap();
+        let ti = s.tables.iter().position(|t| t.name == name).unwrap();
+        c.origins
+            .table(si, ti)
+            .expect("copied from a memoized fragment")
+    };
+    assert_ne!(origin(&before, "users"), origin(&after, "users"));
+    assert_eq!(origin(&before, "posts"), origin(&after, "posts"));
+    assert_eq!(origin(&before, "comments"), origin(&after, "comments"));
+    let at = |c: &cairn_sema::Compiled, path: cairn_ir::ObjectPath| {
+        c.source_map.get(&path).unwrap().span.start
+    };
+    let posts = || cairn_ir::ObjectPath::Table("public".into(), "posts".into());
+    assert_eq!(at(&before, posts()) + 1, at(&after, posts()));
+    let comments = || cairn_ir::ObjectPath::Table("public".into(), "comments".into());
+    assert_eq!(at(&before, comments()), at(&after, comments()));
+}
+
 fn compile(files: &[(&str, &str)]) -> cairn_sema::Compiled {
     compile_in(files, Dialect::Postgres)
 }

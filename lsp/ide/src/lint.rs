@@ -11,7 +11,7 @@ use cairn_sema::rules::{
     CExpr, CExprKind, CPart, CompiledRule, CompiledRules, Finding, Global, LintTarget, ParamValue,
     RulesSet, Step, Target, Ty, Verdict, compile_rules, evaluate,
 };
-use cairn_sema::{Db, Project, project_realm};
+use cairn_sema::{Db, Origins, Project, project_realm};
 use cairn_syntax::{Diagnostic, Span};
 use rustc_hash::FxHashMap;
 
@@ -64,7 +64,7 @@ pub(crate) fn project_lint(
         .0
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .findings(&sets, &params, &compiled.realm);
+        .findings(&sets, &params, &compiled.realm, &compiled.origins);
     let mut found = locate(compiled, findings, &text_of, &fallback);
     found.retain(|l| !l.suppressed);
     found
@@ -96,8 +96,10 @@ impl std::fmt::Debug for SharedTableLint {
 
 /// Schema rule findings per table, for the rules that look at one table at a time (see
 /// [`table_local`]): such a rule finds over the whole realm exactly what it finds over each
-/// table alone, in table order. A table is linted again only when it differs from the table
-/// of the same name linted last time; the other rules run over the whole realm every time.
+/// table alone, in table order. A table copied unchanged from a memoized item lowering is
+/// known by that lowering's identity ([`Origins`]): its findings are reused without looking
+/// at the table. Any other table is linted again only when it differs from the table of the
+/// same name linted last time. The other rules run over the whole realm every time.
 #[derive(Default)]
 pub(crate) struct TableLint {
     /// The rule sets and params the entries were computed with.
@@ -106,8 +108,10 @@ pub(crate) struct TableLint {
     /// Per rule set: its rules split into table-local and the others.
     plans: Vec<SetPlan>,
     /// (schema, table) -> the table as linted and its findings (set index, finding with the
-    /// rule's index in its set).
+    /// rule's index in its set), for tables of no known origin.
     tables: FxHashMap<(String, String), LintedTable>,
+    /// Origin -> the findings of the table of that origin.
+    by_origin: FxHashMap<u64, Vec<(usize, Finding)>>,
 }
 
 /// A table as linted, and its findings: (rule set index, finding).
@@ -154,6 +158,7 @@ impl TableLint {
         sets: &[&CompiledRules],
         params: &BTreeMap<String, ParamValue>,
         realm: &Realm,
+        origins: &Origins,
     ) -> Vec<Finding> {
         let same_rules = self.sets.len() == sets.len()
             && self.sets.iter().zip(sets).all(|(a, b)| a == *b)
@@ -163,6 +168,7 @@ impl TableLint {
             self.params = params.clone();
             self.plans = sets.iter().map(|s| SetPlan::new(s)).collect();
             self.tables.clear();
+            self.by_origin.clear();
         }
         // buckets[set][rule]: the findings of that rule, in order.
         let mut buckets: Vec<Vec<Vec<Finding>>> = sets
@@ -170,8 +176,20 @@ impl TableLint {
             .map(|s| vec![Vec::new(); s.rules.len()])
             .collect();
         let mut old = std::mem::take(&mut self.tables);
-        for schema in &realm.schemas {
-            for table in &schema.tables {
+        let mut old_by_origin = std::mem::take(&mut self.by_origin);
+        for (si, schema) in realm.schemas.iter().enumerate() {
+            for (ti, table) in schema.tables.iter().enumerate() {
+                if let Some(origin) = origins.table(si, ti) {
+                    let found = match old_by_origin.remove(&origin) {
+                        Some(f) => f,
+                        None => self.lint_table(realm, schema, table),
+                    };
+                    for (s, f) in &found {
+                        buckets[*s][f.rule].push(f.clone());
+                    }
+                    self.by_origin.insert(origin, found);
+                    continue;
+                }
                 let key = (schema.name.clone(), table.name.clone());
                 let entry = match old.remove(&key) {
                     Some(e) if e.0 == *table => e,

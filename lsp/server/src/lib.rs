@@ -2,8 +2,10 @@
 //! synchronous loop owns the salsa database (`cairn_ide::AnalysisHost`), applies every
 //! notification in order and answers requests; editor features live in `cairn-ide`.
 //!
-//! - Diagnostics after `didChange` are debounced: they are published once no message has come
-//!   for [`DEBOUNCE`], so a burst of keystrokes costs one analysis.
+//! - Diagnostics after `didChange` are published when the input queue is empty: every message
+//!   already queued is handled first, so a burst of keystrokes costs one analysis, and edits
+//!   that arrive while the server analyses are coalesced into the next analysis. There is no
+//!   fixed delay: the last keystroke of a burst is analysed at once.
 //! - Before a request is answered, the messages already queued behind it are read: a
 //!   `$/cancelRequest` for it among them answers it with `RequestCancelled` instead.
 //!
@@ -53,9 +55,6 @@ use lsp_types::{
 use convert::LineIndex;
 
 pub type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
-
-/// How long the server waits after a change for more changes before it publishes diagnostics.
-pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// How often a live-database baseline is inspected again, unless the `baselineRefreshSeconds`
 /// initialization option says otherwise (0: only on save and on `cairn.refreshBaseline`).
@@ -273,27 +272,39 @@ impl Server<'_> {
             let msg = match self.pending.pop_front() {
                 Some(m) => m,
                 None => {
-                    let quiet = if self.dirty {
-                        crossbeam_channel::after(DEBOUNCE)
-                    } else {
-                        crossbeam_channel::never()
-                    };
                     let (input, live) = (self.connection.receiver.clone(), self.live_rx.clone());
-                    crossbeam_channel::select! {
-                        recv(input) -> m => match m {
-                            Ok(m) => m,
-                            Err(_) => return Ok(()),
-                        },
-                        recv(live) -> r => {
-                            if let Ok(r) = r {
-                                self.on_inspected(r)?;
+                    if self.dirty {
+                        // Diagnostics are owed: every message already queued is handled first
+                        // (a burst of edits is one analysis), and they are published as soon
+                        // as the queue is empty.
+                        crossbeam_channel::select! {
+                            recv(input) -> m => match m {
+                                Ok(m) => m,
+                                Err(_) => return Ok(()),
+                            },
+                            recv(live) -> r => {
+                                if let Ok(r) = r {
+                                    self.on_inspected(r)?;
+                                }
+                                continue;
                             }
-                            continue;
+                            default => {
+                                self.publish_all()?;
+                                continue;
+                            }
                         }
-                        recv(quiet) -> _ => {
-                            self.dirty = false;
-                            self.publish_all()?;
-                            continue;
+                    } else {
+                        crossbeam_channel::select! {
+                            recv(input) -> m => match m {
+                                Ok(m) => m,
+                                Err(_) => return Ok(()),
+                            },
+                            recv(live) -> r => {
+                                if let Ok(r) = r {
+                                    self.on_inspected(r)?;
+                                }
+                                continue;
+                            }
                         }
                     }
                 }

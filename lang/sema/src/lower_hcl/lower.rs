@@ -7,6 +7,7 @@ mod attrs;
 mod objects;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use cairn_ir::{Dialect, ObjectPath, QualifiedName, Realm};
 use cairn_syntax::diag::did_you_mean;
@@ -18,7 +19,7 @@ use rustc_hash::FxHashMap;
 use super::HclFile;
 use super::eval::{self, Ref, Value};
 use crate::db::Compiled;
-use crate::source_map::SourceMap;
+use crate::source_map::{Places, SourceMap};
 
 /// Where a block came from: its file and the offset its spans are relative to.
 #[derive(Clone, Copy)]
@@ -171,15 +172,32 @@ pub(crate) enum Attached {
 /// What lowering one item gives: its objects, the places it declared them at (in order, for
 /// duplicate checks and the source map), its diagnostics and what it attaches to tables. In a
 /// fragment lowered on its own, spans are relative to the item and files are empty.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(crate) struct Fragment {
+    /// This lowering's identity, unique in the process: a fragment reused from the memo keeps
+    /// it, one lowered again gets a new one (even when equal). Not part of equality.
+    pub id: u64,
     pub realm: Realm,
-    pub places: Vec<(ObjectPath, Span)>,
+    pub places: Arc<Places>,
     /// The declaration span of each of `realm.permissions`.
     pub permissions: Vec<Span>,
     pub attach: Vec<(String, String, Attached)>,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+impl PartialEq for Fragment {
+    fn eq(&self, other: &Self) -> bool {
+        self.realm == other.realm
+            && self.places == other.places
+            && self.permissions == other.permissions
+            && self.attach == other.attach
+            && self.diagnostics == other.diagnostics
+    }
+}
+impl Eq for Fragment {}
+
+/// The next [`Fragment::id`] (0 is never one).
+static NEXT_FRAGMENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// The evaluation environment of one block.
 #[derive(Clone, Copy)]
@@ -280,8 +298,9 @@ struct Lowerer<'a> {
 impl Fragment {
     pub(crate) fn empty(dialect: Dialect) -> Fragment {
         Fragment {
+            id: 0,
             realm: Realm::new(dialect),
-            places: Vec::new(),
+            places: Arc::default(),
             permissions: Vec::new(),
             attach: Vec::new(),
             diagnostics: Vec::new(),
@@ -327,6 +346,7 @@ pub(super) fn lower_files(files: &[&HclFile], dialect: Dialect) -> Compiled {
         realm: l.realm,
         source_map: l.source_map,
         diagnostics: l.diags,
+        origins: Default::default(),
     }
 }
 
@@ -422,8 +442,9 @@ pub(super) fn lower_item<'a>(
     l.own = l.decls.len();
     l.lower_all();
     Fragment {
+        id: NEXT_FRAGMENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         realm: l.realm,
-        places: l.places,
+        places: Arc::new(Places::new(l.places)),
         permissions: l.permission_spans,
         attach: l.attach,
         diagnostics: l.diags,

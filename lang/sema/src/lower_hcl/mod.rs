@@ -35,7 +35,7 @@ use cairn_syntax::hcl::scan::{ItemKind, scan};
 use cairn_syntax::{Diagnostic, Span};
 use salsa::plumbing::{AsId, FromId};
 
-use crate::db::{Compiled, Db, FileSyntax, Project, SourceFile, file_syntax};
+use crate::db::{Compiled, Db, FileSyntax, Origins, Project, SourceFile, file_syntax};
 use crate::source_map::SourceMap;
 use lower::{DeclInfo, Fragment, Resolver, Src, Symbols};
 
@@ -333,6 +333,7 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
         realm: Realm::new(dialect),
         source_map: SourceMap::default(),
         attach: Vec::new(),
+        origins: Vec::new(),
     };
     let resolver = DbResolver { db, project };
     // One shared name per file for the source map's locations.
@@ -348,18 +349,21 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
         };
         let fragment = lower_block(db, project, text);
         let schema = symbols.first(text.as_id()).map(DeclInfo::kind) == Some("schema");
-        // Place the fragment's objects, unless one was placed by an earlier item.
-        let mut placed = 0;
-        for (p, span) in &fragment.places {
-            if !asm.source_map.insert_new(p, &file, span.shift(item.offset)) {
-                break;
-            }
-            placed += 1;
-        }
-        if placed < fragment.places.len() {
-            for (p, _) in &fragment.places[..placed] {
-                asm.source_map.remove(p);
-            }
+        // Place the fragment's objects (its places, shared as they are), unless one was placed
+        // by an earlier item.
+        if asm
+            .source_map
+            .insert_piece(&file, item.offset, &fragment.places)
+        {
+            asm.merge(
+                fragment,
+                &f.path,
+                Some(item.offset),
+                schema,
+                true,
+                &mut diagnostics,
+            );
+        } else {
             // It clashes with an earlier item: lower it again where it is, seeing their places.
             let Some(body) = &item.body else { continue };
             let seen = asm
@@ -374,24 +378,31 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
             let decls = item_decls(db, project, text);
             let live = lower::lower_item(body, decls, src, dialect, &resolver, seen);
             asm.merge(&live, &f.path, None, schema, false, &mut diagnostics);
-        } else {
-            asm.merge(
-                fragment,
-                &f.path,
-                Some(item.offset),
-                schema,
-                true,
-                &mut diagnostics,
-            );
         }
     }
     for (schema, table, what) in asm.attach {
+        // A table that gets a trigger or policy is no longer its fragment's copy.
+        let d = dialect;
+        if let Some(si) = asm
+            .realm
+            .schemas
+            .iter()
+            .position(|s| d.idents_equal(&s.name, &schema))
+            && let Some(ti) = asm.realm.schemas[si]
+                .tables
+                .iter()
+                .position(|t| d.idents_equal(&t.name, &table))
+            && let Some(o) = asm.origins.get_mut(si).and_then(|s| s.get_mut(ti))
+        {
+            *o = 0;
+        }
         lower::attach(&mut asm.realm, dialect, &schema, &table, what);
     }
     Compiled {
         realm: asm.realm,
         source_map: asm.source_map,
         diagnostics,
+        origins: Origins(asm.origins),
     }
 }
 
@@ -401,6 +412,8 @@ struct Assembly {
     /// Where each object was declared (first: a later duplicate is not placed).
     source_map: SourceMap,
     attach: Vec<(String, String, lower::Attached)>,
+    /// Per schema, per table: the fragment each table was copied from unchanged (0: none).
+    origins: Vec<Vec<u64>>,
 }
 
 impl Assembly {
@@ -418,7 +431,7 @@ impl Assembly {
     ) {
         let at = |span: Span| offset.map_or(span, |o| span.shift(o));
         if !placed {
-            for (path, span) in &fragment.places {
+            for (path, span) in fragment.places.iter() {
                 self.source_map.insert(path.clone(), file, at(*span));
             }
         }
@@ -447,8 +460,30 @@ impl Assembly {
         }
         self.attach.extend(fragment.attach.iter().cloned());
         let from = &fragment.realm;
+        // A table copied from a memoized fragment is known by the fragment's identity.
+        let origin = if offset.is_some() { fragment.id } else { 0 };
         for s in &from.schemas {
-            let to = self.realm.schema_or_insert(&s.name);
+            let d = self.realm.dialect;
+            let at = match self
+                .realm
+                .schemas
+                .iter()
+                .position(|x| d.idents_equal(&x.name, &s.name))
+            {
+                Some(i) => i,
+                None => {
+                    self.realm.schemas.push(cairn_ir::Schema::new(&s.name));
+                    self.realm.schemas.len() - 1
+                }
+            };
+            if self.origins.len() <= at {
+                self.origins.resize(at + 1, Vec::new());
+            }
+            let origins = &mut self.origins[at];
+            // (Attached triggers may have inserted schemas with no tables; keep the shape.)
+            origins.resize(self.realm.schemas[at].tables.len(), 0);
+            origins.extend(std::iter::repeat_n(origin, s.tables.len()));
+            let to = &mut self.realm.schemas[at];
             if schema_item {
                 to.comment.clone_from(&s.comment);
                 to.charset.clone_from(&s.charset);

@@ -551,14 +551,10 @@ impl Replay {
                         t.name.clone(),
                         self.fk_name(&t.name, fk),
                     );
-                    let loc = self
-                        .source_map
-                        .get(&path)
-                        .or_else(|| {
-                            self.source_map
-                                .get(&ObjectPath::Table(s.name.clone(), t.name.clone()))
-                        })
-                        .cloned();
+                    let loc = self.source_map.get(&path).or_else(|| {
+                        self.source_map
+                            .get(&ObjectPath::Table(s.name.clone(), t.name.clone()))
+                    });
                     let ref_table = self
                         .table_index
                         .position(&self.realm, ref_schema, &fk.ref_table.name)

@@ -315,6 +315,7 @@ impl Replay {
             realm: self.realm,
             source_map: self.source_map,
             diagnostics: self.diagnostics,
+            origins: Default::default(),
         }
     }
 
