@@ -122,7 +122,7 @@ pub fn uses(scope: &Scope<'_>, src: Source<'_>) -> Uses {
             else {
                 return plpgsql::uses(
                     scope,
-                    &format!("FROM {}.{} {sql}", q(&table.0), q(&table.1)),
+                    &format!("FROM {}.{} WHERE {sql}", q(&table.0), q(&table.1)),
                     &[],
                 );
             };
@@ -339,9 +339,6 @@ impl<'s, 'r> Resolver<'s, 'r> {
     }
 
     fn unqualified(&mut self, col: String) {
-        if self.args.contains(&*self.d.ident_key(&col)) {
-            return;
-        }
         let found = self.scopes.iter().rev().find_map(|f| {
             let having: Vec<Rel> = f
                 .entries
@@ -355,10 +352,13 @@ impl<'s, 'r> Resolver<'s, 'r> {
         let rels = match found {
             Some(rels) => rels,
             None => {
-                if self
-                    .scopes
-                    .iter()
-                    .any(|f| f.aliases.iter().any(|a| self.d.idents_equal(a, &col)))
+                // A routine's argument (columns take precedence in SQL functions), or an
+                // output alias.
+                if self.args.contains(&*self.d.ident_key(&col))
+                    || self
+                        .scopes
+                        .iter()
+                        .any(|f| f.aliases.iter().any(|a| self.d.idents_equal(a, &col)))
                 {
                     return;
                 }

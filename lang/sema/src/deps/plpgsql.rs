@@ -526,13 +526,13 @@ pub fn uses(scope: &Scope<'_>, body: &str, args: &[String]) -> Uses {
             while s >= 2 && toks[s - 2].is_op(".") {
                 s -= 2;
             }
-            if s >= 1 && matches!(toks[s - 1].kind, Kind::Word { .. }) {
-                if let Some((parts, next)) = chain(&toks, s - 1) {
-                    if next == i {
-                        taken[s - 1..next].iter_mut().for_each(|x| *x = true);
-                        relations.push(rel_of(&parts));
-                    }
-                }
+            if s >= 1
+                && matches!(toks[s - 1].kind, Kind::Word { .. })
+                && let Some((parts, next)) = chain(&toks, s - 1)
+                && next == i
+            {
+                taken[s - 1..next].iter_mut().for_each(|x| *x = true);
+                relations.push(rel_of(&parts));
             }
         }
         i += 1;
@@ -753,12 +753,12 @@ fn expr(body: &str, toks: &[Tok], concat: bool, out: &mut Vec<String>) {
             // No concatenation: only the `format` calls inside can splice.
             let mut k = 0;
             while k < op.len() {
-                if op[k].is_word("format") && op.get(k + 1).is_some_and(|t| t.is_op("(")) {
-                    if let Some((_, args)) =
+                if op[k].is_word("format")
+                    && op.get(k + 1).is_some_and(|t| t.is_op("("))
+                    && let Some((_, args)) =
                         call(&op[k..close(op, k + 1).map_or(op.len(), |c| c + 1)])
-                    {
-                        format_call(body, args, out);
-                    }
+                {
+                    format_call(body, args, out);
                 }
                 k += 1;
             }
@@ -836,17 +836,15 @@ fn format_call(body: &str, args: &[Tok], out: &mut Vec<String>) {
         k += 1;
         let n = arg.unwrap_or(next);
         next = n + 1;
-        if ty == Some('s') {
-            if let Some(a) = args.get(n) {
-                if !literal(a)
-                    && !matches!(
-                        call(a),
-                        Some(("quote_ident" | "quote_literal" | "quote_nullable", _))
-                    )
-                {
-                    out.push(text(body, a));
-                }
-            }
+        if ty == Some('s')
+            && let Some(a) = args.get(n)
+            && !literal(a)
+            && !matches!(
+                call(a),
+                Some(("quote_ident" | "quote_literal" | "quote_nullable", _))
+            )
+        {
+            out.push(text(body, a));
         }
     }
 }
