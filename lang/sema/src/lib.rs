@@ -5,6 +5,7 @@
 //! [`Project`] inputs and the [`project_realm`] query for incremental use (the language server).
 
 mod db;
+pub mod deps;
 mod lower_hcl;
 mod lower_sql;
 pub mod print_hcl;

@@ -18,6 +18,7 @@ use cairn_syntax::{Severity, Span};
 use super::ir::*;
 
 mod fields;
+mod uses;
 
 /// What rules are evaluated over.
 #[derive(Clone, Copy, Debug)]
@@ -415,6 +416,9 @@ struct Cache<'a> {
     /// that asks for one per change would otherwise walk every table per change.
     /// `[before, after]`.
     states: [RefCell<HashMap<String, Value<'a>>>; 2],
+    /// `uses` and `uses_columns` of each view, routine and policy, by the object's address and
+    /// whether it is of `before` (see `eval/uses.rs`).
+    uses: RefCell<HashMap<(usize, bool), [Value<'a>; 2]>>,
 }
 
 /// Evaluates rule files over one target, building the target's lookups and globals once for

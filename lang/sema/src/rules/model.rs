@@ -792,6 +792,16 @@ pub const TYPES: &[TypeDef] = &[
             f("permissive", "bool", "PERMISSIVE (otherwise RESTRICTIVE)."),
             f("using", "string?", "The USING condition."),
             f("check", "string?", "The WITH CHECK condition."),
+            f(
+                "uses",
+                "list[string]",
+                "The tables and views its conditions read (its own table included), as `schema.name` (compare with `t.qualified_name`), resolved by parsing it: a schema-qualified name or the default schema (a routine's `SET search_path` first, else `public` in PostgreSQL, `main` in SQLite, its own schema in MySQL); `WITH` names, comments and string literals are not names. PL/pgSQL and other bodies that do not parse whole are read as tokens: the names after `FROM`, `JOIN`, `UPDATE`, `INSERT INTO`, `TABLE`, `TRUNCATE` and before `%ROWTYPE`.",
+            ),
+            f(
+                "uses_columns",
+                "list[string]",
+                "The columns of those relations it names, as `schema.table.column`: `alias.column` by the aliases of its `FROM`; an unqualified column to the relations of its innermost `FROM` that have it in this state, or to all of them when none has it (a dropped column, or a relation whose columns are unknown). In bodies read as tokens (PL/pgSQL), every word that is not a keyword, a call, an argument or a declared variable is taken as such a column: a variable named like a column counts as that column, and `NEW.x` / `OLD.x` are not resolved.",
+            ),
         ],
     },
     TypeDef {
@@ -1136,6 +1146,16 @@ const VIEW_FIELDS: &[FieldDef] = &[
     f("security_invoker", "bool?", "`security_invoker`, when set."),
     f("materialized", "bool", "A materialized view."),
     f("indexes", "list[index]", "Indexes of a materialized view."),
+    f(
+        "uses",
+        "list[string]",
+        "The tables and views its SQL reads or writes, as `schema.name` (compare with `t.qualified_name`), resolved by parsing it: a schema-qualified name or the default schema (a routine's `SET search_path` first, else `public` in PostgreSQL, `main` in SQLite, its own schema in MySQL); `WITH` names, comments and string literals are not names. PL/pgSQL and other bodies that do not parse whole are read as tokens: the names after `FROM`, `JOIN`, `UPDATE`, `INSERT INTO`, `TABLE`, `TRUNCATE` and before `%ROWTYPE`.",
+    ),
+    f(
+        "uses_columns",
+        "list[string]",
+        "The columns of those relations it names, as `schema.table.column`: `alias.column` by the aliases of its `FROM`; an unqualified column to the relations of its innermost `FROM` that have it in this state, or to all of them when none has it (a dropped column, or a relation whose columns are unknown). In bodies read as tokens (PL/pgSQL), every word that is not a keyword, a call, an argument or a declared variable is taken as such a column: a variable named like a column counts as that column, and `NEW.x` / `OLD.x` are not resolved.",
+    ),
 ];
 
 const FUNCTION_FIELDS: &[FieldDef] = &[
@@ -1157,6 +1177,21 @@ const FUNCTION_FIELDS: &[FieldDef] = &[
     f("security_definer", "bool", "SECURITY DEFINER."),
     f("body", "string", "Its body."),
     f("procedure", "bool", "A procedure rather than a function."),
+    f(
+        "uses",
+        "list[string]",
+        "The tables and views its SQL reads or writes, as `schema.name` (compare with `t.qualified_name`), resolved by parsing it: a schema-qualified name or the default schema (a routine's `SET search_path` first, else `public` in PostgreSQL, `main` in SQLite, its own schema in MySQL); `WITH` names, comments and string literals are not names. PL/pgSQL and other bodies that do not parse whole are read as tokens: the names after `FROM`, `JOIN`, `UPDATE`, `INSERT INTO`, `TABLE`, `TRUNCATE` and before `%ROWTYPE`.",
+    ),
+    f(
+        "uses_columns",
+        "list[string]",
+        "The columns of those relations it names, as `schema.table.column`: `alias.column` by the aliases of its `FROM`; an unqualified column to the relations of its innermost `FROM` that have it in this state, or to all of them when none has it (a dropped column, or a relation whose columns are unknown). In bodies read as tokens (PL/pgSQL), every word that is not a keyword, a call, an argument or a declared variable is taken as such a column: a variable named like a column counts as that column, and `NEW.x` / `OLD.x` are not resolved.",
+    ),
+    f(
+        "spliced_executes",
+        "list[string]",
+        "PL/pgSQL: what each `EXECUTE` splices into the SQL it runs, as written: an operand of `||` that is not a string literal nor a call of `quote_ident`, `quote_literal`, `quote_nullable` or of a `format` without such splicing, and each non-literal argument a `format` string takes with `%s`. `USING` parameters are not spliced. Read from the body's tokens (comments and strings skipped), without data flow: a variable holding safely quoted text is reported too. Empty for other languages.",
+    ),
 ];
 
 /// The model type named `name`.
@@ -1209,7 +1244,7 @@ pub const BUILTINS: &[(&str, &str, &str)] = &[
     (
         "mentions",
         "mentions(string, string) -> bool",
-        "The first string names the second as a whole identifier, ignoring case: `mentions(v.definition, \"users\")` is true for `FROM public.users` and `\"users\"`, false for `users_archive`. A textual test: it cannot tell which schema's object is meant.",
+        "The first string names the second as a whole identifier, ignoring case: `mentions(v.definition, \"users\")` is true for `FROM public.users` and `\"users\"`, false for `users_archive`. A textual test: it cannot tell which schema's object is meant (the `uses` and `uses_columns` fields resolve what a view, routine or policy references).",
     ),
     (
         "substring_before",

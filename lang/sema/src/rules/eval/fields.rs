@@ -198,6 +198,9 @@ impl<'a> Ev<'a> {
                 "comment" => opt_str(&v.comment),
                 "security_invoker" => v.security_invoker.map_or(Value::Null, Value::Bool),
                 "materialized" => Value::Bool(mat),
+                "uses" | "uses_columns" => {
+                    self.uses_field(sd, sch, uses::Sql::View(v), name == "uses_columns")
+                }
                 "indexes" => list(
                     v.indexes
                         .iter()
@@ -219,6 +222,10 @@ impl<'a> Ev<'a> {
                 "security_definer" => Value::Bool(f.security_definer),
                 "body" => b(&f.body),
                 "procedure" => Value::Bool(procedure),
+                "uses" | "uses_columns" => {
+                    self.uses_field(sd, sch, uses::Sql::Function(f), name == "uses_columns")
+                }
+                "spliced_executes" => uses::spliced_executes(f),
                 _ => Value::Null,
             },
             Obj::FunctionArg(a) => match name {
@@ -314,6 +321,12 @@ impl<'a> Ev<'a> {
                 "permissive" => Value::Bool(p.permissive),
                 "using" => p.using.as_ref().map_or(Value::Null, |e| b(e.as_str())),
                 "check" => p.check.as_ref().map_or(Value::Null, |e| b(e.as_str())),
+                "uses" | "uses_columns" => self.uses_field(
+                    sd,
+                    sch,
+                    uses::Sql::Policy(tc.name(), p),
+                    name == "uses_columns",
+                ),
                 _ => Value::Null,
             },
             Obj::Role(sd, r) => match name {
