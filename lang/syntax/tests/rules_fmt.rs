@@ -102,3 +102,14 @@ fn the_shallowest_break_wins_and_the_rest_follows() {
     assert_eq!(format("t.cairn", &out).unwrap(), out);
     assert_eq!(shape("t.cairn", src), shape("t.cairn", &out));
 }
+
+#[test]
+fn a_concatenation_breaks_before_a_plus_not_inside_a_call() {
+    // The only other break points are the commas inside the calls: the `+` outside them wins.
+    let src = "predicate user(s: state, t: table, col: string) =\n  policy_using(s, t, col) != null ? \"policy \" + str(policy_using(s, t, col)) + \" of \" + str(policy_using(s, t, col).table) : \"\"\n";
+    let out = format("t.cairn", src).unwrap();
+    let want = "predicate user(s: state, t: table, col: string) =\n  policy_using(s, t, col) != null ? \"policy \" + str(policy_using(s, t, col)) + \" of \"\n  + str(policy_using(s, t, col).table) : \"\"\n";
+    assert_eq!(out, want);
+    assert_eq!(format("t.cairn", &out).unwrap(), out);
+    assert_eq!(shape("t.cairn", src), shape("t.cairn", &out));
+}

@@ -13,8 +13,8 @@
 //!   kebab-case names (`drop-table`) stay joined; template text is untouched;
 //! - the `=` of consecutive `name = value` lines of a block aligned (`before = ...` /
 //!   `after  = ...`);
-//! - a code row wider than [`MAX_WIDTH`] is split before an `and` / `or` or after a `,` of an
-//!   argument list or list (see [`Printer::split_point`]); strings, templates and comments
+//! - a code row wider than [`MAX_WIDTH`] is split before an `and` / `or` / binary `+` or after
+//!   a `,` of an argument list or list (see [`Printer::split_point`]); strings, templates and comments
 //!   never are;
 //! - blank lines: at most one in a row, none at the start or end of a block or the file, and one
 //!   between top-level items (consecutive one-line `use` / `param` / `let` items without docs may
@@ -402,7 +402,7 @@ impl<'a, 's> Printer<'a, 's> {
     /// Where to split the row `first..end`, printed at `level` after `stack` and `ctx`, when it
     /// is wider than [`MAX_WIDTH`]: the index of the token that starts the second half, or
     /// `None` to keep it whole. A row breaks after the `=` of a top-level item (`predicate`,
-    /// `let`, `param`), before an `and` / `or`, or after a `,` of an argument list or list
+    /// `let`, `param`), before an `and` / `or` / binary `+`, or after a `,` of an argument list or list
     /// (`(` / `[`), never inside a string or template; of the breaks that make the first half
     /// fit, an item's `=` wins, then the one least deep in brackets opened on the row, then the
     /// rightmost. When none fits, the row breaks at its first break point (the first half then
@@ -460,9 +460,20 @@ impl<'a, 's> Printer<'a, 's> {
                 // The `=` of a top-level item (`predicate p(x: t) =`): the body goes below.
                 let after_item_assign =
                     matches!(prev, Tok::P(Punct::Assign)) && depth == 0 && stack.is_empty();
+                // A binary `+` (string concatenation in long messages and ternaries): a
+                // break there keeps a call's arguments together.
+                let plus_op = matches!(t, Tok::P(Punct::Plus))
+                    && matches!(
+                        prev,
+                        Tok::Ident(_)
+                            | Tok::Int(_)
+                            | Tok::Raw(_)
+                            | Tok::TplEnd
+                            | Tok::P(Punct::RParen | Punct::RBrack)
+                    );
                 if after_item_assign {
                     breaks.push((i, i32::MIN));
-                } else if word_op || after_comma {
+                } else if word_op || after_comma || plus_op {
                     breaks.push((i, depth));
                 }
             }
