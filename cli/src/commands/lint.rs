@@ -23,14 +23,17 @@ use anyhow::{Context, Result, bail};
 use cairn_core::dev::{ReplayFile, replay_on_dev};
 use cairn_core::diff::{DiffOptions, diff};
 use cairn_core::lint::{
-    directive_matches, file_directives, migration_file, split_statements, suppressed,
+    StatementIndex, attach_changes, directive_matches, file_directives, migration_statements,
+    split_statements, suppressed,
 };
 use cairn_core::migrate::executor::split_options;
 use cairn_core::plan::{PlanOptions, plan_changes};
 use cairn_core::policy::LintPolicy;
 use cairn_core::{Driver, SourceUrl};
-use cairn_ir::{Dialect, Plan, Realm};
-use cairn_sema::rules::{Anchor, CompiledRules, Finding, LintTarget, check_param_overrides};
+use cairn_ir::{Dialect, Plan, Realm, Schema};
+use cairn_sema::rules::{
+    Anchor, CompiledRules, Finding, LintTarget, ReportScope, check_param_overrides,
+};
 use cairn_syntax::Severity;
 use clap::Args;
 
@@ -319,6 +322,11 @@ pub async fn run(args: LintArgs) -> Result<Outcome> {
     write(&located, format, &mut out)
         .and_then(|()| std::io::Write::flush(&mut out))
         .context("cannot write the report")?;
+    // The report, its texts and the rules are freed by the process's exit, which is cheaper
+    // than freeing them object by object.
+    std::mem::forget(located);
+    std::mem::forget(report);
+    std::mem::forget(rules);
     Ok(if failed {
         Outcome::Failed
     } else {
@@ -433,6 +441,9 @@ async fn lint_directory(
             }
         }
     }
+    if dev.is_none() {
+        return lint_replayed_directory(&files, &selected, dialect, rules, report);
+    }
     // The files are replayed once, in order: the state after one file is the state before the
     // next.
     let threads = crate::load::threads();
@@ -479,6 +490,100 @@ async fn lint_directory(
         state = Some(states.1);
     }
     Ok(())
+}
+
+/// The selected files of a migration directory linted from the interpreter's states (no dev
+/// database). The files are replayed once, in order: the state after one file is the state
+/// before the next. Each selected file is linted on its own thread while the replay goes on
+/// with the files after it; the diagnostics are reported in file order, as one after the
+/// other would give them.
+fn lint_replayed_directory(
+    files: &[PathBuf],
+    selected: &[bool],
+    dialect: Dialect,
+    rules: &[CompiledRules],
+    report: &mut Report,
+) -> Result<()> {
+    type Linted = Result<(String, String, Vec<Diag>, cairn_sema::Compiled)>;
+    let threads = crate::load::threads();
+    let shared: &Report = report;
+    let mut linted: Vec<(String, String, Vec<Diag>)> = Vec::new();
+    let result = std::thread::scope(|scope| -> Result<()> {
+        let join = |h: std::thread::ScopedJoinHandle<'_, Linted>| match h.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let mut replayed = cairn_sema::SqlStates::new(dialect);
+        // The file being linted: its state after is the state before the next file.
+        let mut pending: Option<std::thread::ScopedJoinHandle<'_, Linted>> = None;
+        let mut previous_selected = false;
+        for i in 0..files.len() {
+            let (path, text) = read(&files[i])?;
+            // A checkpoint holds the whole state after it: the replay starts again there, as
+            // on a new database.
+            let checkpoint =
+                crate::load::last_checkpoint(&[(path.clone(), text.clone())]).is_some();
+            if !selected[i] {
+                if checkpoint {
+                    replayed = cairn_sema::SqlStates::new(dialect);
+                }
+                replayed.push(&path, &text, threads);
+                previous_selected = false;
+                continue;
+            }
+            // The state before: the linted file's state after (taken once the replay of this
+            // file is done, so the two overlap), else the replay's state so far.
+            let before = if previous_selected {
+                None
+            } else {
+                Some(replayed.state())
+            };
+            if checkpoint {
+                replayed = cairn_sema::SqlStates::new(dialect);
+            }
+            replayed.push(&path, &text, threads);
+            // The last file's state is the replay's own: no copy.
+            let after = if i + 1 == files.len() {
+                std::mem::replace(&mut replayed, cairn_sema::SqlStates::new(dialect)).into_state()
+            } else {
+                replayed.state()
+            };
+            let mut before = before;
+            if let Some(h) = pending.take() {
+                let (p, t, diags, state) = join(h)?;
+                linted.push((p, t, diags));
+                if before.is_none() {
+                    before = Some(state);
+                } else {
+                    // Freed at exit, with the rest.
+                    std::mem::forget(state);
+                }
+            }
+            let before = match before {
+                Some(b) => b,
+                None => replayed.state(),
+            };
+            pending = Some(scope.spawn(move || -> Linted {
+                let diags = lint_replayed(shared, &path, &text, dialect, rules, &before, &after)?;
+                // A CLI run frees its large states at exit (cheaper than freeing them here).
+                std::mem::forget(before);
+                Ok((path, text, diags, after))
+            }));
+            previous_selected = true;
+        }
+        if let Some(h) = pending.take() {
+            let (p, t, diags, state) = join(h)?;
+            linted.push((p, t, diags));
+            std::mem::forget(state);
+        }
+        std::mem::forget(replayed);
+        Ok(())
+    });
+    for (path, text, diags) in linted {
+        report.texts.insert(path, text);
+        report.diags.extend(diags);
+    }
+    result
 }
 
 /// The row estimates of a live database's tables (read only; nothing is changed).
@@ -548,15 +653,14 @@ fn compile_errors(compiled: &cairn_sema::Compiled, report: &mut Report) -> bool 
     any
 }
 
-/// Reports the replay's diagnostics for `path` that mean a statement was not interpreted
-/// (errors, E101, E108) into the report, at their positions.
-fn replay_gaps(compiled: &cairn_sema::Compiled, path: &str, report: &mut Report) {
-    for d in compiled
+/// The replay's diagnostics for `path` that mean a statement was not interpreted (errors,
+/// E101, E108), at their positions.
+fn replay_gaps(compiled: &cairn_sema::Compiled, path: &str) -> Vec<Diag> {
+    compiled
         .diagnostics
         .iter()
         .filter(|d| d.file == path && crate::commands::lint_uncertain::not_interpreted(d))
-    {
-        report.diags.push(Diag {
+        .map(|d| Diag {
             code: d.code.clone(),
             severity: d.severity,
             message: d.message.clone(),
@@ -565,8 +669,8 @@ fn replay_gaps(compiled: &cairn_sema::Compiled, path: &str, report: &mut Report)
             start: d.span.start as usize,
             end: d.span.end as usize,
             uncertain: None,
-        });
-    }
+        })
+        .collect()
 }
 
 fn lint_schema(
@@ -636,19 +740,7 @@ fn diag(f: Finding, severity: Severity, file: String, start: usize, end: usize) 
     }
 }
 
-/// Whether [`keep_default_schema`] would change the states: one holds the default schema and
-/// the other does not.
-fn default_schema_differs(before: &Realm, after: &Realm) -> bool {
-    let name = before.dialect.default_schema().unwrap_or("");
-    before.schema(name).is_some() != after.schema(name).is_some()
-}
-
-/// A default schema exists on both sides whether or not a state mentions it.
-fn keep_default_schema(before: &mut Realm, after: &mut Realm) {
-    cairn_core::rules_test::keep_default_schema(before, after);
-}
-
-/// The plan from `before` to `after`, which [`keep_default_schema`] has already aligned.
+/// The plan from `before` to `after`, whose default schemas are already aligned.
 fn plan_between(before: &Realm, after: &Realm) -> Result<Plan> {
     let d = diff(before, after, &DiffOptions::default());
     if !d.errors.is_empty() {
@@ -715,82 +807,182 @@ async fn lint_file(
     after: &cairn_sema::Compiled,
 ) -> Result<()> {
     report.texts.insert(path.clone(), text.clone());
+    let Some(dev) = dev else {
+        let diags = lint_replayed(report, &path, &text, dialect, rules, before, after)?;
+        report.diags.extend(diags);
+        return Ok(());
+    };
     let stmts = split_statements(&text);
     let header = file_directives(&text);
     if header.as_ref().is_some_and(|codes| codes.is_empty()) {
         return Ok(());
     }
     // On the dev database a statement the interpreter misreads would fail the replay there: the
-    // compiler's errors stop the file. Without one, the interpreter's gaps are reported and
-    // make the state after them uncertain (`lint_uncertain`), and the file is still linted.
-    let mut uncertainty = crate::commands::lint_uncertain::Uncertainty::default();
-    if dev.is_some() {
-        if compile_errors(after, report) {
-            return Ok(());
-        }
-    } else {
-        replay_gaps(after, &path, report);
-        let fold = |s: &str| fold_name(s, dialect);
-        // The earlier files' gaps (from the state before), then the file's own.
-        let diagnostics: Vec<cairn_syntax::Diagnostic> = before
-            .diagnostics
-            .iter()
-            .chain(after.diagnostics.iter().filter(|d| d.file == path))
-            .cloned()
-            .collect();
-        uncertainty = crate::commands::lint_uncertain::Uncertainty::of(
-            &diagnostics,
-            &path,
-            &text,
-            |f| std::fs::read_to_string(f).ok(),
-            fold,
-        );
+    // compiler's errors stop the file.
+    if compile_errors(after, report) {
+        return Ok(());
     }
-    let (mut before_realm, mut after_realm) = match dev {
-        // On the dev database: the earlier files replayed, then this one, each inspected.
-        Some(dev) => {
-            let mut inputs: Vec<(String, String)> =
-                earlier.iter().map(|f| read(f)).collect::<Result<_>>()?;
-            // As on a new database: from the latest checkpoint on.
-            if let Some(cp) = crate::load::last_checkpoint(&inputs) {
-                inputs.drain(..cp);
-            }
-            let earlier_inputs = inputs.clone();
-            if crate::load::last_checkpoint(&[(path.clone(), text.clone())]).is_some() {
-                inputs.clear();
-            }
-            inputs.push((path.clone(), text.clone()));
-            let replays = |files: &[(String, String)]| -> Vec<ReplayFile> {
-                files
-                    .iter()
-                    .map(|(p, t)| replay_file(p, t, dev.dialect()))
-                    .collect()
-            };
-            let planner = crate::drivers::planner(dev.dialect());
-            let b = replay_on_dev(dev, &replays(&earlier_inputs), planner)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let a = replay_on_dev(dev, &replays(&inputs), planner)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            (Cow::Owned(b), Cow::Owned(a))
-        }
-        None => (Cow::Borrowed(&before.realm), Cow::Borrowed(&after.realm)),
+    // On the dev database: the earlier files replayed, then this one, each inspected.
+    let mut inputs: Vec<(String, String)> =
+        earlier.iter().map(|f| read(f)).collect::<Result<_>>()?;
+    // As on a new database: from the latest checkpoint on.
+    if let Some(cp) = crate::load::last_checkpoint(&inputs) {
+        inputs.drain(..cp);
+    }
+    let earlier_inputs = inputs.clone();
+    if crate::load::last_checkpoint(&[(path.clone(), text.clone())]).is_some() {
+        inputs.clear();
+    }
+    inputs.push((path.clone(), text.clone()));
+    let replays = |files: &[(String, String)]| -> Vec<ReplayFile> {
+        files
+            .iter()
+            .map(|(p, t)| replay_file(p, t, dev.dialect()))
+            .collect()
     };
-    // The compiled states are copied only when something changes them.
-    if default_schema_differs(&before_realm, &after_realm) {
-        keep_default_schema(before_realm.to_mut(), after_realm.to_mut());
+    let planner = crate::drivers::planner(dev.dialect());
+    let b = replay_on_dev(dev, &replays(&earlier_inputs), planner)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let a = replay_on_dev(dev, &replays(&inputs), planner)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let file = FileToLint {
+        path: &path,
+        text: &text,
+        stmts: &stmts,
+        header: &header,
+        dialect,
+    };
+    let diags = lint_states(
+        report,
+        &file,
+        Default::default(),
+        rules,
+        Cow::Owned(b),
+        Cow::Owned(a),
+        after,
+    )?;
+    report.diags.extend(diags);
+    Ok(())
+}
+
+/// A migration file being linted: its text, statements and file-level directive.
+struct FileToLint<'a> {
+    path: &'a str,
+    text: &'a str,
+    stmts: &'a [cairn_core::lint::Stmt],
+    header: &'a Option<Vec<String>>,
+    dialect: Dialect,
+}
+
+/// Lints one migration file from the interpreter's states before and after it (no dev
+/// database): the diagnostics to report, in order. Reads `report` only, so files can be
+/// linted on another thread while the replay goes on.
+fn lint_replayed(
+    report: &Report,
+    path: &str,
+    text: &str,
+    dialect: Dialect,
+    rules: &[CompiledRules],
+    before: &cairn_sema::Compiled,
+    after: &cairn_sema::Compiled,
+) -> Result<Vec<Diag>> {
+    let stmts = split_statements(text);
+    let header = file_directives(text);
+    if header.as_ref().is_some_and(|codes| codes.is_empty()) {
+        return Ok(Vec::new());
+    }
+    // The interpreter's gaps are reported and make the state after them uncertain
+    // (`lint_uncertain`), and the file is still linted.
+    let mut out = replay_gaps(after, path);
+    let fold = |s: &str| fold_name(s, dialect);
+    // The earlier files' gaps (from the state before), then the file's own.
+    let diagnostics: Vec<cairn_syntax::Diagnostic> = before
+        .diagnostics
+        .iter()
+        .chain(after.diagnostics.iter().filter(|d| d.file == path))
+        .cloned()
+        .collect();
+    let uncertainty = crate::commands::lint_uncertain::Uncertainty::of(
+        &diagnostics,
+        path,
+        text,
+        |f| std::fs::read_to_string(f).ok(),
+        fold,
+    );
+    let file = FileToLint {
+        path,
+        text,
+        stmts: &stmts,
+        header: &header,
+        dialect,
+    };
+    out.extend(lint_states(
+        report,
+        &file,
+        uncertainty,
+        rules,
+        Cow::Borrowed(&before.realm),
+        Cow::Borrowed(&after.realm),
+        after,
+    )?);
+    Ok(out)
+}
+
+/// Evaluates the rules over the states before and after a migration file and locates the
+/// findings in it: the diagnostics to report, in order.
+fn lint_states(
+    report: &Report,
+    file: &FileToLint<'_>,
+    uncertainty: crate::commands::lint_uncertain::Uncertainty,
+    rules: &[CompiledRules],
+    mut before_realm: Cow<'_, Realm>,
+    mut after_realm: Cow<'_, Realm>,
+    after: &cairn_sema::Compiled,
+) -> Result<Vec<Diag>> {
+    let FileToLint {
+        path,
+        text,
+        stmts,
+        header,
+        dialect,
+    } = *file;
+    // The compiled states are copied only when something changes them: a default schema
+    // exists on both sides whether or not a state mentions it (only the side without it is
+    // copied).
+    let default = before_realm.dialect.default_schema().unwrap_or("");
+    match (
+        before_realm.schema(default).is_some(),
+        after_realm.schema(default).is_some(),
+    ) {
+        (true, false) => after_realm.to_mut().schemas.push(Schema::new(default)),
+        (false, true) => before_realm.to_mut().schemas.push(Schema::new(default)),
+        _ => {}
     }
     if !report.rows.is_empty() {
         report.attach_rows(before_realm.to_mut());
         report.attach_rows(after_realm.to_mut());
     }
     let (before_realm, after_realm) = (&*before_realm, &*after_realm);
-    let whole = plan_between(before_realm, after_realm)?;
+    // The plan is computed on another thread while this one reads the file's statements (which
+    // need no plan).
+    let (whole, mut migration, index) = std::thread::scope(|scope| {
+        let plan = scope.spawn(|| plan_between(before_realm, after_realm));
+        let migration = migration_statements(path, text, stmts, dialect);
+        let index = StatementIndex::new(text, stmts, dialect);
+        let whole = match plan.join() {
+            Ok(p) => p,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (whole, migration, index)
+    });
+    let whole = whole?;
     // The file as rules see it, with the statement of the file that brings each change of the
     // whole-file plan about.
-    let file = migration_file(&path, &text, &stmts, &whole, dialect);
-    let owners = &file.change_statement;
+    attach_changes(&mut migration, &index, &whole);
+    drop(index);
+    let owners = &migration.change_statement;
     let target = LintTarget {
         dialect,
         before: Some(before_realm),
@@ -798,7 +990,12 @@ async fn lint_file(
         plan: Some(&whole),
         server_version: None,
         schema_rules: true,
-        file: Some(&file),
+        file: Some(&migration),
+        // Schema findings are reported only for what this file declares.
+        report_scope: Some(ReportScope {
+            source_map: &after.source_map,
+            file: path,
+        }),
     };
     let found = cairn_core::lint::evaluate_sets(
         rules,
@@ -806,72 +1003,74 @@ async fn lint_file(
         &report.policy.params,
         crate::load::threads(),
     );
-    {
-        for f in found {
-            let Some(severity) = report.level(&f) else {
-                continue;
-            };
-            let uncertain;
-            let (start, end) = match &f.anchor {
-                Anchor::FileStatement(i) => {
-                    let (start, end) = stmts.get(*i).map_or((0, 0), |s| (s.start, s.end));
-                    uncertain = uncertainty.of_plan_finding(start, None);
-                    (start, end)
-                }
-                Anchor::Change(_) | Anchor::Statement(_) => {
-                    let changes: Vec<usize> = match &f.anchor {
-                        Anchor::Change(i) => vec![*i],
-                        Anchor::Statement(i) => whole
-                            .statements
-                            .get(*i)
-                            .map(|s| s.changes.clone())
-                            .unwrap_or_default(),
-                        _ => Vec::new(),
-                    };
-                    let (start, end) = match changes
-                        .iter()
-                        .find_map(|c| owners.get(*c).copied().flatten())
-                    {
-                        Some(s) => (stmts[s].start, stmts[s].end),
-                        None => stmts.first().map_or((0, 0), |s| (s.start, s.end)),
-                    };
-                    let table = changes
-                        .iter()
-                        .find_map(|c| whole.changes.get(*c)?.table())
-                        .map(|t| fold_name(&t.name, dialect));
-                    uncertain = uncertainty.of_plan_finding(start, table.as_deref());
-                    (start, end)
-                }
-                Anchor::Object { path: obj, .. } => match after.source_map.get(obj) {
-                    // Schema findings are reported only for what this file declares.
-                    Some(loc) if *loc.file == *path => {
-                        uncertain = uncertainty.of_schema_finding();
-                        (loc.span.start as usize, loc.span.end as usize)
-                    }
-                    _ => continue,
-                },
-                Anchor::None => {
+    let mut out = Vec::new();
+    for f in found {
+        let Some(severity) = report.level(&f) else {
+            continue;
+        };
+        let uncertain;
+        let (start, end) = match &f.anchor {
+            Anchor::FileStatement(i) => {
+                let (start, end) = stmts.get(*i).map_or((0, 0), |s| (s.start, s.end));
+                uncertain = uncertainty.of_plan_finding(start, None);
+                (start, end)
+            }
+            Anchor::Change(_) | Anchor::Statement(_) => {
+                let changes: Vec<usize> = match &f.anchor {
+                    Anchor::Change(i) => vec![*i],
+                    Anchor::Statement(i) => whole
+                        .statements
+                        .get(*i)
+                        .map(|s| s.changes.clone())
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                let (start, end) = match changes
+                    .iter()
+                    .find_map(|c| owners.get(*c).copied().flatten())
+                {
+                    Some(s) => (stmts[s].start, stmts[s].end),
+                    None => stmts.first().map_or((0, 0), |s| (s.start, s.end)),
+                };
+                let table = changes
+                    .iter()
+                    .find_map(|c| whole.changes.get(*c)?.table())
+                    .map(|t| fold_name(&t.name, dialect));
+                uncertain = uncertainty.of_plan_finding(start, table.as_deref());
+                (start, end)
+            }
+            Anchor::Object { path: obj, .. } => match after.source_map.get(obj) {
+                // Schema findings are reported only for what this file declares.
+                Some(loc) if *loc.file == *path => {
                     uncertain = uncertainty.of_schema_finding();
-                    (0, 0)
+                    (loc.span.start as usize, loc.span.end as usize)
                 }
-            };
-            let nolint = report.policy.nolint_allowed(f.code.as_deref());
-            if nolint
-                && header
-                    .as_ref()
-                    .is_some_and(|codes| directive_matches(codes, &f))
-            {
-                continue;
+                _ => continue,
+            },
+            Anchor::None => {
+                uncertain = uncertainty.of_schema_finding();
+                (0, 0)
             }
-            if nolint && suppressed(&text, &path, &stmts, start, &f) {
-                continue;
-            }
-            let mut d = diag(f, severity, path.clone(), start, end);
-            d.uncertain = uncertain;
-            report.diags.push(d);
+        };
+        let nolint = report.policy.nolint_allowed(f.code.as_deref());
+        if nolint
+            && header
+                .as_ref()
+                .is_some_and(|codes| directive_matches(codes, &f))
+        {
+            continue;
         }
+        if nolint && suppressed(text, path, stmts, start, &f) {
+            continue;
+        }
+        let mut d = diag(f, severity, path.to_string(), start, end);
+        d.uncertain = uncertain;
+        out.push(d);
     }
-    Ok(())
+    // A CLI run frees the plan and the file's statements at exit.
+    std::mem::forget(migration);
+    std::mem::forget(whole);
+    Ok(out)
 }
 
 /// A table name for matching a finding with an uninterpreted statement: quotes dropped, case

@@ -373,112 +373,145 @@ pub fn change_owners(
     whole: &Plan,
     dialect: Dialect,
 ) -> Vec<Option<usize>> {
-    let fold = |s: &str| -> String {
-        let s = s.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']');
-        if dialect == Dialect::Postgres {
-            s.to_string()
-        } else {
-            s.to_ascii_lowercase()
+    StatementIndex::new(text, stmts, dialect).owners(whole)
+}
+
+/// The statements of a file filed under the table (or object) each names, for
+/// [`change_owners`]; built without the plan, so it can be built while the plan is computed.
+pub struct StatementIndex {
+    dialect: Dialect,
+    by_table: BTreeMap<String, Vec<usize>>,
+    /// Each statement's text in lower case.
+    lowered: Vec<String>,
+}
+
+impl StatementIndex {
+    pub fn new(text: &str, stmts: &[Stmt], dialect: Dialect) -> StatementIndex {
+        let mut by_table: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut lowered: Vec<String> = Vec::with_capacity(stmts.len());
+        for (i, st) in stmts.iter().enumerate() {
+            let body = &text[st.start..st.end];
+            let lower = body.to_ascii_lowercase();
+            if let Some(name) = statement_target(body).or_else(|| statement_object(body)) {
+                let name = name.rsplit('.').next().unwrap_or(&name).to_string();
+                by_table
+                    .entry(fold_owner(&name, dialect))
+                    .or_default()
+                    .push(i);
+            }
+            lowered.push(lower);
         }
-    };
-    let mut by_table: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut lowered: Vec<String> = Vec::with_capacity(stmts.len());
-    for (i, st) in stmts.iter().enumerate() {
-        let body = &text[st.start..st.end];
-        let lower = body.to_ascii_lowercase();
-        if let Some(name) = statement_target(body).or_else(|| statement_object(body)) {
-            let name = name.rsplit('.').next().unwrap_or(&name).to_string();
-            by_table.entry(fold(&name)).or_default().push(i);
+        StatementIndex {
+            dialect,
+            by_table,
+            lowered,
         }
-        lowered.push(lower);
     }
-    const NOISE: &[&str] = &[
-        "add", "drop", "modify", "rename", "column", "columns", "index", "table", "on", "to",
-        "from", "of", "foreign", "key", "primary", "check", "unique", "type", "nullable",
-        "default", "and", "the", "set", "not", "null", "comment",
-    ];
-    whole
-        .changes
-        .iter()
-        .map(|c| {
-            // A change outside any table (a view, routine, type, extension...) is filed under
-            // its object's name, the last word of its summary (`add view public.v`).
-            let key = match c.table() {
-                Some(t) => fold(&t.name),
-                None => {
-                    let summary = c.summary();
-                    let last = summary.split_whitespace().last()?;
-                    fold(last.rsplit('.').next().unwrap_or(last))
-                }
-            };
-            let mut candidates: Vec<usize> = Vec::new();
-            candidates.extend(by_table.get(&key).into_iter().flatten());
-            // A bare `DROP INDEX name` is filed under the index.
-            if let cairn_ir::Change::DropIndex { index, .. } = c {
-                candidates.extend(by_table.get(&fold(&index.name)).into_iter().flatten());
-                candidates.sort_unstable();
-            }
-            let mut words: Vec<String> = c
-                .summary()
-                .split(|ch: char| ch.is_whitespace() || matches!(ch, '.' | ',' | '(' | ')'))
-                .filter(|w| w.len() > 1 && !NOISE.contains(&w.to_ascii_lowercase().as_str()))
-                .map(|w| w.to_ascii_lowercase())
-                .collect();
-            // A change of nullability is the statement that says so, not another one of the
-            // table that happens to name the column (a `VALIDATE CONSTRAINT` of the check that
-            // proves it NOT NULL, say).
-            if let cairn_ir::Change::ModifyColumn { after, changed, .. } = c
-                && changed.nullable
-            {
-                words.push(
-                    if after.nullable {
-                        "drop not null"
-                    } else {
-                        "set not null"
+
+    /// [`change_owners`] of `whole`.
+    pub fn owners(&self, whole: &Plan) -> Vec<Option<usize>> {
+        let dialect = self.dialect;
+        let fold = |s: &str| fold_owner(s, dialect);
+        let (by_table, lowered) = (&self.by_table, &self.lowered);
+        const NOISE: &[&str] = &[
+            "add", "drop", "modify", "rename", "column", "columns", "index", "table", "on", "to",
+            "from", "of", "foreign", "key", "primary", "check", "unique", "type", "nullable",
+            "default", "and", "the", "set", "not", "null", "comment",
+        ];
+        whole
+            .changes
+            .iter()
+            .map(|c| {
+                // A change outside any table (a view, routine, type, extension...) is filed under
+                // its object's name, the last word of its summary (`add view public.v`).
+                let key = match c.table() {
+                    Some(t) => fold(&t.name),
+                    None => {
+                        let summary = c.summary();
+                        let last = summary.split_whitespace().last()?;
+                        fold(last.rsplit('.').next().unwrap_or(last))
                     }
-                    .into(),
-                );
-            }
-            // Likewise a constraint's drop or validation is the statement that drops or
-            // validates it, not another one naming it.
-            match c {
-                cairn_ir::Change::DropCheck { .. } | cairn_ir::Change::DropForeignKey { .. } => {
-                    words.push("drop constraint".into());
+                };
+                let mut candidates: Vec<usize> = Vec::new();
+                candidates.extend(by_table.get(&key).into_iter().flatten());
+                // A bare `DROP INDEX name` is filed under the index.
+                if let cairn_ir::Change::DropIndex { index, .. } = c {
+                    candidates.extend(by_table.get(&fold(&index.name)).into_iter().flatten());
+                    candidates.sort_unstable();
                 }
-                cairn_ir::Change::ValidateCheck { .. }
-                | cairn_ir::Change::ValidateForeignKey { .. } => {
-                    words.push("validate constraint".into());
-                }
-                _ => {}
-            }
-            // An index no statement names was dropped with one of its columns
-            // (`ALTER TABLE t DROP COLUMN c`): that statement owns the drop.
-            if let cairn_ir::Change::DropIndex { index, .. } = c {
-                let named = candidates
-                    .iter()
-                    .any(|&i| lowered[i].contains(&index.name.to_ascii_lowercase()));
-                if !named {
-                    words.extend(index.parts.iter().filter_map(|p| match &p.key {
-                        cairn_ir::IndexKey::Column(col) => {
-                            Some(format!("drop column {}", col.to_ascii_lowercase()))
+                let mut words: Vec<String> = c
+                    .summary()
+                    .split(|ch: char| ch.is_whitespace() || matches!(ch, '.' | ',' | '(' | ')'))
+                    .filter(|w| w.len() > 1 && !NOISE.contains(&w.to_ascii_lowercase().as_str()))
+                    .map(|w| w.to_ascii_lowercase())
+                    .collect();
+                // A change of nullability is the statement that says so, not another one of
+                // the table that happens to name the column (a `VALIDATE CONSTRAINT` of the
+                // check that proves it NOT NULL, say).
+                if let cairn_ir::Change::ModifyColumn { after, changed, .. } = c
+                    && changed.nullable
+                {
+                    words.push(
+                        if after.nullable {
+                            "drop not null"
+                        } else {
+                            "set not null"
                         }
-                        cairn_ir::IndexKey::Expr(_) => None,
-                    }));
+                        .into(),
+                    );
                 }
-            }
-            let mut best: Option<(usize, usize)> = None;
-            for &i in &candidates {
-                let score = words
-                    .iter()
-                    .filter(|w| lowered[i].contains(w.as_str()))
-                    .count();
-                if best.is_none_or(|(_, s)| score > s) {
-                    best = Some((i, score));
+                // Likewise a constraint's drop or validation is the statement that drops or
+                // validates it, not another one naming it.
+                match c {
+                    cairn_ir::Change::DropCheck { .. }
+                    | cairn_ir::Change::DropForeignKey { .. } => {
+                        words.push("drop constraint".into());
+                    }
+                    cairn_ir::Change::ValidateCheck { .. }
+                    | cairn_ir::Change::ValidateForeignKey { .. } => {
+                        words.push("validate constraint".into());
+                    }
+                    _ => {}
                 }
-            }
-            best.map(|(i, _)| i)
-        })
-        .collect()
+                // An index no statement names was dropped with one of its columns
+                // (`ALTER TABLE t DROP COLUMN c`): that statement owns the drop.
+                if let cairn_ir::Change::DropIndex { index, .. } = c {
+                    let named = candidates
+                        .iter()
+                        .any(|&i| lowered[i].contains(&index.name.to_ascii_lowercase()));
+                    if !named {
+                        words.extend(index.parts.iter().filter_map(|p| match &p.key {
+                            cairn_ir::IndexKey::Column(col) => {
+                                Some(format!("drop column {}", col.to_ascii_lowercase()))
+                            }
+                            cairn_ir::IndexKey::Expr(_) => None,
+                        }));
+                    }
+                }
+                let mut best: Option<(usize, usize)> = None;
+                for &i in &candidates {
+                    let score = words
+                        .iter()
+                        .filter(|w| lowered[i].contains(w.as_str()))
+                        .count();
+                    if best.is_none_or(|(_, s)| score > s) {
+                        best = Some((i, score));
+                    }
+                }
+                best.map(|(i, _)| i)
+            })
+            .collect()
+    }
+}
+
+/// A name as [`StatementIndex`] files it: quotes dropped, and case too outside PostgreSQL.
+fn fold_owner(s: &str, dialect: Dialect) -> String {
+    let s = s.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']');
+    if dialect == Dialect::Postgres {
+        s.to_string()
+    } else {
+        s.to_ascii_lowercase()
+    }
 }
 
 /// The table a DDL statement works on, as written (possibly qualified and quoted): `CREATE
@@ -603,6 +636,19 @@ pub fn migration_file(
     plan: &Plan,
     dialect: Dialect,
 ) -> MigrationFile {
+    let mut file = migration_statements(path, text, stmts, dialect);
+    attach_changes(&mut file, &StatementIndex::new(text, stmts, dialect), plan);
+    file
+}
+
+/// The part of [`migration_file`] that needs no plan: the file's statements, directives and
+/// settings, no changes yet ([`attach_changes`] adds them).
+pub fn migration_statements(
+    path: &str,
+    text: &str,
+    stmts: &[Stmt],
+    dialect: Dialect,
+) -> MigrationFile {
     let split = cairn_syntax::sql::split(text, crate::migrate::executor::split_options(dialect));
     let directives: Vec<String> = split
         .file_directives
@@ -639,19 +685,25 @@ pub fn migration_file(
             None => {}
         }
     }
-    let change_statement = change_owners(text, stmts, plan, dialect);
-    for (c, s) in change_statement.iter().enumerate() {
-        if let Some(st) = s.and_then(|s| statements.get_mut(s)) {
-            st.changes.push(c);
-        }
-    }
     MigrationFile {
         path: path.to_string(),
         directives,
         transactional,
         statements,
-        change_statement,
+        change_statement: Vec::new(),
     }
+}
+
+/// Finds the statement of `file` behind each change of `plan` (`index` is built from the same
+/// file): the rest of [`migration_file`].
+pub fn attach_changes(file: &mut MigrationFile, index: &StatementIndex, plan: &Plan) {
+    let change_statement = index.owners(plan);
+    for (c, s) in change_statement.iter().enumerate() {
+        if let Some(st) = s.and_then(|s| file.statements.get_mut(s)) {
+            st.changes.push(c);
+        }
+    }
+    file.change_statement = change_statement;
 }
 
 /// A comment line without its marker: `-- atlas:txmode none` gives `atlas:txmode none`.
@@ -788,6 +840,73 @@ mod tests {
                 "{threads} threads"
             );
         }
+    }
+
+    #[test]
+    fn a_report_scope_and_change_kinds_keep_the_findings() {
+        let sets: Vec<CompiledRules> = [
+            "rule RW101 wide: warning on schema {\n  for c in columns\n  deny c.name != \"id\"\n  message \"{c.table.name}.{c.name}\"\n}\n",
+            "rule RW102 added: warning on plan {\n  for c in changes where c is add_column and c.column.name != \"z\"\n  deny\n  message \"{c.column.name}\"\n}\n",
+            "rule RW103 added-only: warning on plan {\n  for c in changes where c is add_column\n  deny\n}\n",
+            "rule RW104 not-added: warning on plan {\n  for c in changes where not (c is add_column)\n  deny\n}\n",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, text)| cairn_sema::rules::compile_rules_text(&format!("r{i}.cairn"), text))
+        .collect();
+        assert!(sets.iter().all(|s| !s.has_errors()), "rules compile");
+        let first = (
+            "1.sql".to_string(),
+            "CREATE TABLE a (id int, x int);".to_string(),
+        );
+        let second = (
+            "2.sql".to_string(),
+            "ALTER TABLE a ADD COLUMN y int; ALTER TABLE a ADD COLUMN z int; CREATE TABLE b (id int, w int);"
+                .to_string(),
+        );
+        let before = cairn_sema::compile(std::slice::from_ref(&first), Dialect::Postgres);
+        let after = cairn_sema::compile(&[first, second], Dialect::Postgres);
+        let d = crate::diff::diff(&before.realm, &after.realm, &Default::default());
+        let plan = Plan {
+            changes: d.changes,
+            ..Default::default()
+        };
+        let mut target = LintTarget {
+            dialect: Dialect::Postgres,
+            before: Some(&before.realm),
+            after: &after.realm,
+            plan: Some(&plan),
+            server_version: None,
+            schema_rules: true,
+            file: None,
+            report_scope: None,
+        };
+        let params = BTreeMap::new();
+        let all = evaluate_sets(&sets, &target, &params, 1);
+        let scope = cairn_sema::rules::ReportScope {
+            source_map: &after.source_map,
+            file: "2.sql",
+        };
+        target.report_scope = Some(scope);
+        let scoped = evaluate_sets(&sets, &target, &params, 2);
+        let expected: Vec<Finding> = all
+            .iter()
+            .filter(|f| scope.reports(&f.anchor))
+            .cloned()
+            .collect();
+        assert!(scoped.len() < all.len(), "columns of 1.sql are dropped");
+        assert_eq!(scoped, expected);
+        let messages = |code: &str| -> Vec<String> {
+            scoped
+                .iter()
+                .filter(|f| f.code.as_deref() == Some(code))
+                .map(|f| f.message.clone())
+                .collect()
+        };
+        assert_eq!(messages("RW101"), vec!["a.y", "a.z", "b.w"]);
+        assert_eq!(messages("RW102"), vec!["y"]);
+        assert_eq!(messages("RW103").len(), 2);
+        assert_eq!(messages("RW104").len(), plan.changes.len() - 2);
     }
 
     #[test]

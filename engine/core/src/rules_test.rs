@@ -147,6 +147,7 @@ fn run(rules: &CompiledRules, test: &CompiledTest, planner: &dyn Planner) -> Res
             .and_then(|src| server_version_directive(&src.text)),
         schema_rules: true,
         file: file.as_ref(),
+        report_scope: None,
     };
     let eval = evaluate(rules, &target, &test.params);
     if !eval.errors.is_empty() {

@@ -745,18 +745,23 @@ fn online_not_null_ok(
     after: &Column,
     changed: &cairn_ir::ColumnChanges,
 ) -> bool {
+    // The options first: without them (plans for lint) nothing below is looked at, and the
+    // scan of the plan's changes would make planning quadratic in them.
+    if !(options.online_constraints && options.online_not_null)
+        || (changed.identity && after.identity.is_some())
+    {
+        return false;
+    }
     let partitioned = current
         .schema(&table.schema)
         .and_then(|s| s.table(&table.name, current.dialect))
         .is_some_and(|t| t.partition_by.is_some());
-    let adds_key = changes.iter().any(
-        |c| matches!(c, Change::AddPrimaryKey { table: t, .. } if t.display() == table.display()),
-    );
-    options.online_constraints
-        && options.online_not_null
-        && !(changed.identity && after.identity.is_some())
-        && !partitioned
-        && !adds_key
+    let adds_key = || {
+        changes.iter().any(
+            |c| matches!(c, Change::AddPrimaryKey { table: t, .. } if t.display() == table.display()),
+        )
+    };
+    !partitioned && !adds_key()
 }
 
 /// The name of the check that proves a column NOT NULL while an online plan sets it:

@@ -38,6 +38,32 @@ pub struct LintTarget<'a> {
     /// The migration file being linted, when the plan comes from one (`file` in the plan
     /// model); `None` for plans Cairn computes.
     pub file: Option<&'a MigrationFile>,
+    /// Report only findings on objects that one file declares (`cairn lint` on a migration
+    /// file reports schema findings for what the file itself declares): a finding anchored at
+    /// an object declared elsewhere is dropped before its message is rendered. `None`: every
+    /// finding.
+    pub report_scope: Option<ReportScope<'a>>,
+}
+
+/// The objects findings are reported for: those `source_map` places in `file`.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportScope<'a> {
+    pub source_map: &'a crate::SourceMap,
+    pub file: &'a str,
+}
+
+impl ReportScope<'_> {
+    /// Whether a finding at `anchor` is reported: anything but an object, or an object
+    /// declared in the file.
+    pub fn reports(&self, anchor: &Anchor) -> bool {
+        match anchor {
+            Anchor::Object { path, .. } => self
+                .source_map
+                .get(path)
+                .is_some_and(|loc| *loc.file == *self.file),
+            _ => true,
+        }
+    }
 }
 
 /// A migration file as `on plan` rules see it: its statements as written, with the session
@@ -96,6 +122,7 @@ impl<'a> LintTarget<'a> {
             server_version: None,
             schema_rules: true,
             file: None,
+            report_scope: None,
         }
     }
 
@@ -109,6 +136,7 @@ impl<'a> LintTarget<'a> {
             server_version: None,
             schema_rules: false,
             file: None,
+            report_scope: None,
         }
     }
 }
@@ -396,6 +424,7 @@ struct Ev<'a> {
     plan: Option<&'a Plan>,
     file: Option<&'a MigrationFile>,
     server_version: Option<i64>,
+    report_scope: Option<ReportScope<'a>>,
     params: Vec<Value<'a>>,
     lets: Vec<Value<'a>>,
     stack: Vec<Value<'a>>,
@@ -419,6 +448,9 @@ struct Cache<'a> {
     /// `uses` and `uses_columns` of each view, routine and policy, by the object's address and
     /// whether it is of `before` (see `eval/uses.rs`).
     uses: RefCell<HashMap<(usize, bool), [Value<'a>; 2]>>,
+    /// The plan's changes by kind, in plan order: `for c in changes where c is KIND` walks only
+    /// its kind's.
+    changes_by_kind: OnceCell<HashMap<&'static str, Value<'a>>>,
 }
 
 /// Evaluates rule files over one target, building the target's lookups and globals once for
@@ -504,6 +536,7 @@ impl<'a> Ev<'a> {
             plan: target.plan,
             file: target.file,
             server_version: target.server_version,
+            report_scope: target.report_scope,
             params,
             lets: vec![Value::Null; rules.lets.len()],
             stack: Vec::new(),
@@ -692,6 +725,20 @@ impl<'a> Ev<'a> {
         };
         match step {
             Step::For { slot, iter } => {
+                // `for c in changes where c is KIND [and ...]`: the changes of that kind only
+                // (the others would fail the `where`), the kind test skipped.
+                if let Some((kind, rest)) = kind_filter(rule, k, *slot, iter) {
+                    let Value::List(items) = self.changes_of_kind(kind) else {
+                        return;
+                    };
+                    for item in items.iter() {
+                        self.stack[*slot] = item.clone();
+                        if rest.is_none_or(|c| truthy(&self.eval(c, 0, rule.target))) {
+                            self.steps(index, rule, k + 2, out);
+                        }
+                    }
+                    return;
+                }
                 let items = self.eval(iter, 0, rule.target);
                 if let Value::List(items) = items {
                     for item in items.iter() {
@@ -718,16 +765,8 @@ impl<'a> Ev<'a> {
         if !fire {
             return;
         }
-        let message = match &rule.message {
-            Some(m) => self.render_expr(m, t),
-            None => rule
-                .doc
-                .as_ref()
-                .map(|d| d.summary.clone())
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| rule.name.replace('-', " ")),
-        };
-        let help = rule.help.as_ref().map(|h| self.render_expr(h, t));
+        // The anchor first: a finding outside the report scope is dropped before its message
+        // is rendered (evaluation is pure, so the order does not change what is reported).
         let anchor = match &rule.at {
             Some(at) => {
                 let v = self.eval(at, 0, t);
@@ -740,6 +779,19 @@ impl<'a> Ev<'a> {
         } else {
             anchor
         };
+        if self.report_scope.is_some_and(|s| !s.reports(&anchor)) {
+            return;
+        }
+        let message = match &rule.message {
+            Some(m) => self.render_expr(m, t),
+            None => rule
+                .doc
+                .as_ref()
+                .map(|d| d.summary.clone())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| rule.name.replace('-', " ")),
+        };
+        let help = rule.help.as_ref().map(|h| self.render_expr(h, t));
         let fixes = rule
             .suggestions
             .iter()
@@ -762,6 +814,32 @@ impl<'a> Ev<'a> {
             rule_file: rule.file.clone(),
             rule_span: rule.span,
         });
+    }
+
+    /// The changes of the plan of one kind, in plan order (an empty list without a plan).
+    fn changes_of_kind(&self, kind: &str) -> Value<'a> {
+        let by_kind = self.cache.changes_by_kind.get_or_init(|| {
+            let mut by_kind: HashMap<&'static str, Vec<Value<'a>>> = HashMap::new();
+            for (i, c) in self
+                .plan
+                .into_iter()
+                .flat_map(|p| p.changes.iter())
+                .enumerate()
+            {
+                by_kind
+                    .entry(c.kind())
+                    .or_default()
+                    .push(Value::Obj(Obj::Change(i)));
+            }
+            by_kind
+                .into_iter()
+                .map(|(k, v)| (k, Value::List(Rc::new(v))))
+                .collect()
+        });
+        by_kind
+            .get(kind)
+            .cloned()
+            .unwrap_or_else(|| Value::List(Rc::new(Vec::new())))
     }
 
     /// The innermost bound variable that can be pointed at.
@@ -1405,6 +1483,34 @@ impl<'a> Ev<'a> {
             },
             BinaryOp::And | BinaryOp::Or | BinaryOp::Coalesce => Value::Null,
         }
+    }
+}
+
+/// Whether step `k` of `rule` is `for x in changes` and the step after it `where x is KIND` or
+/// `where x is KIND and REST`: the kind, and REST if any.
+fn kind_filter<'r>(
+    rule: &'r CompiledRule,
+    k: usize,
+    slot: usize,
+    iter: &CExpr,
+) -> Option<(&'static str, Option<&'r CExpr>)> {
+    if !matches!(iter.kind, CExprKind::Global(Global::Scope("changes"))) {
+        return None;
+    }
+    let Some(Step::Where(cond)) = rule.steps.get(k + 1) else {
+        return None;
+    };
+    let is_kind = |e: &CExpr| match &e.kind {
+        CExprKind::IsKind {
+            expr,
+            kind,
+            negated: false,
+        } if matches!(expr.kind, CExprKind::Local(s) if s == slot) => Some(*kind),
+        _ => None,
+    };
+    match &cond.kind {
+        CExprKind::Binary(BinaryOp::And, l, r) => is_kind(l).map(|kind| (kind, Some(&**r))),
+        _ => is_kind(cond).map(|kind| (kind, None)),
     }
 }
 

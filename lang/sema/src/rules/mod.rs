@@ -26,8 +26,8 @@ use crate::db::{Db, SourceFile};
 
 pub use check::{STD_PATH, STD_SOURCE, assignable, compile_regex, resolve_use_path};
 pub use eval::{
-    Anchor, Evaluation, Evaluator, FileStatement, Finding, Fix, LintTarget, MigrationFile, Side,
-    check_param_overrides, evaluate,
+    Anchor, Evaluation, Evaluator, FileStatement, Finding, Fix, LintTarget, MigrationFile,
+    ReportScope, Side, check_param_overrides, evaluate,
 };
 pub use ir::*;
 
