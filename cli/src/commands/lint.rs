@@ -466,16 +466,13 @@ async fn lint_directory(
             Some(s) => s,
             None => replayed.state(),
         };
-        if checkpoint {
-            replayed = cairn_sema::SqlStates::new(dialect);
-        }
-        replayed.push(&path, &text, threads);
-        // The last file's state is the replay's own: no copy.
-        let after = if i + 1 == files.len() {
-            std::mem::replace(&mut replayed, cairn_sema::SqlStates::new(dialect)).into_state()
-        } else {
-            replayed.state()
-        };
+        let after = replay_next(
+            &mut replayed,
+            &path,
+            &text,
+            checkpoint,
+            i + 1 == files.len(),
+        );
         let states = (before, after);
         let states = lint_migration(
             &files[..i],
@@ -497,6 +494,27 @@ async fn lint_directory(
 /// before the next. Each selected file is linted on its own thread while the replay goes on
 /// with the files after it; the diagnostics are reported in file order, as one after the
 /// other would give them.
+/// Replays one selected file onto `replayed` (from scratch after a checkpoint, which holds the
+/// whole state) and returns the state after it: for the `last` file the replay's own, no copy.
+fn replay_next(
+    replayed: &mut cairn_sema::SqlStates,
+    path: &str,
+    text: &str,
+    checkpoint: bool,
+    last: bool,
+) -> cairn_sema::Compiled {
+    let dialect = replayed.dialect();
+    if checkpoint {
+        *replayed = cairn_sema::SqlStates::new(dialect);
+    }
+    replayed.push(path, text, crate::load::threads());
+    if last {
+        std::mem::replace(replayed, cairn_sema::SqlStates::new(dialect)).into_state()
+    } else {
+        replayed.state()
+    }
+}
+
 fn lint_replayed_directory(
     files: &[PathBuf],
     selected: &[bool],
@@ -538,16 +556,13 @@ fn lint_replayed_directory(
             } else {
                 Some(replayed.state())
             };
-            if checkpoint {
-                replayed = cairn_sema::SqlStates::new(dialect);
-            }
-            replayed.push(&path, &text, threads);
-            // The last file's state is the replay's own: no copy.
-            let after = if i + 1 == files.len() {
-                std::mem::replace(&mut replayed, cairn_sema::SqlStates::new(dialect)).into_state()
-            } else {
-                replayed.state()
-            };
+            let after = replay_next(
+                &mut replayed,
+                &path,
+                &text,
+                checkpoint,
+                i + 1 == files.len(),
+            );
             let mut before = before;
             if let Some(h) = pending.take() {
                 let (p, t, diags, state) = join(h)?;

@@ -221,6 +221,11 @@ impl SqlStates {
         }
     }
 
+    /// The dialect the files are replayed in.
+    pub fn dialect(&self) -> Dialect {
+        self.replay.dialect
+    }
+
     /// Replays one more `.sql` file (path, text) onto the state.
     pub fn push(&mut self, path: &str, text: &str, threads: usize) {
         lower_sql::replay_text(&mut self.replay, path, text, threads);

@@ -273,38 +273,23 @@ impl Server<'_> {
                 Some(m) => m,
                 None => {
                     let (input, live) = (self.connection.receiver.clone(), self.live_rx.clone());
-                    if self.dirty {
-                        // Diagnostics are owed: every message already queued is handled first
-                        // (a burst of edits is one analysis), and they are published as soon
-                        // as the queue is empty.
-                        crossbeam_channel::select! {
-                            recv(input) -> m => match m {
-                                Ok(m) => m,
-                                Err(_) => return Ok(()),
-                            },
-                            recv(live) -> r => {
-                                if let Ok(r) = r {
-                                    self.on_inspected(r)?;
-                                }
-                                continue;
+                    // Diagnostics are owed: every message already queued is handled first (a
+                    // burst of edits is one analysis), and they are published as soon as the
+                    // queue is empty.
+                    if self.dirty && input.is_empty() && live.is_empty() {
+                        self.publish_all()?;
+                        continue;
+                    }
+                    crossbeam_channel::select! {
+                        recv(input) -> m => match m {
+                            Ok(m) => m,
+                            Err(_) => return Ok(()),
+                        },
+                        recv(live) -> r => {
+                            if let Ok(r) = r {
+                                self.on_inspected(r)?;
                             }
-                            default => {
-                                self.publish_all()?;
-                                continue;
-                            }
-                        }
-                    } else {
-                        crossbeam_channel::select! {
-                            recv(input) -> m => match m {
-                                Ok(m) => m,
-                                Err(_) => return Ok(()),
-                            },
-                            recv(live) -> r => {
-                                if let Ok(r) = r {
-                                    self.on_inspected(r)?;
-                                }
-                                continue;
-                            }
+                            continue;
                         }
                     }
                 }
