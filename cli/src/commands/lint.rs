@@ -446,7 +446,6 @@ async fn lint_directory(
     }
     // The files are replayed once, in order: the state after one file is the state before the
     // next.
-    let threads = crate::load::threads();
     let mut replayed = cairn_sema::SqlStates::new(dialect);
     let mut state: Option<cairn_sema::Compiled> = None;
     for i in 0..files.len() {
@@ -455,10 +454,7 @@ async fn lint_directory(
         // new database.
         let checkpoint = crate::load::last_checkpoint(&[(path.clone(), text.clone())]).is_some();
         if !selected[i] {
-            if checkpoint {
-                replayed = cairn_sema::SqlStates::new(dialect);
-            }
-            replayed.push(&path, &text, threads);
+            replay_push(&mut replayed, &path, &text, checkpoint);
             state = None;
             continue;
         }
@@ -494,8 +490,17 @@ async fn lint_directory(
 /// before the next. Each selected file is linted on its own thread while the replay goes on
 /// with the files after it; the diagnostics are reported in file order, as one after the
 /// other would give them.
-/// Replays one selected file onto `replayed` (from scratch after a checkpoint, which holds the
-/// whole state) and returns the state after it: for the `last` file the replay's own, no copy.
+/// Replays one file onto `replayed`: from scratch after a checkpoint, which holds the whole
+/// state, as on a new database.
+fn replay_push(replayed: &mut cairn_sema::SqlStates, path: &str, text: &str, checkpoint: bool) {
+    if checkpoint {
+        *replayed = cairn_sema::SqlStates::new(replayed.dialect());
+    }
+    replayed.push(path, text, crate::load::threads());
+}
+
+/// Replays one selected file onto `replayed` ([`replay_push`]) and returns the state after it:
+/// for the `last` file the replay's own, no copy.
 fn replay_next(
     replayed: &mut cairn_sema::SqlStates,
     path: &str,
@@ -503,11 +508,8 @@ fn replay_next(
     checkpoint: bool,
     last: bool,
 ) -> cairn_sema::Compiled {
+    replay_push(replayed, path, text, checkpoint);
     let dialect = replayed.dialect();
-    if checkpoint {
-        *replayed = cairn_sema::SqlStates::new(dialect);
-    }
-    replayed.push(path, text, crate::load::threads());
     if last {
         std::mem::replace(replayed, cairn_sema::SqlStates::new(dialect)).into_state()
     } else {
@@ -523,7 +525,6 @@ fn lint_replayed_directory(
     report: &mut Report,
 ) -> Result<()> {
     type Linted = Result<(String, String, Vec<Diag>, cairn_sema::Compiled)>;
-    let threads = crate::load::threads();
     let shared: &Report = report;
     let mut linted: Vec<(String, String, Vec<Diag>)> = Vec::new();
     let result = std::thread::scope(|scope| -> Result<()> {
@@ -542,10 +543,7 @@ fn lint_replayed_directory(
             let checkpoint =
                 crate::load::last_checkpoint(&[(path.clone(), text.clone())]).is_some();
             if !selected[i] {
-                if checkpoint {
-                    replayed = cairn_sema::SqlStates::new(dialect);
-                }
-                replayed.push(&path, &text, threads);
+                replay_push(&mut replayed, &path, &text, checkpoint);
                 previous_selected = false;
                 continue;
             }
