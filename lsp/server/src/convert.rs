@@ -14,8 +14,9 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { text, starts }
     }
 
@@ -33,17 +34,10 @@ impl<'a> LineIndex<'a> {
     }
 
     pub fn offset(&self, pos: Position) -> usize {
-        let Some(&start) = self.starts.get(pos.line as usize) else {
-            return self.text.len();
-        };
-        let mut units = 0usize;
-        for (i, ch) in self.text[start..].char_indices() {
-            if units >= pos.character as usize || ch == '\n' {
-                return start + i;
-            }
-            units += ch.len_utf16();
+        match self.starts.get(pos.line as usize) {
+            Some(&start) => column_offset(self.text, start, pos.character),
+            None => self.text.len(),
         }
-        self.text.len()
     }
 
     pub fn range(&self, span: Span) -> Range {
@@ -54,17 +48,42 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// The text after `changes`, applied in order to `text`: a change with a range replaces that
-/// range (positions in UTF-16 code units, clamped to the text; a reversed range is read
-/// start-first), one without replaces the whole text (full sync, which clients may still send).
-pub fn apply_changes(text: &str, changes: Vec<TextDocumentContentChangeEvent>) -> String {
-    let mut out = text.to_string();
+/// The offset of UTF-16 column `character` in the line starting at `start` (clamped to the
+/// line's end).
+fn column_offset(text: &str, start: usize, character: u32) -> usize {
+    let mut units = 0usize;
+    for (i, ch) in text[start..].char_indices() {
+        if units >= character as usize || ch == '\n' {
+            return start + i;
+        }
+        units += ch.len_utf16();
+    }
+    text.len()
+}
+
+/// The offset of `pos` in `text` without a line index: one ranged change needs two positions,
+/// and building the index of a large file would cost more than finding its line.
+fn offset_of(text: &str, pos: Position) -> usize {
+    let start = match pos.line {
+        0 => 0,
+        n => match memchr::memchr_iter(b'\n', text.as_bytes()).nth(n as usize - 1) {
+            Some(i) => i + 1,
+            None => return text.len(),
+        },
+    };
+    column_offset(text, start, pos.character)
+}
+
+/// `changes` applied in order to `text`: a change with a range replaces that range (positions
+/// in UTF-16 code units, clamped to the text; a reversed range is read start-first), one
+/// without replaces the whole text (full sync, which clients may still send).
+pub fn apply_changes(text: String, changes: Vec<TextDocumentContentChangeEvent>) -> String {
+    let mut out = text;
     for change in changes {
         match change.range {
             None => out = change.text,
             Some(range) => {
-                let index = LineIndex::new(&out);
-                let (a, b) = (index.offset(range.start), index.offset(range.end));
+                let (a, b) = (offset_of(&out, range.start), offset_of(&out, range.end));
                 let (start, end) = (a.min(b), a.max(b));
                 out.replace_range(start..end, &change.text);
             }
@@ -109,6 +128,18 @@ mod tests {
         assert_eq!(idx.offset(Position::new(0, 99)), 2);
     }
 
+    #[test]
+    fn offsets_without_an_index_agree_with_the_index() {
+        let t = "ab\né😀x\n\nlast";
+        let idx = LineIndex::new(t);
+        for line in 0..6 {
+            for character in 0..7 {
+                let pos = Position::new(line, character);
+                assert_eq!(offset_of(t, pos), idx.offset(pos), "{pos:?}");
+            }
+        }
+    }
+
     fn change(
         range: Option<((u32, u32), (u32, u32))>,
         text: &str,
@@ -126,11 +157,11 @@ mod tests {
     fn incremental_changes_apply_in_order_at_utf16_positions() {
         let t = "ab\né😀x\n";
         // After the emoji (two UTF-16 units): line 1, character 3.
-        let got = apply_changes(t, vec![change(Some(((1, 3), (1, 3))), "Y")]);
+        let got = apply_changes(t.to_string(), vec![change(Some(((1, 3), (1, 3))), "Y")]);
         assert_eq!(got, "ab\né😀Yx\n");
         // Replace across lines, then insert at the start, in order.
         let got = apply_changes(
-            t,
+            t.to_string(),
             vec![
                 change(Some(((0, 1), (1, 1))), "-"),
                 change(Some(((0, 0), (0, 0))), ">"),
@@ -139,17 +170,17 @@ mod tests {
         assert_eq!(got, ">a-😀x\n");
         // A full-text change replaces everything; later ranges apply to the new text.
         let got = apply_changes(
-            t,
+            t.to_string(),
             vec![change(None, "new\n"), change(Some(((0, 3), (0, 3))), "!")],
         );
         assert_eq!(got, "new!\n");
         // Out-of-range and reversed positions are clamped, never a panic; a position inside
         // a surrogate pair lands on a character boundary.
-        let got = apply_changes(t, vec![change(Some(((9, 0), (9, 5))), "z")]);
+        let got = apply_changes(t.to_string(), vec![change(Some(((9, 0), (9, 5))), "z")]);
         assert_eq!(got, format!("{t}z"));
-        let got = apply_changes(t, vec![change(Some(((1, 2), (0, 99))), "")]);
+        let got = apply_changes(t.to_string(), vec![change(Some(((1, 2), (0, 99))), "")]);
         assert!(got.is_char_boundary(got.len()));
-        let got = apply_changes(t, vec![change(Some(((1, 1), (1, 2))), "")]);
+        let got = apply_changes(t.to_string(), vec![change(Some(((1, 1), (1, 2))), "")]);
         assert_eq!(got, "ab\né😀x\n".replace("😀", ""));
     }
 }

@@ -374,16 +374,14 @@ impl Server<'_> {
                 // Incremental sync: each change replaces a range of the text before it (a
                 // change without a range is the whole text).
                 if workspace::is_project_file(&key) {
-                    let before = self.project_texts.get(&key).map_or("", String::as_str);
+                    let before = self.project_texts.remove(&key).unwrap_or_default();
                     let text = convert::apply_changes(before, p.content_changes);
                     self.project_texts.insert(key.clone(), text.clone());
                     return self.project_edited(&key, &p.text_document.uri, Some(text));
                 }
                 if self.open.contains_key(&key) && !p.content_changes.is_empty() {
-                    let text = convert::apply_changes(
-                        self.host.text(&key).unwrap_or_default(),
-                        p.content_changes,
-                    );
+                    let before = self.host.text(&key).unwrap_or_default().to_string();
+                    let text = convert::apply_changes(before, p.content_changes);
                     self.host.set_file(&key, text);
                     self.dirty = true;
                 }
