@@ -113,6 +113,13 @@ fn one_edit_relowers_one_block() {
         .collect();
     assert_eq!(lowered.len(), 1, "{log:?}");
     assert_eq!(count(&log, "project_realm"), 1, "{log:?}");
+    // The edit changed no declaration: the edited item is declared again (its text is new),
+    // the project's declarations are found equal, and nothing that reads them runs again.
+    assert_eq!(count(&log, "item_decls"), 1, "{log:?}");
+    assert_eq!(count(&log, "project_decls"), 1, "{log:?}");
+    assert_eq!(count(&log, "label_index"), 0, "{log:?}");
+    assert_eq!(count(&log, "lookup_decls"), 0, "{log:?}");
+    assert_eq!(count(&log, "kind_labels"), 0, "{log:?}");
     assert_eq!(
         after,
         compile(&[
@@ -158,6 +165,36 @@ fn an_edit_renews_the_origin_of_the_edited_table_only() {
     assert_eq!(at(&before, posts()) + 1, at(&after, posts()));
     let comments = || cairn_ir::ObjectPath::Table("public".into(), "comments".into());
     assert_eq!(at(&before, comments()), at(&after, comments()));
+}
+
+/// Edits that change declarations (a table renamed away from its references and back, a
+/// schema added, a for_each) give what a fresh one-pass compile gives, step after step.
+#[test]
+fn edits_to_declarations_equal_one_pass() {
+    let mut db = Database::default();
+    let a = SourceFile::new(&db, "a.pg.hcl".into(), A.into(), SourceKind::Hcl);
+    let b = SourceFile::new(&db, "b.pg.hcl".into(), B.into(), SourceKind::Hcl);
+    let project = Project::new(&db, vec![a, b], Dialect::Postgres);
+    project_realm(&db, project);
+    let steps = [
+        A.replace("table \"users\"", "table \"people\""),
+        A.to_string(),
+        A.replace(
+            "schema \"public\" {}",
+            "schema \"public\" {}\nschema \"other\" {}",
+        ),
+        format!(
+            "{A}\ntable \"t\" {{\n  for_each = toset([\"x\", \"y\"])\n  name = \"t_${{each.value}}\"\n  schema = schema.public\n  column \"id\" {{\n    type = int\n  }}\n}}\n"
+        ),
+        A.replace("schema = schema.public", "schema = schema.pubilc"),
+        A.to_string(),
+    ];
+    for text in steps {
+        a.set_text(&mut db).to(text.clone());
+        let got = project_realm(&db, project).clone();
+        let want = compile(&[("a.pg.hcl", &text), ("b.pg.hcl", B)]);
+        assert_eq!(got, want, "{text}");
+    }
 }
 
 fn compile(files: &[(&str, &str)]) -> cairn_sema::Compiled {

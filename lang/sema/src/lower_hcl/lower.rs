@@ -14,7 +14,6 @@ use cairn_syntax::diag::did_you_mean;
 use cairn_syntax::hcl::parse::{BlockAst, HclExpr, Step, TemplatePart};
 use cairn_syntax::hcl::scan::ItemKind;
 use cairn_syntax::{Diagnostic, Span};
-use rustc_hash::FxHashMap;
 
 use super::HclFile;
 use super::eval::{self, Ref, Value};
@@ -46,8 +45,7 @@ struct Decl<'a> {
     each: Option<(Value, Value)>,
     /// The names of its `column` blocks (tables and views), for `column.x` references.
     columns: Vec<String>,
-    /// The item it was declared in (its block text's key) and the block's index in the item.
-    item: Option<salsa::Id>,
+    /// The block's index in its item.
     index: usize,
 }
 
@@ -70,6 +68,14 @@ pub(crate) struct DeclInfo {
 impl DeclInfo {
     pub(crate) fn kind(&self) -> &'static str {
         self.kind
+    }
+
+    pub(crate) fn label(&self) -> &str {
+        &self.label
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        &self.name
     }
 
     fn of(d: &Decl<'_>) -> DeclInfo {
@@ -96,63 +102,23 @@ impl DeclInfo {
             schema: self.schema.clone(),
             each: self.each.clone(),
             columns: self.columns.clone(),
-            item: None,
             index: self.index,
         }
     }
 }
 
-/// The symbol table of a project: every declaration's summary, by label and by item, and the
-/// diagnostics of collecting them (unknown block types, bad `for_each`, missing names).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Symbols {
-    /// Whether items can be lowered one by one: not when the project has `variable` or
-    /// `locals` blocks (their values are evaluated once, where first used, and an item alone
-    /// cannot see them).
-    pub incremental: bool,
-    decls: Vec<DeclInfo>,
-    by_label: FxHashMap<(&'static str, String), Vec<usize>>,
-    /// The declarations of each item (by its block text's key), in order.
-    by_item: FxHashMap<salsa::Id, Vec<usize>>,
+/// What one item declares, on its own (the project's declarations are every item's, schemas
+/// first: see `super::project_decls`).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct ItemDecls {
+    /// Its declarations: its schemas first, then its other objects, in block order.
+    pub decls: Vec<DeclInfo>,
+    /// What declaring them reported (spans relative to the item, no file).
     pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Symbols {
-    /// The declarations that `kind.label` can name.
-    pub(crate) fn lookup(&self, kind: &'static str, label: &str) -> Vec<DeclInfo> {
-        self.by_label
-            .get(&(kind, label.to_string()))
-            .into_iter()
-            .flatten()
-            .map(|&i| self.decls[i].clone())
-            .collect()
-    }
-
-    /// Every label of `kind` (for "did you mean").
-    pub(crate) fn labels(&self, kind: &'static str) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .by_label
-            .keys()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, n)| n.clone())
-            .collect();
-        out.sort();
-        out
-    }
-
-    /// The names of the project's schemas, in declaration order.
-    pub(crate) fn schema_names(&self) -> Vec<String> {
-        self.decls
-            .iter()
-            .filter(|d| d.kind == "schema")
-            .map(|d| d.name.clone())
-            .collect()
-    }
-
-    /// The first declaration of one item.
-    pub(crate) fn first(&self, item: salsa::Id) -> Option<&DeclInfo> {
-        self.by_item.get(&item)?.first().map(|&i| &self.decls[i])
-    }
+    /// Whether the item can be declared alone: not when it has `variable` or `locals` blocks
+    /// (their values are evaluated once, where first used), nor when declaring it looked up
+    /// anything but a schema. A project with such an item is resolved in one pass.
+    pub alone: bool,
 }
 
 /// How an item lowered on its own reaches the rest of the project (salsa queries, so that the
@@ -288,8 +254,8 @@ struct Lowerer<'a> {
     permission_spans: Vec<Span>,
     /// How many of `decls` are the item's own (the rest were looked up).
     own: usize,
-    /// Whether `variable` or `locals` blocks were collected.
-    saw_values: bool,
+    /// How many references were looked up without a resolver.
+    lookups: usize,
     /// Declaring one item on its own: the names of every schema of the project (else the
     /// schemas among `decls` are all of them).
     schema_names: Option<&'a [String]>,
@@ -328,7 +294,7 @@ impl<'a> Lowerer<'a> {
             places: Vec::new(),
             permission_spans: Vec::new(),
             own: 0,
-            saw_values: false,
+            lookups: 0,
             schema_names: None,
         }
     }
@@ -366,45 +332,29 @@ pub(crate) fn attach(
     }
 }
 
-/// The symbol table of `files`: the first half of [`lower_files`].
-pub(super) fn symbols(files: &[&HclFile], dialect: Dialect) -> Symbols {
-    let mut l = Lowerer::new(dialect, None);
-    l.collect(files);
-    let decls: Vec<DeclInfo> = l.decls.iter().map(DeclInfo::of).collect();
-    let mut by_item: FxHashMap<salsa::Id, Vec<usize>> = FxHashMap::default();
-    // Items of equal text share a key: the first one's declarations stand for all.
-    let mut first: FxHashMap<salsa::Id, (usize, usize)> = FxHashMap::default();
-    for (i, dcl) in l.decls.iter().enumerate() {
-        let Some(item) = dcl.item else { continue };
-        let at = (dcl.src.file.as_ptr() as usize, dcl.src.offset);
-        if *first.entry(item).or_insert(at) == at {
-            by_item.entry(item).or_default().push(i);
-        }
-    }
-    Symbols {
-        incremental: !l.saw_values,
-        decls,
-        by_label: l.by_label.into_iter().collect(),
-        by_item,
-        diagnostics: l.diags,
-    }
-}
-
-/// The declarations of one item on its own, as [`symbols`] gives them for it: `schemas` are
-/// the names of the project's schemas, and references resolve through `resolver` (so the
-/// result depends only on what it looked up, not on every other item).
+/// The declarations of one item on its own, as a one-pass lowering of the project declares
+/// them: `schemas` are the names of the project's schemas, and references resolve through
+/// `resolver` (so the result depends only on what it looked up, not on every other item).
+/// Whether declaring it looked up anything but a schema is the resolver's to tell.
 pub(super) fn item_symbols<'a>(
     body: &'a cairn_syntax::hcl::parse::BodyAst,
     dialect: Dialect,
     resolver: &'a dyn Resolver,
     schemas: &'a [String],
-) -> Vec<DeclInfo> {
+) -> ItemDecls {
     let mut l = Lowerer::new(dialect, Some(resolver));
     l.schema_names = Some(schemas);
     let src = Src {
         file: "",
         offset: 0,
     };
+    for a in &body.attributes {
+        l.diags.push(top_level_attribute(src, a));
+    }
+    let alone = !body
+        .blocks
+        .iter()
+        .any(|b| matches!(b.ident.as_str(), "variable" | "locals"));
     let blocks = body
         .blocks
         .iter()
@@ -413,14 +363,50 @@ pub(super) fn item_symbols<'a>(
     // Schemas first, as `collect` declares them.
     let (first, rest): (Vec<_>, Vec<_>) = blocks.partition(|(_, b)| b.ident == "schema");
     for (index, b) in first.into_iter().chain(rest) {
-        l.declare(b, src, None, index);
+        l.declare(b, src, index);
     }
     // Declarations of other items that references looked up have no block.
-    l.decls
+    let decls = l
+        .decls
         .iter()
         .filter(|d| d.block.is_some())
         .map(DeclInfo::of)
-        .collect()
+        .collect();
+    ItemDecls {
+        decls,
+        diagnostics: l.diags,
+        alone,
+    }
+}
+
+/// The schemas one item declares, seeing no other item (what every other item's declaration
+/// needs first), and whether that was enough: `false` when declaring them looked anything up.
+pub(super) fn schema_symbols(
+    body: &cairn_syntax::hcl::parse::BodyAst,
+    dialect: Dialect,
+) -> (Vec<DeclInfo>, bool) {
+    let mut l = Lowerer::new(dialect, None);
+    let src = Src {
+        file: "",
+        offset: 0,
+    };
+    for (index, b) in body.blocks.iter().enumerate() {
+        if b.ident == "schema" {
+            l.declare(b, src, index);
+        }
+    }
+    (l.decls.iter().map(DeclInfo::of).collect(), l.lookups == 0)
+}
+
+/// The diagnostic of an attribute at the top level of a file.
+fn top_level_attribute(src: Src<'_>, a: &cairn_syntax::hcl::parse::Attr) -> Diagnostic {
+    d(
+        src,
+        a.name_span,
+        "E2011",
+        format!("unexpected top-level attribute `{}`", a.name),
+    )
+    .with_help("top-level values belong in a `locals { ... }` block")
 }
 
 /// Lowers one item on its own: `decls` are its declarations (from [`Symbols::item`]), `src`
@@ -463,7 +449,7 @@ impl<'a> Lowerer<'a> {
     // ----- collection and for_each expansion -----
 
     fn collect(&mut self, files: &[&'a HclFile]) {
-        let mut objects: Vec<(&'a BlockAst, Src<'a>, Option<salsa::Id>, usize)> = Vec::new();
+        let mut objects: Vec<(&'a BlockAst, Src<'a>, usize)> = Vec::new();
         for f in files {
             for item in &f.items {
                 let Some(body) = &item.body else { continue };
@@ -472,20 +458,10 @@ impl<'a> Lowerer<'a> {
                     offset: item.offset,
                 };
                 for a in &body.attributes {
-                    let diag = d(
-                        src,
-                        a.name_span,
-                        "E2011",
-                        format!("unexpected top-level attribute `{}`", a.name),
-                    )
-                    .with_help("top-level values belong in a `locals { ... }` block");
-                    self.diags.push(diag);
+                    self.diags.push(top_level_attribute(src, a));
                 }
                 debug_assert!(item.kind == ItemKind::Block || body.blocks.is_empty());
                 for (index, b) in body.blocks.iter().enumerate() {
-                    if matches!(b.ident.as_str(), "variable" | "locals") {
-                        self.saw_values = true;
-                    }
                     match b.ident.as_str() {
                         "variable" => match b.labels.first() {
                             Some(l) => {
@@ -506,7 +482,7 @@ impl<'a> Lowerer<'a> {
                                 self.locals.insert(a.name.clone(), (&a.expr, src));
                             }
                         }
-                        _ => objects.push((b, src, item.key, index)),
+                        _ => objects.push((b, src, index)),
                     }
                 }
             }
@@ -514,12 +490,12 @@ impl<'a> Lowerer<'a> {
         // Schemas first: every other object's `schema` attribute resolves against them.
         let (schemas, others): (Vec<_>, Vec<_>) =
             objects.into_iter().partition(|(b, ..)| b.ident == "schema");
-        for (b, src, item, index) in schemas.into_iter().chain(others) {
-            self.declare(b, src, item, index);
+        for (b, src, index) in schemas.into_iter().chain(others) {
+            self.declare(b, src, index);
         }
     }
 
-    fn declare(&mut self, b: &'a BlockAst, src: Src<'a>, item: Option<salsa::Id>, index: usize) {
+    fn declare(&mut self, b: &'a BlockAst, src: Src<'a>, index: usize) {
         let Some(kind) = kind_static(&b.ident).filter(|k| {
             OBJECT_KINDS
                 .iter()
@@ -602,7 +578,6 @@ impl<'a> Lowerer<'a> {
                 schema,
                 each,
                 columns,
-                item,
                 index,
             });
         }
@@ -1309,6 +1284,7 @@ impl<'a> Lowerer<'a> {
     /// summary among the item's own declarations is that declaration).
     fn lookup(&mut self, kind: &'static str, label: &str) -> Vec<usize> {
         let Some(resolver) = self.resolver else {
+            self.lookups += 1;
             return self
                 .by_label
                 .get(&(kind, label.to_string()))

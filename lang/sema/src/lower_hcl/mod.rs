@@ -26,6 +26,7 @@ mod eval;
 mod lower;
 mod types;
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -33,11 +34,12 @@ use cairn_ir::{Dialect, ObjectPath, Realm};
 use cairn_syntax::hcl::parse::BodyAst;
 use cairn_syntax::hcl::scan::{ItemKind, scan};
 use cairn_syntax::{Diagnostic, Span};
+use rustc_hash::FxHashMap;
 use salsa::plumbing::{AsId, FromId};
 
 use crate::db::{Compiled, Db, FileSyntax, Origins, Project, SourceFile, file_syntax};
 use crate::source_map::SourceMap;
-use lower::{DeclInfo, Fragment, Resolver, Src, Symbols};
+use lower::{DeclInfo, Fragment, ItemDecls, Resolver, Src};
 
 /// One HCL file, split and parsed: its items in order, each with its offset in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,23 +182,21 @@ pub(crate) fn resolve(files: &[&HclFile], dialect: Dialect) -> Compiled {
 
 // ----- block by block resolution (the language server) -----
 //
-// A project is resolved in two steps. The symbol table ([`project_symbols`]) is built from every
-// block on each change: it evaluates only what names a declaration (labels, `name`, `schema`,
-// `for_each`). Each top-level item is then lowered on its own by [`lower_block`], keyed by its
-// text; it reads its own declarations ([`item_decls`]) and the declarations it references
-// ([`lookup_decls`]) through queries whose values are summaries, so an edit inside one table
-// re-lowers that table only (and the items that reference a summary that changed). The realm
-// is then assembled from the items' fragments in declaration order, with the duplicate checks
-// across items; an item whose places clash with an earlier item's is lowered again in place,
-// seeing them, so the diagnostics are those of a whole-project lowering.
-
-/// The symbol table of a project's HCL files. (`no_eq`: it changes with every edit, since it
-/// keys items by their text; comparing it would be wasted work.)
-#[salsa::tracked(returns(ref), no_eq)]
-pub(crate) fn project_symbols(db: &dyn Db, project: Project) -> Symbols {
-    let dialect = *project.dialect(db);
-    lower::symbols(&hcl_files(db, project), dialect)
-}
+// A project is resolved in steps, each a query whose value is compared, so that an edit stops
+// where its effect does. The project's schemas ([`project_schemas`]) are declared first, from
+// the items that have schema blocks. Each item's declarations ([`item_decls`], its summaries:
+// kind, labels, name, schema, `for_each` instance, column names) are declared from the item
+// alone, resolving `schema.x` against those schemas; [`project_decls`] lists every item's, and
+// after an edit that leaves the summaries as they were (a column's type), it is equal to the
+// one before, so nothing that reads it runs again. The label index ([`label_index`]) serves
+// [`lookup_decls`]. Each top-level item is then lowered on its own by [`lower_block`], keyed
+// by its text, reading its own declarations and the ones its references look up, so an edit
+// inside one table re-lowers that table only (and the items that reference a summary that
+// changed). The realm is then assembled from the items' fragments in declaration order, with
+// the duplicate checks across items; an item whose places clash with an earlier item's is
+// lowered again in place, seeing them, so the diagnostics are those of a whole-project
+// lowering. A project with `variable` or `locals` blocks, or whose declarations read more
+// than schemas, is resolved in one pass.
 
 fn hcl_files(db: &dyn Db, project: Project) -> Vec<&HclFile> {
     let dialect = *project.dialect(db);
@@ -210,33 +210,158 @@ fn hcl_files(db: &dyn Db, project: Project) -> Vec<&HclFile> {
         .collect()
 }
 
-/// The declarations of one item (by its text), declared on its own: it reads the project's
-/// schema names and what its references look up, never the whole symbol table, so that an
-/// edit elsewhere (which rebuilds the table) leaves it and its [`lower_block`] valid at the
-/// cost of a check of those few queries. (`tests/hcl_incremental.rs` proves the realm equal
-/// to a whole-project lowering's.)
+/// The keys of the project's items that have a body, in declaration order (files in order,
+/// items in file order).
+fn item_keys<'db>(files: &[&'db HclFile]) -> impl Iterator<Item = (&'db HclItem, salsa::Id)> {
+    files
+        .iter()
+        .flat_map(|f| f.items.iter())
+        .filter(|i| i.body.is_some())
+        .filter_map(|i| i.key.map(|k| (i, k)))
+}
+
+/// The schemas a project declares, in declaration order, and whether they could be declared
+/// without seeing other items (else the project is resolved in one pass).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ProjectSchemas {
+    decls: Vec<DeclInfo>,
+    names: Vec<String>,
+    alone: bool,
+}
+
 #[salsa::tracked(returns(ref))]
+pub(crate) fn project_schemas(db: &dyn Db, project: Project) -> ProjectSchemas {
+    let dialect = *project.dialect(db);
+    let mut decls = Vec::new();
+    let mut alone = true;
+    for (item, _) in item_keys(&hcl_files(db, project)) {
+        let Some(body) = &item.body else { continue };
+        if body.blocks.iter().any(|b| b.ident == "schema") {
+            let (d, ok) = lower::schema_symbols(body, dialect);
+            decls.extend(d);
+            alone &= ok;
+        }
+    }
+    ProjectSchemas {
+        names: decls.iter().map(|d| d.name().to_string()).collect(),
+        decls,
+        alone,
+    }
+}
+
+/// The declarations of one item (by its text), declared on its own: it reads the project's
+/// schemas, never the other items, so that an edit elsewhere leaves it and its
+/// [`lower_block`] valid at the cost of a check of those few queries.
+/// (`tests/hcl_incremental.rs` proves the realm equal to a whole-project lowering's.)
+#[salsa::tracked]
 pub(crate) fn item_decls<'db>(
     db: &'db dyn Db,
     project: Project,
     item: BlockText<'db>,
-) -> Vec<DeclInfo> {
+) -> Arc<ItemDecls> {
     let Ok(body) = &parse_block(db, item).body else {
-        return Vec::new();
+        return Arc::default();
     };
-    let resolver = DbResolver { db, project };
-    lower::item_symbols(
-        body,
-        *project.dialect(db),
-        &resolver,
-        schema_names(db, project),
-    )
+    let schemas = project_schemas(db, project);
+    let resolver = SchemaResolver {
+        schemas,
+        other: Cell::new(false),
+    };
+    let mut decls = lower::item_symbols(body, *project.dialect(db), &resolver, &schemas.names);
+    decls.alone &= !resolver.other.get();
+    Arc::new(decls)
 }
 
-/// The names of the project's schemas (what an item's `schema` defaults to depends on them).
+/// Resolves the references of a declaration: schemas only (a declaration that looks up
+/// anything else cannot be summarised alone).
+struct SchemaResolver<'a> {
+    schemas: &'a ProjectSchemas,
+    other: Cell<bool>,
+}
+
+impl Resolver for SchemaResolver<'_> {
+    fn lookup(&self, kind: &'static str, label: &str) -> Vec<DeclInfo> {
+        if kind != "schema" {
+            self.other.set(true);
+            return Vec::new();
+        }
+        self.schemas
+            .decls
+            .iter()
+            .filter(|d| d.label() == label || d.name() == label)
+            .cloned()
+            .collect()
+    }
+
+    fn labels(&self, kind: &'static str) -> Vec<String> {
+        if kind != "schema" {
+            self.other.set(true);
+            return Vec::new();
+        }
+        let mut out: Vec<String> = self
+            .schemas
+            .decls
+            .iter()
+            .flat_map(|d| [d.label().to_string(), d.name().to_string()])
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Every item's declarations, in declaration order, and whether the project can be resolved
+/// item by item. Equal after an edit that changes no summary: then nothing that reads the
+/// declarations runs again (the items' own summaries are shared, compared by pointer first).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ProjectDecls {
+    items: Vec<Arc<ItemDecls>>,
+    pub incremental: bool,
+}
+
 #[salsa::tracked(returns(ref))]
-pub(crate) fn schema_names(db: &dyn Db, project: Project) -> Vec<String> {
-    project_symbols(db, project).schema_names()
+pub(crate) fn project_decls(db: &dyn Db, project: Project) -> ProjectDecls {
+    let files = hcl_files(db, project);
+    let mut incremental = project_schemas(db, project).alone;
+    let items: Vec<Arc<ItemDecls>> = item_keys(&files)
+        .map(|(_, key)| item_decls(db, project, BlockText::from_id(key)).clone())
+        .collect();
+    incremental &= items.iter().all(|i| i.alone);
+    ProjectDecls { items, incremental }
+}
+
+/// The project's declarations by kind and label (and name), as (item, declaration) positions
+/// in [`project_decls`], in declaration order: every item's schemas, then every item's other
+/// objects. (`no_eq`: it runs only when the declarations changed, and then it changed too.)
+#[salsa::tracked(returns(ref), no_eq)]
+pub(crate) fn label_index(db: &dyn Db, project: Project) -> LabelIndex {
+    let decls = project_decls(db, project);
+    let mut by_label: FxHashMap<(&'static str, String), Vec<(u32, u32)>> = FxHashMap::default();
+    for schemas in [true, false] {
+        for (i, item) in decls.items.iter().enumerate() {
+            for (j, d) in item.decls.iter().enumerate() {
+                if (d.kind() == "schema") != schemas {
+                    continue;
+                }
+                let at = (i as u32, j as u32);
+                by_label
+                    .entry((d.kind(), d.label().to_string()))
+                    .or_default()
+                    .push(at);
+                if d.name() != d.label() {
+                    by_label
+                        .entry((d.kind(), d.name().to_string()))
+                        .or_default()
+                        .push(at);
+                }
+            }
+        }
+    }
+    LabelIndex { by_label }
+}
+
+pub(crate) struct LabelIndex {
+    by_label: FxHashMap<(&'static str, String), Vec<(u32, u32)>>,
 }
 
 /// The declarations `kind.label` names.
@@ -247,13 +372,27 @@ pub(crate) fn lookup_decls(
     kind: &'static str,
     label: String,
 ) -> Vec<DeclInfo> {
-    project_symbols(db, project).lookup(kind, &label)
+    let decls = project_decls(db, project);
+    label_index(db, project)
+        .by_label
+        .get(&(kind, label))
+        .into_iter()
+        .flatten()
+        .map(|&(i, j)| decls.items[i as usize].decls[j as usize].clone())
+        .collect()
 }
 
-/// Every label of one kind of declaration.
+/// Every label of one kind of declaration (for "did you mean").
 #[salsa::tracked(returns(ref))]
 pub(crate) fn kind_labels(db: &dyn Db, project: Project, kind: &'static str) -> Vec<String> {
-    project_symbols(db, project).labels(kind)
+    let mut out: Vec<String> = label_index(db, project)
+        .by_label
+        .keys()
+        .filter(|(k, _)| *k == kind)
+        .map(|(_, n)| n.clone())
+        .collect();
+    out.sort();
+    out
 }
 
 struct DbResolver<'db> {
@@ -286,7 +425,7 @@ pub(crate) fn lower_block<'db>(
     match &parsed.body {
         Ok(body) => lower::lower_item(
             body,
-            decls,
+            &decls.decls,
             Src {
                 file: "",
                 offset: 0,
@@ -303,14 +442,12 @@ pub(crate) fn lower_block<'db>(
 /// result, computed incrementally).
 pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFile]) -> Compiled {
     let dialect = *project.dialect(db);
-    let symbols = project_symbols(db, project);
-    if !symbols.incremental {
+    if !project_decls(db, project).incremental {
         return resolve(files, dialect);
     }
     let mut diagnostics: Vec<Diagnostic> = files
         .iter()
         .flat_map(|f| f.diagnostics.iter().cloned())
-        .chain(symbols.diagnostics.iter().cloned())
         .collect();
     // Declaration order: schemas, then every other object but triggers and policies, then those.
     let mut order: [Vec<(&HclFile, &HclItem, BlockText<'_>)>; 3] = Default::default();
@@ -318,7 +455,11 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
         for item in &f.items {
             let Some(key) = item.key else { continue };
             let text = BlockText::from_id(key);
-            let Some(first) = symbols.first(key) else {
+            let decls = item_decls(db, project, text);
+            for d in &decls.diagnostics {
+                diagnostics.push(place_diagnostic(d, &f.path, item.offset));
+            }
+            let Some(first) = decls.decls.first() else {
                 continue;
             };
             let class = match first.kind() {
@@ -348,7 +489,8 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
             }
         };
         let fragment = lower_block(db, project, text);
-        let schema = symbols.first(text.as_id()).map(DeclInfo::kind) == Some("schema");
+        let decls = item_decls(db, project, text);
+        let schema = decls.decls.first().map(DeclInfo::kind) == Some("schema");
         // Place the fragment's objects (its places, shared as they are), unless one was placed
         // by an earlier item.
         if asm
@@ -375,8 +517,7 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
                 file: &f.path,
                 offset: item.offset,
             };
-            let decls = item_decls(db, project, text);
-            let live = lower::lower_item(body, decls, src, dialect, &resolver, seen);
+            let live = lower::lower_item(body, &decls.decls, src, dialect, &resolver, seen);
             asm.merge(&live, &f.path, None, schema, false, &mut diagnostics);
         }
     }
@@ -404,6 +545,23 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
         diagnostics,
         origins: Origins(asm.origins),
     }
+}
+
+/// An item-relative diagnostic (no file) placed in `file` at the item's `offset`.
+fn place_diagnostic(d: &Diagnostic, file: &str, offset: usize) -> Diagnostic {
+    let mut d = d.clone();
+    d.file = file.to_string();
+    for l in &mut d.labels {
+        if l.file.is_empty() {
+            l.file = file.to_string();
+        }
+    }
+    if let Some(s) = &mut d.suggestion
+        && s.file.is_empty()
+    {
+        s.file = file.to_string();
+    }
+    d.shifted(offset)
 }
 
 /// The realm being assembled from fragments.
@@ -441,22 +599,10 @@ impl Assembly {
                 .insert(ObjectPath::Permission(base + k), file, at(*span));
         }
         for d in &fragment.diagnostics {
-            let mut d = d.clone();
-            if let Some(o) = offset {
-                d.file = file.to_string();
-                for l in &mut d.labels {
-                    if l.file.is_empty() {
-                        l.file = file.to_string();
-                    }
-                }
-                if let Some(s) = &mut d.suggestion
-                    && s.file.is_empty()
-                {
-                    s.file = file.to_string();
-                }
-                d = d.shifted(o);
-            }
-            diagnostics.push(d);
+            diagnostics.push(match offset {
+                Some(o) => place_diagnostic(d, file, o),
+                None => d.clone(),
+            });
         }
         self.attach.extend(fragment.attach.iter().cloned());
         let from = &fragment.realm;
