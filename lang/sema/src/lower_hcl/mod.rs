@@ -103,7 +103,7 @@ pub(crate) fn parse_file(db: &dyn Db, file: SourceFile, _dialect: Dialect) -> Hc
         let (body, key) = if item.broken {
             (None, None)
         } else {
-            let key = BlockText::new(db, text[item.span.range()].to_string());
+            let key = BlockText::new(db, &text[item.span.range()]);
             match parse_block(db, key).body.clone() {
                 Ok(body) => (Some(body), Some(key.as_id())),
                 Err(mut d) => {
@@ -160,7 +160,7 @@ pub(crate) fn parse_ahead(db: &crate::db::Database, files: &[SourceFile], thread
             let db = db.clone();
             s.spawn(move || {
                 for (file, range) in part {
-                    let key = BlockText::new(&db, file.text(&db)[range.clone()].to_string());
+                    let key = BlockText::new(&db, &file.text(&db)[range.clone()]);
                     parse_block(&db, key);
                 }
             });

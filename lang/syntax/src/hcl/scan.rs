@@ -186,10 +186,7 @@ impl Scanner<'_> {
     }
 
     fn line_end(&self, from: usize) -> usize {
-        self.b[from..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(self.b.len(), |i| from + i)
+        memchr::memchr(b'\n', &self.b[from..]).map_or(self.b.len(), |i| from + i)
     }
 
     fn ident_end(&self, from: usize) -> usize {
@@ -350,6 +347,15 @@ impl Scanner<'_> {
         let b = self.b;
         let mut i = from;
         while i < b.len() {
+            // Skip the bytes that cannot change the state (most of them), a table lookup each.
+            let in_str = matches!(stack.last(), Some(Frame::Str(_)));
+            let skip = if in_str { &STR_SPECIAL } else { &CODE_SPECIAL };
+            while i < b.len() && !skip[b[i] as usize] {
+                i += 1;
+            }
+            if i >= b.len() {
+                break;
+            }
             let c = b[i];
             if let Some(Frame::Str(start)) = stack.last() {
                 match c {
@@ -501,6 +507,23 @@ impl Scanner<'_> {
         })
     }
 }
+
+/// The bytes a table marks: those that can change the scanner's state.
+const fn special(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+/// In code: strings, braces, brackets, comments, heredocs, and the newline that ends a
+/// top-level attribute.
+static CODE_SPECIAL: [bool; 256] = special(b"\"{}()[]#/<\n");
+/// In a quoted string: escapes, its end, interpolations, and the newline that breaks it.
+static STR_SPECIAL: [bool; 256] = special(b"\\\"$%\n");
 
 #[derive(Clone, Copy)]
 enum Mode {
