@@ -1,20 +1,29 @@
 //! The salsa database: files are inputs; each file is parsed on its own (HCL files block by
 //! block), and a project query resolves all files into one realm.
 
+use std::sync::{Arc, Mutex};
+
 use cairn_ir::{Dialect, Realm};
 use cairn_syntax::{Diagnostic, Span};
+use rustc_hash::FxHashMap;
 
 use crate::source_map::SourceMap;
 use crate::{lower_hcl, lower_sql};
 
 #[salsa::db]
-pub trait Db: salsa::Database {}
+pub trait Db: salsa::Database {
+    /// The last split of each HCL file, when the database keeps them (see [`SplitCache`]).
+    fn split_cache(&self) -> Option<&SplitCache> {
+        None
+    }
+}
 
 /// The concrete database. Cloning it gives a snapshot that shares storage (for worker threads).
 #[salsa::db]
 #[derive(Clone, Default)]
 pub struct Database {
     storage: salsa::Storage<Self>,
+    splits: Option<Arc<SplitCache>>,
 }
 
 impl Database {
@@ -23,7 +32,42 @@ impl Database {
     pub fn with_event_log(on_event: impl Fn(salsa::Event) + Send + Sync + 'static) -> Database {
         Database {
             storage: salsa::Storage::new(Some(Box::new(on_event))),
+            splits: None,
         }
+    }
+
+    /// A database that keeps the last split of each HCL file, so that an edited file is split
+    /// again only around its edit: an editor's database, where a large file changes a
+    /// character at a time. (A one-shot compile splits each file once and needs none of it.)
+    pub fn with_split_cache(self) -> Database {
+        Database {
+            splits: Some(Arc::default()),
+            ..self
+        }
+    }
+}
+
+/// The last split of each HCL file (by its input's id): its text and its items. A cache: a
+/// split made from it is the split made from scratch (`tests/hcl_incremental.rs`).
+#[derive(Default)]
+pub struct SplitCache {
+    last: Mutex<FxHashMap<salsa::Id, Arc<lower_hcl::LastSplit>>>,
+}
+
+impl SplitCache {
+    pub(crate) fn get(&self, file: salsa::Id) -> Option<Arc<lower_hcl::LastSplit>> {
+        self.last
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&file)
+            .cloned()
+    }
+
+    pub(crate) fn put(&self, file: salsa::Id, split: lower_hcl::LastSplit) {
+        self.last
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file, Arc::new(split));
     }
 }
 
@@ -31,7 +75,11 @@ impl Database {
 impl salsa::Database for Database {}
 
 #[salsa::db]
-impl Db for Database {}
+impl Db for Database {
+    fn split_cache(&self) -> Option<&SplitCache> {
+        self.splits.as_deref()
+    }
+}
 
 /// What language a source file is written in, decided by its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

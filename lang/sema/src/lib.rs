@@ -16,7 +16,7 @@ mod sqlite_trigger;
 pub(crate) use sqlite_trigger::{ir_to_sqlite_trigger, sqlite_trigger_to_ir};
 
 pub use db::{
-    Compiled, Database, Db, FileSyntax, Origins, Project, SourceFile, SourceKind, SqlStates,
-    compile, compile_with_threads, file_syntax, project_realm,
+    Compiled, Database, Db, FileSyntax, Origins, Project, SourceFile, SourceKind, SplitCache,
+    SqlStates, compile, compile_with_threads, file_syntax, project_realm,
 };
 pub use source_map::{Location, Places, SourceMap};

@@ -415,3 +415,78 @@ fn block_by_block_equals_one_pass() {
         }
     }
 }
+
+/// A database that keeps each file's last split splits an edited file again only around the
+/// edit; the result must be the split from scratch. Random edits (characters that open and
+/// close blocks, strings, comments and heredocs, whole lines, deletions) to the schemas of the
+/// HCL tests, each compared with a fresh file of the same text in the same database.
+#[test]
+fn splitting_around_an_edit_equals_splitting_from_scratch() {
+    use cairn_sema::{FileSyntax, file_syntax};
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "\"",
+        "#",
+        "\n",
+        "\n\n",
+        "/*",
+        "*/",
+        "//",
+        "<<EOT\n",
+        "EOT\n",
+        "${",
+        "x",
+        " ",
+        "table \"t\" {\n",
+        "}\n",
+        "# note\n",
+        "a = 1\n",
+        "column \"c\" {\n type = int\n}\n",
+    ];
+    let mut db = Database::default().with_split_cache();
+    let mut edits = 0;
+    for base in corpus().into_iter().take(40) {
+        let mut text = base.clone();
+        let file = SourceFile::new(&db, "a.pg.hcl".into(), text.clone(), SourceKind::Hcl);
+        file_syntax(&db, file, Dialect::Postgres);
+        for _ in 0..60 {
+            let at = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .nth(next(text.len() + 1))
+                .unwrap_or(text.len());
+            match next(3) {
+                0 => text.insert_str(at, PIECES[next(PIECES.len())]),
+                1 => {
+                    let mut end = (at + 1 + next(12)).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    text.replace_range(at..end, "");
+                }
+                _ => {
+                    // Restore a stretch of the original, as undo does.
+                    text = base.clone();
+                }
+            }
+            file.set_text(&mut db).to(text.clone());
+            let FileSyntax::Hcl(got) = file_syntax(&db, file, Dialect::Postgres).clone() else {
+                panic!("not HCL");
+            };
+            let fresh = SourceFile::new(&db, "a.pg.hcl".into(), text.clone(), SourceKind::Hcl);
+            let FileSyntax::Hcl(want) = file_syntax(&db, fresh, Dialect::Postgres).clone() else {
+                panic!("not HCL");
+            };
+            assert_eq!(got, want, "after an edit at {at}:\n{text}");
+            edits += 1;
+        }
+    }
+    assert!(edits >= 1200, "{edits}");
+}

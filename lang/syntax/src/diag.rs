@@ -26,6 +26,14 @@ impl Span {
         }
     }
 
+    /// The span moved `by` bytes, forward or back (where an edit before it moved its text).
+    pub fn moved(self, by: isize) -> Span {
+        Span {
+            start: (self.start as isize + by) as u32,
+            end: (self.end as isize + by) as u32,
+        }
+    }
+
     pub fn range(self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -183,6 +191,20 @@ impl Diagnostic {
         }
         if let Some(s) = &mut self.suggestion {
             s.span = s.span.shift(by);
+        }
+        self
+    }
+}
+
+impl Diagnostic {
+    /// Moves every span of the diagnostic `by` bytes, forward or back.
+    pub fn moved(mut self, by: isize) -> Diagnostic {
+        self.span = self.span.moved(by);
+        for l in &mut self.labels {
+            l.span = l.span.moved(by);
+        }
+        if let Some(s) = &mut self.suggestion {
+            s.span = s.span.moved(by);
         }
         self
     }

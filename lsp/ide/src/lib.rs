@@ -111,7 +111,7 @@ impl Default for AnalysisHost {
 impl AnalysisHost {
     /// `default_dialect` is used for schema files whose name does not say their dialect.
     pub fn new(default_dialect: Dialect) -> AnalysisHost {
-        let db = Database::default();
+        let db = Database::default().with_split_cache();
         let lint_memo = lint::LintMemo::new(&db, Default::default());
         AnalysisHost {
             db,

@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use cairn_ir::{Dialect, ObjectPath, Realm};
 use cairn_syntax::hcl::parse::BodyAst;
-use cairn_syntax::hcl::scan::{ItemKind, scan};
+use cairn_syntax::hcl::scan::{ItemKind, scan, scan_from};
 use cairn_syntax::{Diagnostic, Span};
 use rustc_hash::FxHashMap;
 use salsa::plumbing::{AsId, FromId};
@@ -64,6 +64,18 @@ pub struct HclItem {
     pub body: Option<Arc<BodyAst>>,
     /// The key of the item's text ([`BlockText`]): what its lowering is memoized by.
     pub key: Option<salsa::Id>,
+    /// Where the item's text ends in the file.
+    pub end: usize,
+    /// The scanner found the item broken (an unterminated string, block or comment): its
+    /// diagnostic may lie past its end, where the scanner read on.
+    pub broken: bool,
+}
+
+impl HclItem {
+    /// A block the scanner found whole (closed by its `}`): a scan can restart after it.
+    fn clean(&self) -> bool {
+        self.kind == ItemKind::Block && !self.broken
+    }
 }
 
 /// The text of one top-level item, interned so that equal text is one salsa key. Never
@@ -91,11 +103,56 @@ pub(crate) fn parse_block<'db>(db: &'db dyn Db, b: BlockText<'db>) -> ParsedBloc
     }
 }
 
-/// Splits a file into its items and parses each (through [`parse_block`]).
+/// Splits a file into its items and parses each (through [`parse_block`]). With a database
+/// that keeps the last split of each file ([`crate::Database::with_split_cache`], the
+/// language server's), an edited file is split again only around the edit: the items before
+/// and after it are the last split's, moved (see [`resplit`]).
 pub(crate) fn parse_file(db: &dyn Db, file: SourceFile, _dialect: Dialect) -> HclFile {
-    let path = file.path(db).clone();
+    let path = file.path(db);
     let text = file.text(db);
-    let scanned = scan(&path, text);
+    let Some(cache) = db.split_cache() else {
+        return split(db, path, text);
+    };
+    let last = cache.get(file.as_id());
+    let out = match last.as_deref() {
+        Some(last) if last.file.path == *path => resplit(db, last, text),
+        _ => split(db, path, text),
+    };
+    cache.put(
+        file.as_id(),
+        LastSplit {
+            text: text.clone(),
+            file: out.clone(),
+        },
+    );
+    out
+}
+
+/// A file's text and its split, kept to split the next text of the file around its edit.
+pub struct LastSplit {
+    text: String,
+    file: HclFile,
+}
+
+/// The whole text split and parsed.
+fn split(db: &dyn Db, path: &str, text: &str) -> HclFile {
+    let (scanned, _) = scan_from(path, text, 0, |_| false);
+    let (items, diagnostics) = parse_items(db, path, text, scanned);
+    HclFile {
+        path: path.to_string(),
+        items,
+        diagnostics,
+    }
+}
+
+/// Scanned items parsed (each through [`parse_block`]), and the diagnostics of both, in the
+/// order of their start (scan diagnostics first among equals).
+fn parse_items(
+    db: &dyn Db,
+    path: &str,
+    text: &str,
+    scanned: cairn_syntax::hcl::scan::Scan,
+) -> (Vec<HclItem>, Vec<Diagnostic>) {
     let mut diagnostics = scanned.diagnostics;
     let mut items = Vec::with_capacity(scanned.items.len());
     for item in scanned.items {
@@ -107,7 +164,7 @@ pub(crate) fn parse_file(db: &dyn Db, file: SourceFile, _dialect: Dialect) -> Hc
             match parse_block(db, key).body.clone() {
                 Ok(body) => (Some(body), Some(key.as_id())),
                 Err(mut d) => {
-                    d.file = path.clone();
+                    d.file = path.to_string();
                     diagnostics.push(d.shifted(offset));
                     (None, None)
                 }
@@ -120,13 +177,127 @@ pub(crate) fn parse_file(db: &dyn Db, file: SourceFile, _dialect: Dialect) -> Hc
             comments: item.comments.into_iter().map(|c| c.text).collect(),
             body,
             key,
+            end: item.span.end as usize,
+            broken: item.broken,
         });
     }
+    diagnostics.sort_by_key(|d| d.span.start);
+    (items, diagnostics)
+}
+
+/// `text` split again from `last`, the split of the file's previous text: the items that end
+/// before the first changed byte are kept, the text is scanned from the end of the last of
+/// them that is a whole block until the end of a whole block from which the rest of the text
+/// is the same as before, and the items after that are the last split's, moved by the
+/// difference in length. A broken item is never kept from the last split on either side of
+/// the edit unless it is in the tail: the scanner read on past its end (its diagnostic may
+/// be there), so what it found depends on text after it. The result is the one [`split`]
+/// gives (`tests/hcl_incremental.rs` compares them on random edits).
+fn resplit(db: &dyn Db, last: &LastSplit, text: &str) -> HclFile {
+    let (old, new) = (last.text.as_bytes(), text.as_bytes());
+    if old == new {
+        return last.file.clone();
+    }
+    let prefix = common_prefix(old, new);
+    let suffix = common_prefix_rev(&old[prefix..], &new[prefix..]);
+    let delta = new.len() as isize - old.len() as isize;
+    let items = &last.file.items;
+    // Restart after the last whole block that ends before the change.
+    let broken = items.iter().position(|i| i.broken).unwrap_or(items.len());
+    let before = items.partition_point(|i| i.end < prefix).min(broken);
+    let keep = items[..before]
+        .iter()
+        .rposition(HclItem::clean)
+        .map_or(0, |k| k + 1);
+    let from = keep.checked_sub(1).map_or(0, |k| items[k].end);
+    // Stop at the end of a whole block in the unchanged tail that was one before too.
+    let tail = new.len() - suffix;
+    let mut resumed_at = None;
+    let (scanned, stopped) = scan_from(&last.file.path, text, from, |end| {
+        if end < tail {
+            return false;
+        }
+        let old_end = (end as isize - delta) as usize;
+        let at = items.partition_point(|i| i.end < old_end);
+        let hit = items.get(at).is_some_and(|i| i.end == old_end && i.clean())
+            && !items[keep..at].iter().any(|i| i.broken);
+        if hit {
+            resumed_at = Some(at + 1);
+        }
+        hit
+    });
+    let path = last.file.path.as_str();
+    let (mid_items, mid_diags) = parse_items(db, path, text, scanned);
+    let mut out_items = Vec::with_capacity(items.len());
+    out_items.extend(items[..keep].iter().cloned());
+    out_items.extend(mid_items);
+    let mut diagnostics: Vec<Diagnostic> = last
+        .file
+        .diagnostics
+        .iter()
+        .filter(|d| (d.span.start as usize) < from)
+        .cloned()
+        .collect();
+    diagnostics.extend(mid_diags);
+    let sorted = diagnostics.len();
+    if let (Some(stop), Some(rest)) = (stopped, resumed_at) {
+        let old_stop = (stop as isize - delta) as usize;
+        out_items.extend(items[rest..].iter().map(|i| HclItem {
+            offset: (i.offset as isize + delta) as usize,
+            end: (i.end as isize + delta) as usize,
+            ..i.clone()
+        }));
+        diagnostics.extend(
+            last.file
+                .diagnostics
+                .iter()
+                .filter(|d| d.span.start as usize >= old_stop)
+                .map(|d| d.clone().moved(delta)),
+        );
+    }
+    // A broken item in the middle may report past the stop: keep the order by start (the
+    // middle's first among equals, as in a split from scratch).
+    if diagnostics[..sorted].last().is_some_and(|d| {
+        diagnostics[sorted..]
+            .first()
+            .is_some_and(|t| t.span.start < d.span.start)
+    }) {
+        diagnostics.sort_by_key(|d| d.span.start);
+    }
     HclFile {
-        path,
-        items,
+        path: last.file.path.clone(),
+        items: out_items,
         diagnostics,
     }
+}
+
+/// How many bytes `a` and `b` share at their start.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
+        i += CHUNK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// How many bytes `a` and `b` share at their end.
+fn common_prefix_rev(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let n = a.len().min(b.len());
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + CHUNK <= n && a[la - i - CHUNK..la - i] == b[lb - i - CHUNK..lb - i] {
+        i += CHUNK;
+    }
+    while i < n && a[la - i - 1] == b[lb - i - 1] {
+        i += 1;
+    }
+    i
 }
 
 /// Parses the blocks of the HCL files among `files` on `threads` threads, each with its own

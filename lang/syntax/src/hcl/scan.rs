@@ -53,16 +53,30 @@ pub struct Scan {
 
 /// Splits `text` (the contents of `file`) into its top-level items.
 pub fn scan(file: &str, text: &str) -> Scan {
+    scan_from(file, text, 0, |_| false).0
+}
+
+/// Scans `text` from `from`, which must be where a scan of the whole text would be between
+/// items with no comment pending: the start of the text or the end of an unbroken block. After
+/// each unbroken block, `resume(end)` is asked whether the rest is known already (its text and
+/// the scan of it are unchanged); the scan stops there if so, and returns that end. The items
+/// and diagnostics are the ones a whole scan finds from `from` on (up to the stop).
+pub fn scan_from(
+    file: &str,
+    text: &str,
+    from: usize,
+    resume: impl FnMut(usize) -> bool,
+) -> (Scan, Option<usize>) {
     let mut s = Scanner {
         b: text.as_bytes(),
         text,
-        pos: 0,
+        pos: from,
         file,
         out: Scan::default(),
         pending: Vec::new(),
     };
-    s.run();
-    s.out
+    let stopped = s.run(resume);
+    (s.out, stopped)
 }
 
 struct Scanner<'a> {
@@ -95,15 +109,21 @@ impl Scanner<'_> {
         self.b.get(at).copied().unwrap_or(0)
     }
 
-    fn run(&mut self) {
+    fn run(&mut self, mut resume: impl FnMut(usize) -> bool) -> Option<usize> {
         loop {
             self.skip_trivia_top();
             if self.pos >= self.b.len() {
-                break;
+                return None;
             }
             let c = self.b[self.pos];
             if is_ident_start(c) {
                 self.item();
+                let clean = self.out.items.last().is_some_and(|i| {
+                    i.kind == ItemKind::Block && !i.broken && i.span.end as usize == self.pos
+                });
+                if clean && resume(self.pos) {
+                    return Some(self.pos);
+                }
             } else {
                 let start = self.pos;
                 let end = self.line_end(start);
