@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cairn_core::lint::{Located, locate};
-use cairn_ir::{Realm, Schema, Table};
+use cairn_ir::{Realm, Schema, Shared, Table};
 use cairn_sema::rules::{
     CExpr, CExprKind, CPart, CompiledRule, CompiledRules, Finding, Global, LintTarget, ParamValue,
     RulesSet, Step, Target, Ty, Verdict, compile_rules, evaluate,
@@ -107,7 +107,8 @@ pub(crate) struct TableLint {
     params: BTreeMap<String, ParamValue>,
     /// Per rule set: its rules split into table-local and the others.
     plans: Vec<SetPlan>,
-    /// (schema, table) -> the table as linted and its findings (set index, finding with the
+    /// (schema, table) -> the table as linted (a shared handle: keeping it copies nothing, and
+    /// the realm's table is often the same one) and its findings (set index, finding with the
     /// rule's index in its set), for tables of no known origin.
     tables: FxHashMap<(String, String), LintedTable>,
     /// Origin -> the findings of the table of that origin.
@@ -115,7 +116,7 @@ pub(crate) struct TableLint {
 }
 
 /// A table as linted, and its findings: (rule set index, finding).
-type LintedTable = (Table, Vec<(usize, Finding)>);
+type LintedTable = (Shared<Table>, Vec<(usize, Finding)>);
 
 /// One rule set split in two: `local` holds its table-local rules, `global` the others; each
 /// with the indexes of its rules in the original set.
@@ -215,7 +216,12 @@ impl TableLint {
     }
 
     /// The findings of the table-local rules over `table` alone.
-    fn lint_table(&self, realm: &Realm, schema: &Schema, table: &Table) -> Vec<(usize, Finding)> {
+    fn lint_table(
+        &self,
+        realm: &Realm,
+        schema: &Schema,
+        table: &Shared<Table>,
+    ) -> Vec<(usize, Finding)> {
         let mut alone = Realm::new(realm.dialect);
         let mut s = Schema::new(&schema.name);
         s.tables.push(table.clone());
