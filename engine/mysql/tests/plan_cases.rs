@@ -192,7 +192,8 @@ fn canonical(realm: &Realm) -> Realm {
 fn difference(a: &Realm, b: &Realm) -> String {
     let mut out = String::new();
     for (sa, sb) in a.schemas.iter().zip(&b.schemas) {
-        let names = |ts: &[Shared<Table>]| ts.iter().map(|t| t.name.clone()).collect::<BTreeSet<_>>();
+        let names =
+            |ts: &[Shared<Table>]| ts.iter().map(|t| t.name.clone()).collect::<BTreeSet<_>>();
         if names(&sa.tables) != names(&sb.tables) {
             out.push_str(&format!(
                 "tables: {:?} vs {:?}\n",

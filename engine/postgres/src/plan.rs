@@ -924,7 +924,11 @@ fn plan_change(
                 ok
             });
             made.insert(table.display());
-            for sql in printed(input.desired.dialect, |s| s.tables.push(t.into()), &table.schema) {
+            for sql in printed(
+                input.desired.dialect,
+                |s| s.tables.push(t.into()),
+                &table.schema,
+            ) {
                 out.push(
                     stmt(sql, i, comment.clone())
                         .reverse(Some(format!("DROP TABLE {}", qt(table)))),
@@ -1727,9 +1731,13 @@ fn plan_change(
         Change::AddTrigger { table, trigger } => {
             let mut t = Table::new(&table.name);
             t.triggers.push(trigger.clone());
-            for sql in printed(input.desired.dialect, |s| s.tables.push(t.into()), &table.schema)
-                .into_iter()
-                .filter(|s| s.to_ascii_uppercase().contains("TRIGGER"))
+            for sql in printed(
+                input.desired.dialect,
+                |s| s.tables.push(t.into()),
+                &table.schema,
+            )
+            .into_iter()
+            .filter(|s| s.to_ascii_uppercase().contains("TRIGGER"))
             {
                 out.push(
                     stmt(sql, i, comment.clone())
