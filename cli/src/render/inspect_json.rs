@@ -51,7 +51,10 @@ fn schema_json(s: &Schema) -> Value {
     opt_insert(&mut m, "comment", s.comment.as_ref().map(|c| json!(c)));
     opt_insert(&mut m, "charset", s.charset.as_ref().map(|c| json!(c)));
     opt_insert(&mut m, "collate", s.collation.as_ref().map(|c| json!(c)));
-    m.insert("tables".into(), s.tables.iter().map(table_json).collect());
+    m.insert(
+        "tables".into(),
+        s.tables.iter().map(|t| table_json(t)).collect(),
+    );
     let named = |items: Vec<(&str, Value)>| -> Value {
         items
             .into_iter()

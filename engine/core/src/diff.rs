@@ -476,6 +476,7 @@ fn diff_tables(d: Dialect, schema: &str, cs: &Schema, ds: &Schema, out: &mut Dif
         .tables
         .iter()
         .filter(|t| !matched_current.contains(t.name.as_str()))
+        .map(|t| &**t)
         .collect();
     for a in &added {
         for dr in &dropped {
@@ -1387,7 +1388,7 @@ mod tests {
     fn realm(tables: Vec<Table>) -> Realm {
         let mut r = Realm::new(Dialect::Postgres);
         let mut s = Schema::new("public");
-        s.tables = tables;
+        s.tables = tables.into_iter().map(Into::into).collect();
         r.schemas.push(s);
         r
     }

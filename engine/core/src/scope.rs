@@ -121,9 +121,15 @@ pub fn align_schemas(current: &mut cairn_ir::Realm, desired: &mut cairn_ir::Real
         let from = desired.schemas[0].name.clone();
         let to = current.schemas[0].name.clone();
         desired.schemas[0].name = to.clone();
+        let refers = |fk: &cairn_ir::ForeignKey| fk.ref_table.schema.as_deref() == Some(&from);
+        // Written only where a key refers to the renamed schema: a table shared with another
+        // realm (the language server's compile) is copied only then.
         for t in &mut desired.schemas[0].tables {
+            if !t.foreign_keys.iter().any(refers) {
+                continue;
+            }
             for fk in &mut t.foreign_keys {
-                if fk.ref_table.schema.as_deref() == Some(from.as_str()) {
+                if refers(fk) {
                     fk.ref_table.schema = Some(to.clone());
                 }
             }

@@ -1368,7 +1368,7 @@ fn standalone(
             let mut t = def.clone();
             let later = deferred_fks(ctx, table, def, ctx.input.changes);
             t.foreign_keys.retain(|fk| !later.contains(fk));
-            for sql in printed(ctx, |s| s.tables.push(t), &table.schema) {
+            for sql in printed(ctx, |s| s.tables.push(t.into()), &table.schema) {
                 out.push(
                     stmt(sql, vec![i], comment.clone())
                         .reverse(Some(format!("DROP TABLE {}", ctx.qt(table)))),
@@ -1874,7 +1874,7 @@ mod tests {
     fn realm_with(d: Dialect, tables: Vec<Table>) -> Realm {
         let mut r = Realm::new(d);
         let mut s = Schema::new("app");
-        s.tables = tables;
+        s.tables = tables.into_iter().map(Into::into).collect();
         r.schemas.push(s);
         r
     }

@@ -732,10 +732,10 @@ mod tests {
     fn referenced_tables_first_and_cycles_deferred() {
         let mut realm = Realm::new(Dialect::MARIADB);
         let s = realm.schema_or_insert("app");
-        s.tables.push(table("b", &["a"]));
-        s.tables.push(table("a", &[]));
-        s.tables.push(table("x", &["y"]));
-        s.tables.push(table("y", &["x"]));
+        s.tables.push(table("b", &["a"]).into());
+        s.tables.push(table("a", &[]).into());
+        s.tables.push(table("x", &["y"]).into());
+        s.tables.push(table("y", &["x"]).into());
         let stmts = create_statements(&realm);
         let pos = |needle: &str| stmts.iter().position(|s| s.starts_with(needle)).unwrap();
         assert!(pos("CREATE TABLE `a`") < pos("CREATE TABLE `b`"));

@@ -13,7 +13,7 @@ use cairn_core::diff::{DiffOptions, diff};
 use cairn_core::normalize::normalize;
 use cairn_core::plan::{PlanOptions, plan};
 use cairn_core::{DbUrl, Driver, InspectOptions};
-use cairn_ir::{Plan, Realm, Table};
+use cairn_ir::{Plan, Realm, Shared, Table};
 use cairn_mysql::MysqlDriver;
 use cairn_mysql::plan::MysqlPlanner;
 use sqlx::{Connection, Row};
@@ -192,7 +192,8 @@ fn canonical(realm: &Realm) -> Realm {
 fn difference(a: &Realm, b: &Realm) -> String {
     let mut out = String::new();
     for (sa, sb) in a.schemas.iter().zip(&b.schemas) {
-        let names = |ts: &[Table]| ts.iter().map(|t| t.name.clone()).collect::<BTreeSet<_>>();
+        let names =
+            |ts: &[Shared<Table>]| ts.iter().map(|t| t.name.clone()).collect::<BTreeSet<_>>();
         if names(&sa.tables) != names(&sb.tables) {
             out.push_str(&format!(
                 "tables: {:?} vs {:?}\n",

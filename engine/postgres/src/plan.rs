@@ -924,7 +924,11 @@ fn plan_change(
                 ok
             });
             made.insert(table.display());
-            for sql in printed(input.desired.dialect, |s| s.tables.push(t), &table.schema) {
+            for sql in printed(
+                input.desired.dialect,
+                |s| s.tables.push(t.into()),
+                &table.schema,
+            ) {
                 out.push(
                     stmt(sql, i, comment.clone())
                         .reverse(Some(format!("DROP TABLE {}", qt(table)))),
@@ -1727,9 +1731,13 @@ fn plan_change(
         Change::AddTrigger { table, trigger } => {
             let mut t = Table::new(&table.name);
             t.triggers.push(trigger.clone());
-            for sql in printed(input.desired.dialect, |s| s.tables.push(t), &table.schema)
-                .into_iter()
-                .filter(|s| s.to_ascii_uppercase().contains("TRIGGER"))
+            for sql in printed(
+                input.desired.dialect,
+                |s| s.tables.push(t.into()),
+                &table.schema,
+            )
+            .into_iter()
+            .filter(|s| s.to_ascii_uppercase().contains("TRIGGER"))
             {
                 out.push(
                     stmt(sql, i, comment.clone())
@@ -2538,7 +2546,7 @@ mod column_type_tests {
             let mut s = Schema::new("public");
             let mut t = Table::new("t");
             t.columns = cols;
-            s.tables.push(t);
+            s.tables.push(t.into());
             s.enums = enums;
             r.schemas.push(s);
             r
@@ -2689,7 +2697,7 @@ mod online_tests {
     fn realm(tables: Vec<Table>) -> Realm {
         let mut r = Realm::new(D);
         let mut s = Schema::new("public");
-        s.tables = tables;
+        s.tables = tables.into_iter().map(Into::into).collect();
         r.schemas.push(s);
         r
     }

@@ -606,10 +606,10 @@ mod tests {
     fn referenced_tables_come_first_and_cycles_are_deferred() {
         let mut realm = Realm::new(cairn_ir::Dialect::Postgres);
         let mut s = Schema::new("s");
-        s.tables.push(table("orders", &["users"]));
-        s.tables.push(table("users", &[]));
-        s.tables.push(table("a", &["b"]));
-        s.tables.push(table("b", &["a"]));
+        s.tables.push(table("orders", &["users"]).into());
+        s.tables.push(table("users", &[]).into());
+        s.tables.push(table("a", &["b"]).into());
+        s.tables.push(table("b", &["a"]).into());
         realm.schemas.push(s);
         let stmts = create_statements(&realm);
         let pos = |needle: &str| stmts.iter().position(|x| x.contains(needle)).unwrap();

@@ -276,7 +276,7 @@ async fn inspect_in_transaction(
     for (name, mut t) in b.tables {
         t.table.rows = rows.get(&name).copied();
         t.table.triggers.sort_by(|x, y| x.name.cmp(&y.name));
-        schema.tables.push(t.table);
+        schema.tables.push(t.table.into());
     }
     schema.views.sort_by(|a, b| a.name.cmp(&b.name));
     schema

@@ -71,7 +71,7 @@ fn starts_with_ci(sql: &str, prefix: &str) -> bool {
 fn table_sql(t: &Table) -> (Vec<String>, Vec<String>) {
     let mut r = Realm::new(D);
     let mut s = Schema::new("main");
-    s.tables.push(t.clone());
+    s.tables.push(t.clone().into());
     r.schemas.push(s);
     print::create_statements(&r)
         .into_iter()

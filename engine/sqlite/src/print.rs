@@ -31,7 +31,11 @@ fn q(s: &str) -> String {
 /// The statements that create `realm` from nothing, without trailing semicolons.
 pub fn create_statements(realm: &Realm) -> Vec<String> {
     let mut out = Vec::new();
-    let tables: Vec<&Table> = realm.schemas.iter().flat_map(|s| &s.tables).collect();
+    let tables: Vec<&Table> = realm
+        .schemas
+        .iter()
+        .flat_map(|s| s.tables.iter().map(|t| &**t))
+        .collect();
     let ordered = table_order(&tables);
     for t in &ordered {
         out.push(create_table_sql(t));
@@ -517,7 +521,7 @@ mod tests {
         });
         let mut r = Realm::new(D);
         let mut s = Schema::new("main");
-        s.tables = vec![a, b];
+        s.tables = vec![a.into(), b.into()];
         r.schemas.push(s);
         let stmts = create_statements(&r);
         assert_eq!(

@@ -1,7 +1,7 @@
 //! The objects of a realm: schemas and what they hold, tables and what they own, and the
 //! realm-level roles, permissions and default privileges.
 
-use crate::{ColumnType, Dialect};
+use crate::{ColumnType, Dialect, Shared};
 
 /// An identifier as the database stores it.
 pub type Ident = String;
@@ -111,7 +111,7 @@ impl Realm {
     pub fn tables(&self) -> impl Iterator<Item = (&Schema, &Table)> {
         self.schemas
             .iter()
-            .flat_map(|s| s.tables.iter().map(move |t| (s, t)))
+            .flat_map(|s| s.tables.iter().map(move |t| (s, &**t)))
     }
 
     pub fn role(&self, name: &str) -> Option<&Role> {
@@ -129,7 +129,8 @@ pub struct Schema {
     pub collation: Option<String>,
     /// PostgreSQL: the owner role, when known and declared.
     pub owner: Option<Ident>,
-    pub tables: Vec<Table>,
+    /// Shared handles: a copy of a schema shares its tables until one is written to.
+    pub tables: Vec<Shared<Table>>,
     pub views: Vec<View>,
     pub materialized_views: Vec<View>,
     pub functions: Vec<Function>,
@@ -156,12 +157,14 @@ impl Schema {
         self.tables
             .iter()
             .find(|t| dialect.idents_equal(&t.name, name))
+            .map(|t| &**t)
     }
 
     pub fn table_mut(&mut self, name: &str, dialect: Dialect) -> Option<&mut Table> {
         self.tables
             .iter_mut()
             .find(|t| dialect.idents_equal(&t.name, name))
+            .map(|t| &mut **t)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -197,6 +197,69 @@ fn edits_to_declarations_equal_one_pass() {
     }
 }
 
+/// The realm shares its tables with the memoized fragments (`Shared` handles): after an edit
+/// inside one table, every other table is the very one of the realm before, and the edited one
+/// is new. A trigger or policy attached to a table is attached to a copy: the fragment's table
+/// stays as lowered, so the next assembly attaches it once again, not twice.
+#[test]
+fn an_edit_shares_the_unchanged_tables() {
+    const C: &str = r#"trigger "audit" {
+  on = table.users
+  before { insert = true }
+  for = ROW
+  execute { function = function.stamp }
+}
+policy "own" {
+  on = table.users
+  using = sql("true")
+}
+function "stamp" {
+  schema = schema.public
+  lang = PLpgSQL
+  return = sql("trigger")
+  as = "begin return new; end"
+}
+"#;
+    let mut db = Database::default();
+    let a = SourceFile::new(&db, "a.pg.hcl".into(), A.into(), SourceKind::Hcl);
+    let b = SourceFile::new(&db, "b.pg.hcl".into(), B.into(), SourceKind::Hcl);
+    let c = SourceFile::new(&db, "c.pg.hcl".into(), C.into(), SourceKind::Hcl);
+    let project = Project::new(&db, vec![a, b, c], Dialect::Postgres);
+    let table = |c: &cairn_sema::Compiled, name: &str| -> cairn_ir::Shared<cairn_ir::Table> {
+        let s = c.realm.schemas.iter().find(|s| s.name == "public").unwrap();
+        s.tables.iter().find(|t| t.name == name).unwrap().clone()
+    };
+    let mut before = project_realm(&db, project).clone();
+    assert!(before.diagnostics.is_empty(), "{:?}", before.diagnostics);
+    // Two edits of `posts` (the second from the memo the first assembly attached to).
+    let posts =
+        "table \"posts\" {\n  schema = schema.public\n  column \"id\" {\n    type = bigint\n";
+    for spaces in [" ", "  "] {
+        let edited = A.replace(posts, &posts.replace("bigint", &format!("bigint{spaces}")));
+        assert_ne!(edited, A);
+        a.set_text(&mut db).to(edited.clone());
+        let after = project_realm(&db, project).clone();
+        assert!(after.diagnostics.is_empty(), "{:?}", after.diagnostics);
+        assert!(cairn_ir::Shared::ptr_eq(
+            &table(&before, "comments"),
+            &table(&after, "comments")
+        ));
+        // (Equal, the edit being whitespace, but lowered again.)
+        assert!(!cairn_ir::Shared::ptr_eq(
+            &table(&before, "posts"),
+            &table(&after, "posts")
+        ));
+        let users = table(&after, "users");
+        assert_eq!(users.triggers.len(), 1, "{users:?}");
+        assert_eq!(users.policies.len(), 1, "{users:?}");
+        assert_eq!(
+            after,
+            compile(&[("a.pg.hcl", &edited), ("b.pg.hcl", B), ("c.pg.hcl", C)])
+        );
+        before = after;
+    }
+}
+
 fn compile(files: &[(&str, &str)]) -> cairn_sema::Compiled {
     compile_in(files, Dialect::Postgres)
 }

@@ -366,7 +366,7 @@ fn postgres_realm() -> Realm {
         ..PgTableExt::default()
     });
 
-    s.tables = vec![users, orders, rooms];
+    s.tables = vec![users.into(), orders.into(), rooms.into()];
 
     let mut active = view(
         "active_users",
@@ -541,7 +541,7 @@ fn postgres_two_schemas() -> Realm {
             v.comment = Some("recent".into());
             s.views.push(v);
         }
-        s.tables.push(t);
+        s.tables.push(t.into());
         realm.schemas.push(s);
     }
     realm.permissions.push(Permission {
@@ -666,7 +666,7 @@ fn mysql_realm() -> Realm {
         body: Some("SET NEW.stars = LEAST(NEW.stars, 5)".into()),
         extra: None,
     });
-    s.tables = vec![products, reviews];
+    s.tables = vec![products.into(), reviews.into()];
     let mut v = view("cheap", "select `id` from `products` where `price` < 10");
     v.options = vec![
         ("SQL SECURITY".into(), "INVOKER".into()),
@@ -725,7 +725,7 @@ fn mariadb_realm() -> Realm {
         system_versioned: true,
         ..MyTableExt::default()
     });
-    s.tables.push(t);
+    s.tables.push(t.into());
     realm.schemas.push(s);
     realm
 }
@@ -803,7 +803,7 @@ fn sqlite_realm() -> Realm {
         &["the id"],
         FkAction::SetNull,
     ));
-    s.tables = vec![users, posts, odd];
+    s.tables = vec![users.into(), posts.into(), odd.into()];
     s.views.push(view("emails", "SELECT email FROM users"));
     realm.schemas.push(s);
     realm
@@ -824,7 +824,7 @@ fn unrepresentable_realm() -> Realm {
         name: Some("odd".into()),
         definition: "USING gist (at WITH =) DEFERRABLE".into(),
     });
-    s.tables.push(t);
+    s.tables.push(t.into());
     s.unsupported.push(Unsupported {
         kind: "rule".into(),
         name: Some("r1".into()),
@@ -972,14 +972,14 @@ fn mysql_partitioning_prints_as_a_block() {
         partitioning: Some("RANGE COLUMNS (`id`, year(`at`))".into()),
         ..MyTableExt::default()
     });
-    s.tables.push(t);
+    s.tables.push(t.into());
     let mut other = Table::new("other");
     other.columns.push(col(d, "id", "int"));
     other.ext = TableExt::Mysql(MyTableExt {
         partitioning: Some("HASH (`id`) PARTITIONS 4".into()),
         ..MyTableExt::default()
     });
-    s.tables.push(other);
+    s.tables.push(other.into());
     realm.schemas.push(s);
     let text = realm_to_hcl(&realm);
     assert!(

@@ -48,7 +48,7 @@ fn enclosing_table(
 fn find_table<'a>(realm: &'a Realm, prefer_schema: Option<&str>, name: &str) -> Option<&'a Table> {
     let mut found = None;
     for schema in &realm.schemas {
-        if let Some(t) = schema.tables.iter().find(|t| t.name == name) {
+        if let Some(t) = schema.tables.iter().find(|t| t.name == name).map(|t| &**t) {
             if Some(schema.name.as_str()) == prefer_schema {
                 return Some(t);
             }
@@ -62,7 +62,7 @@ fn schema_of<'a>(realm: &'a Realm, table: &Table) -> Option<&'a str> {
     realm
         .schemas
         .iter()
-        .find(|s| s.tables.iter().any(|t| std::ptr::eq(t, table)))
+        .find(|s| s.tables.iter().any(|t| std::ptr::eq(&**t, table)))
         .map(|s| s.name.as_str())
 }
 

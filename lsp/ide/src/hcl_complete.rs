@@ -211,7 +211,10 @@ fn item(label: &str, kind: CompletionKind, detail: &str) -> Completion {
 }
 
 fn tables(realm: &Realm) -> impl Iterator<Item = &cairn_ir::Table> {
-    realm.schemas.iter().flat_map(|s| s.tables.iter())
+    realm
+        .schemas
+        .iter()
+        .flat_map(|s| s.tables.iter().map(|t| &**t))
 }
 
 /// Completions at `offset` of an HCL schema file.

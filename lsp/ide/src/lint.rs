@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cairn_core::lint::{Located, locate};
-use cairn_ir::{Realm, Schema, Table};
+use cairn_ir::{Realm, Schema, Shared, Table};
 use cairn_sema::rules::{
     CExpr, CExprKind, CPart, CompiledRule, CompiledRules, Finding, Global, LintTarget, ParamValue,
     RulesSet, Step, Target, Ty, Verdict, compile_rules, evaluate,
@@ -107,7 +107,8 @@ pub(crate) struct TableLint {
     params: BTreeMap<String, ParamValue>,
     /// Per rule set: its rules split into table-local and the others.
     plans: Vec<SetPlan>,
-    /// (schema, table) -> the table as linted and its findings (set index, finding with the
+    /// (schema, table) -> the table as linted (a shared handle: keeping it copies nothing, and
+    /// the realm's table is often the same one) and its findings (set index, finding with the
     /// rule's index in its set), for tables of no known origin.
     tables: FxHashMap<(String, String), LintedTable>,
     /// Origin -> the findings of the table of that origin.
@@ -115,7 +116,7 @@ pub(crate) struct TableLint {
 }
 
 /// A table as linted, and its findings: (rule set index, finding).
-type LintedTable = (Table, Vec<(usize, Finding)>);
+type LintedTable = (Shared<Table>, Vec<(usize, Finding)>);
 
 /// One rule set split in two: `local` holds its table-local rules, `global` the others; each
 /// with the indexes of its rules in the original set.
@@ -215,7 +216,12 @@ impl TableLint {
     }
 
     /// The findings of the table-local rules over `table` alone.
-    fn lint_table(&self, realm: &Realm, schema: &Schema, table: &Table) -> Vec<(usize, Finding)> {
+    fn lint_table(
+        &self,
+        realm: &Realm,
+        schema: &Schema,
+        table: &Shared<Table>,
+    ) -> Vec<(usize, Finding)> {
         let mut alone = Realm::new(realm.dialect);
         let mut s = Schema::new(&schema.name);
         s.tables.push(table.clone());
@@ -481,5 +487,79 @@ mod tests {
         assert!(nolint_completions("# cairn:nolintx", 15, std::iter::empty()).is_none());
         assert!(nolint_completions("x = 1", 5, std::iter::empty()).is_none());
         assert!(nolint_completions("é", 1, std::iter::empty()).is_none());
+    }
+
+    /// A table of no known origin is kept by handle (no copy), found unchanged by the pointer,
+    /// and linted again once it differs; the findings stay those of linting from scratch.
+    #[test]
+    fn table_lint_keeps_tables_by_handle() {
+        let hcl = r#"schema "public" {}
+table "Users" {
+  schema = schema.public
+  column "id" {
+    type = int
+  }
+}
+table "posts" {
+  schema = schema.public
+  column "id" {
+    type = int
+  }
+}
+"#;
+        let compiled = cairn_sema::compile(
+            &[("a.pg.hcl".to_string(), hcl.to_string())],
+            cairn_ir::Dialect::Postgres,
+        );
+        assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
+        let sets: Vec<&CompiledRules> = stdlib().iter().collect();
+        let params = BTreeMap::new();
+        let origins = Origins::default();
+        let fresh = |realm: &Realm| TableLint::default().findings(&sets, &params, realm, &origins);
+        let mut memo = TableLint::default();
+        let realm = compiled.realm;
+        let first = memo.findings(&sets, &params, &realm, &origins);
+        assert!(!first.is_empty());
+        assert_eq!(first, fresh(&realm));
+        let kept = |memo: &TableLint, name: &str| -> Shared<Table> {
+            memo.tables[&("public".to_string(), name.to_string())]
+                .0
+                .clone()
+        };
+        let handle = |realm: &Realm, name: &str| -> Shared<Table> {
+            realm.schemas[0]
+                .tables
+                .iter()
+                .find(|t| t.name == name)
+                .unwrap()
+                .clone()
+        };
+        assert!(Shared::ptr_eq(
+            &kept(&memo, "Users"),
+            &handle(&realm, "Users")
+        ));
+        // An edit of `posts` in a copy of the realm (sharing the tables, until written).
+        let mut edited = realm.clone();
+        let posts = edited.schemas[0]
+            .tables
+            .iter_mut()
+            .find(|t| t.name == "posts")
+            .unwrap();
+        posts.columns[0].name = "PostId".to_string();
+        let second = memo.findings(&sets, &params, &edited, &origins);
+        assert_eq!(second, fresh(&edited));
+        assert_ne!(first, second);
+        assert!(Shared::ptr_eq(
+            &kept(&memo, "Users"),
+            &handle(&realm, "Users")
+        ));
+        assert!(Shared::ptr_eq(
+            &kept(&memo, "posts"),
+            &handle(&edited, "posts")
+        ));
+        assert!(!Shared::ptr_eq(
+            &kept(&memo, "posts"),
+            &handle(&realm, "posts")
+        ));
     }
 }

@@ -112,7 +112,7 @@ async fn tables(ctx: &Context<'_>, realm: &mut Realm) -> Result<TableIndex, Engi
             partitioning: None,
         });
         let ti = realm.schemas[si].tables.len();
-        realm.schemas[si].tables.push(table);
+        realm.schemas[si].tables.push(table.into());
         index.at.insert((schema.clone(), name.clone()), (si, ti));
         index.defaults.insert(
             (schema, name),

@@ -82,7 +82,7 @@ pub(super) async fn tables(
         }
         let oid: i64 = get(&row, "oid")?;
         let tables = &mut b.realm.schemas[si].tables;
-        tables.push(t);
+        tables.push(t.into());
         b.tables.insert(oid, (si, tables.len() - 1));
     }
     Ok(())

@@ -807,6 +807,8 @@ impl Assembly {
                 to.collation.clone_from(&s.collation);
                 to.owner.clone_from(&s.owner);
             }
+            // Handles to the fragment's tables (`Shared`): nothing is copied, and attaching a
+            // trigger or policy later copies that table only.
             to.tables.extend(s.tables.iter().cloned());
             to.views.extend(s.views.iter().cloned());
             to.materialized_views

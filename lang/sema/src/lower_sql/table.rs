@@ -30,11 +30,17 @@ impl Replay {
             name: TAKEN.to_string(),
             ..Table::default()
         };
-        Some((i, std::mem::replace(&mut s.tables[i], stand_in)))
+        let taken = std::mem::replace(&mut s.tables[i], stand_in.into());
+        // (Copied only when an earlier state still shares it.)
+        Some((i, cairn_ir::Shared::into_inner(taken)))
     }
 
     /// Removes a table from its schema (`DROP TABLE`).
-    pub(super) fn remove_table(&mut self, schema: &str, name: &str) -> Option<Table> {
+    pub(super) fn remove_table(
+        &mut self,
+        schema: &str,
+        name: &str,
+    ) -> Option<cairn_ir::Shared<Table>> {
         let i = self.table_at(schema, name)?;
         let d = self.dialect;
         let s = self.realm.schema_mut(schema)?;
@@ -61,12 +67,12 @@ impl Replay {
         };
         let at = match slot {
             Some(i) => {
-                s.tables[i] = table;
+                s.tables[i] = table.into();
                 i
             }
             None => {
                 let at = at.min(s.tables.len());
-                s.tables.insert(at, table);
+                s.tables.insert(at, table.into());
                 at
             }
         };
@@ -198,7 +204,7 @@ impl Replay {
         self.map_constraints(&schema, &table);
         let d = self.dialect;
         let s = self.realm.schema_or_insert(&schema);
-        s.tables.push(table);
+        s.tables.push(table.into());
         let (at, len) = (s.tables.len() - 1, s.tables.len());
         self.table_index
             .set(d, &schema, &s.tables[at].name, at, len);

@@ -497,7 +497,7 @@ impl<'a> Lowerer<'a> {
                 ..MyTableExt::default()
             });
         }
-        self.realm.schema_or_insert(&schema).tables.push(t);
+        self.realm.schema_or_insert(&schema).tables.push(t.into());
     }
 
     fn table_ext(&mut self, env: Env<'_, 'a>, b: &BlockAst) -> TableExt {
