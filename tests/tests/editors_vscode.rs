@@ -160,9 +160,29 @@ fn the_settings_the_extension_passes_are_the_ones_the_server_reads() {
     }
     assert_eq!(
         passed,
-        ["dialect", "vars", "rulesDocsUrl"],
+        ["dialect", "env", "vars", "rulesDocsUrl"],
         "a new setting needs a check below"
     );
+
+    // env: empty by default (the project file's first environment); a name set is the
+    // environment the server reads, with its variables.
+    assert_eq!(props["cairn.env"]["default"], "");
+    assert_eq!(props["cairn.env"]["type"], "string");
+    let project = "variable \"name\" {\n  type = string\n}\n\nenv \"needs\" {\n  src = \"file://${var.name}.sql\"\n}\n\nenv \"plain\" {\n  src = \"file://schema.sql\"\n}\n";
+    for (options, errors_wanted) in [
+        (json!({}), 1),
+        (json!({ "env": "needs" }), 1),
+        (json!({ "env": "plain" }), 0),
+    ] {
+        let dir = scratch_dir("cairn_vscode_env");
+        let path = dir.join("cairn.hcl");
+        std::fs::write(&path, project).unwrap();
+        let mut c = LspClient::start(Some(&dir), options.clone());
+        let diags = c.diagnostics(&uri(&path));
+        let errors = errors(&diags);
+        assert_eq!(errors.len(), errors_wanted, "{options}: {diags:#?}");
+        c.shutdown();
+    }
 
     // vars: empty by default (no values), and the values set are the project file's variables'
     // (a variable without a default and without a value is an error naming it).

@@ -23,7 +23,7 @@ export const SERVED_LANGUAGES = ["cairn-rules", "cairn-hcl", "cairn-config", "sq
 
 /// Settings passed through as the server's initialization options: `cairn.NAME` -> `NAME`.
 /// tests/tests/editors_vscode.rs reads this list: keep it a JSON array of strings.
-export const SERVER_SETTINGS = ["dialect", "vars", "rulesDocsUrl"];
+export const SERVER_SETTINGS = ["dialect", "env", "vars", "rulesDocsUrl"];
 
 /// Settings whose change needs a new server (initialization options are read once).
 const RESTART_SETTINGS = ["cairn.path", "cairn.hcl.allFiles", ...SERVER_SETTINGS.map((s) => `cairn.${s}`)];

@@ -112,7 +112,7 @@ impl DeclInfo {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct ItemDecls {
     /// Its declarations: its schemas first, then its other objects, in block order.
-    pub decls: Vec<DeclInfo>,
+    pub decls: Vec<Arc<DeclInfo>>,
     /// What declaring them reported (spans relative to the item, no file).
     pub diagnostics: Vec<Diagnostic>,
     /// Whether the item can be declared alone: not when it has `variable` or `locals` blocks
@@ -124,7 +124,7 @@ pub(crate) struct ItemDecls {
 /// How an item lowered on its own reaches the rest of the project (salsa queries, so that the
 /// item depends only on what it looked up).
 pub(crate) trait Resolver {
-    fn lookup(&self, kind: &'static str, label: &str) -> Vec<DeclInfo>;
+    fn lookup(&self, kind: &'static str, label: &str) -> Vec<Arc<DeclInfo>>;
     fn labels(&self, kind: &'static str) -> Vec<String>;
 }
 
@@ -370,7 +370,7 @@ pub(super) fn item_symbols<'a>(
         .decls
         .iter()
         .filter(|d| d.block.is_some())
-        .map(DeclInfo::of)
+        .map(|d| Arc::new(DeclInfo::of(d)))
         .collect();
     ItemDecls {
         decls,
@@ -384,7 +384,7 @@ pub(super) fn item_symbols<'a>(
 pub(super) fn schema_symbols(
     body: &cairn_syntax::hcl::parse::BodyAst,
     dialect: Dialect,
-) -> (Vec<DeclInfo>, bool) {
+) -> (Vec<Arc<DeclInfo>>, bool) {
     let mut l = Lowerer::new(dialect, None);
     let src = Src {
         file: "",
@@ -395,7 +395,8 @@ pub(super) fn schema_symbols(
             l.declare(b, src, index);
         }
     }
-    (l.decls.iter().map(DeclInfo::of).collect(), l.lookups == 0)
+    let decls = l.decls.iter().map(|d| Arc::new(DeclInfo::of(d))).collect();
+    (decls, l.lookups == 0)
 }
 
 /// The diagnostic of an attribute at the top level of a file.
@@ -414,7 +415,7 @@ fn top_level_attribute(src: Src<'_>, a: &cairn_syntax::hcl::parse::Attr) -> Diag
 /// `seen` the places declared before it (empty for such a fragment).
 pub(super) fn lower_item<'a>(
     body: &'a cairn_syntax::hcl::parse::BodyAst,
-    decls: &[DeclInfo],
+    decls: &[Arc<DeclInfo>],
     src: Src<'a>,
     dialect: Dialect,
     resolver: &'a dyn Resolver,
@@ -1297,7 +1298,7 @@ impl<'a> Lowerer<'a> {
         }
         let mut hits = Vec::new();
         for info in resolver.lookup(kind, label) {
-            let own = (0..self.own).find(|&i| DeclInfo::of(&self.decls[i]) == info);
+            let own = (0..self.own).find(|&i| DeclInfo::of(&self.decls[i]) == *info);
             hits.push(own.unwrap_or_else(|| {
                 let src = Src {
                     file: "",

@@ -395,7 +395,7 @@ fn item_keys<'db>(files: &[&'db HclFile]) -> impl Iterator<Item = (&'db HclItem,
 /// without seeing other items (else the project is resolved in one pass).
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct ProjectSchemas {
-    decls: Vec<DeclInfo>,
+    decls: Vec<Arc<DeclInfo>>,
     names: Vec<String>,
     alone: bool,
 }
@@ -451,7 +451,7 @@ struct SchemaResolver<'a> {
 }
 
 impl Resolver for SchemaResolver<'_> {
-    fn lookup(&self, kind: &'static str, label: &str) -> Vec<DeclInfo> {
+    fn lookup(&self, kind: &'static str, label: &str) -> Vec<Arc<DeclInfo>> {
         if kind != "schema" {
             self.other.set(true);
             return Vec::new();
@@ -542,7 +542,7 @@ pub(crate) fn lookup_decls(
     project: Project,
     kind: &'static str,
     label: String,
-) -> Vec<DeclInfo> {
+) -> Vec<Arc<DeclInfo>> {
     let decls = project_decls(db, project);
     label_index(db, project)
         .by_label
@@ -572,7 +572,7 @@ struct DbResolver<'db> {
 }
 
 impl Resolver for DbResolver<'_> {
-    fn lookup(&self, kind: &'static str, label: &str) -> Vec<DeclInfo> {
+    fn lookup(&self, kind: &'static str, label: &str) -> Vec<Arc<DeclInfo>> {
         lookup_decls(self.db, self.project, kind, label.to_string()).clone()
     }
 
@@ -613,7 +613,8 @@ pub(crate) fn lower_block<'db>(
 /// result, computed incrementally).
 pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFile]) -> Compiled {
     let dialect = *project.dialect(db);
-    if !project_decls(db, project).incremental {
+    let all = project_decls(db, project);
+    if !all.incremental {
         return resolve(files, dialect);
     }
     let mut diagnostics: Vec<Diagnostic> = files
@@ -621,25 +622,28 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
         .flat_map(|f| f.diagnostics.iter().cloned())
         .collect();
     // Declaration order: schemas, then every other object but triggers and policies, then those.
-    let mut order: [Vec<(&HclFile, &HclItem, BlockText<'_>)>; 3] = Default::default();
-    for f in files {
-        for item in &f.items {
-            let Some(key) = item.key else { continue };
-            let text = BlockText::from_id(key);
-            let decls = item_decls(db, project, text);
-            for d in &decls.diagnostics {
-                diagnostics.push(place_diagnostic(d, &f.path, item.offset));
-            }
-            let Some(first) = decls.decls.first() else {
-                continue;
-            };
-            let class = match first.kind() {
-                "schema" => 0,
-                "trigger" | "policy" => 2,
-                _ => 1,
-            };
-            order[class].push((f, item, text));
+    // (The items' declarations are read from `project_decls`, in the same order: one read of
+    // the database for all of them.)
+    let mut order: [Vec<(&HclFile, &HclItem, BlockText<'_>, &ItemDecls)>; 3] = Default::default();
+    let mut each = all.items.iter();
+    for (f, item, key) in files
+        .iter()
+        .flat_map(|f| item_keys(std::slice::from_ref(f)).map(move |(i, k)| (*f, i, k)))
+    {
+        let text = BlockText::from_id(key);
+        let decls = each.next().expect("project_decls has every item");
+        for d in &decls.diagnostics {
+            diagnostics.push(place_diagnostic(d, &f.path, item.offset));
         }
+        let Some(first) = decls.decls.first() else {
+            continue;
+        };
+        let class = match first.kind() {
+            "schema" => 0,
+            "trigger" | "policy" => 2,
+            _ => 1,
+        };
+        order[class].push((f, item, text, decls));
     }
     let mut asm = Assembly {
         realm: Realm::new(dialect),
@@ -650,7 +654,7 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
     let resolver = DbResolver { db, project };
     // One shared name per file for the source map's locations.
     let mut names: Vec<(*const HclFile, Arc<str>)> = Vec::with_capacity(files.len());
-    for (f, item, text) in order.into_iter().flatten() {
+    for (f, item, text, decls) in order.into_iter().flatten() {
         let file = match names.iter().find(|(p, _)| std::ptr::eq(*p, f)) {
             Some((_, n)) => n.clone(),
             None => {
@@ -660,8 +664,7 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
             }
         };
         let fragment = lower_block(db, project, text);
-        let decls = item_decls(db, project, text);
-        let schema = decls.decls.first().map(DeclInfo::kind) == Some("schema");
+        let schema = decls.decls.first().map(|d| d.kind()) == Some("schema");
         // Place the fragment's objects (its places, shared as they are), unless one was placed
         // by an earlier item.
         if asm
