@@ -174,14 +174,8 @@ fn the_settings_the_extension_passes_are_the_ones_the_server_reads() {
         (json!({ "env": "needs" }), 1),
         (json!({ "env": "plain" }), 0),
     ] {
-        let dir = scratch_dir("cairn_vscode_env");
-        let path = dir.join("cairn.hcl");
-        std::fs::write(&path, project).unwrap();
-        let mut c = LspClient::start(Some(&dir), options.clone());
-        let diags = c.diagnostics(&uri(&path));
-        let errors = errors(&diags);
-        assert_eq!(errors.len(), errors_wanted, "{options}: {diags:#?}");
-        c.shutdown();
+        let errors = project_file_errors(project, &options);
+        assert_eq!(errors.len(), errors_wanted, "{options}: {errors:#?}");
     }
 
     // vars: empty by default (no values), and the values set are the project file's variables'
@@ -194,17 +188,11 @@ fn the_settings_the_extension_passes_are_the_ones_the_server_reads() {
         (json!({ "vars": {} }), 1),
         (json!({ "vars": { "name": "schema" } }), 0),
     ] {
-        let dir = scratch_dir("cairn_vscode_vars");
-        let path = dir.join("cairn.hcl");
-        std::fs::write(&path, project).unwrap();
-        let mut c = LspClient::start(Some(&dir), options.clone());
-        let diags = c.diagnostics(&uri(&path));
-        let errors = errors(&diags);
-        assert_eq!(errors.len(), errors_wanted, "{options}: {diags:#?}");
+        let errors = project_file_errors(project, &options);
+        assert_eq!(errors.len(), errors_wanted, "{options}: {errors:#?}");
         if let Some(e) = errors.first() {
             assert!(e["message"].as_str().unwrap().contains("\"name\""), "{e:#}");
         }
-        c.shutdown();
     }
 
     // rulesDocsUrl: empty by default, so the server's own default (the rule pages of this
@@ -277,6 +265,18 @@ fn the_settings_the_extension_passes_are_the_ones_the_server_reads() {
             assert_ne!(got, by_default, "dialect {d} reads the file as {d}");
         }
     }
+}
+
+/// The errors the server shows on a workspace's project file `cairn.hcl` holding `project`,
+/// started with the initialization `options`.
+fn project_file_errors(project: &str, options: &Value) -> Vec<Value> {
+    let dir = scratch_dir("cairn_vscode_project");
+    let path = dir.join("cairn.hcl");
+    std::fs::write(&path, project).unwrap();
+    let mut c = LspClient::start(Some(&dir), options.clone());
+    let diags = c.diagnostics(&uri(&path));
+    c.shutdown();
+    errors(&diags).into_iter().cloned().collect()
 }
 
 #[test]

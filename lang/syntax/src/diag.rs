@@ -184,20 +184,13 @@ impl Diagnostic {
     }
 
     /// Moves every span of the diagnostic `by` bytes forward (block-relative to file-relative).
-    pub fn shifted(mut self, by: usize) -> Diagnostic {
-        self.span = self.span.shift(by);
-        for l in &mut self.labels {
-            l.span = l.span.shift(by);
-        }
-        if let Some(s) = &mut self.suggestion {
-            s.span = s.span.shift(by);
-        }
-        self
+    pub fn shifted(self, by: usize) -> Diagnostic {
+        self.moved(by as isize)
     }
 }
 
 impl Diagnostic {
-    /// Moves every span of the diagnostic `by` bytes, forward or back.
+    /// Moves every span of the diagnostic `by` bytes, forward or back (an edit before it).
     pub fn moved(mut self, by: isize) -> Diagnostic {
         self.span = self.span.moved(by);
         for l in &mut self.labels {
