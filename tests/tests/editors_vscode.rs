@@ -165,14 +165,16 @@ fn the_settings_the_extension_passes_are_the_ones_the_server_reads() {
     );
 
     // env: empty by default (the project file's first environment); a name set is the
-    // environment the server reads, with its variables.
+    // environment the server reads (only that one is evaluated), and an unknown name is an
+    // error on the project file.
     assert_eq!(props["cairn.env"]["default"], "");
     assert_eq!(props["cairn.env"]["type"], "string");
-    let project = "variable \"name\" {\n  type = string\n}\n\nenv \"needs\" {\n  src = \"file://${var.name}.sql\"\n}\n\nenv \"plain\" {\n  src = \"file://schema.sql\"\n}\n";
+    let project = "env \"broken\" {\n  url = \"sqlite://${local.nope}.db\"\n}\n\nenv \"plain\" {\n  src = \"file://schema.sql\"\n}\n";
     for (options, errors_wanted) in [
         (json!({}), 1),
-        (json!({ "env": "needs" }), 1),
+        (json!({ "env": "broken" }), 1),
         (json!({ "env": "plain" }), 0),
+        (json!({ "env": "nope" }), 1),
     ] {
         let errors = project_file_errors(project, &options);
         assert_eq!(errors.len(), errors_wanted, "{options}: {errors:#?}");
