@@ -32,6 +32,12 @@ impl TypeDef {
     }
 }
 
+/// What `uses` means on views and routines.
+const USES_DOC: &str = "The tables and views its SQL reads or writes, as `schema.name` (compare with `t.qualified_name`), resolved by parsing it: a schema-qualified name or the default schema (a routine's `SET search_path` first, else `public` in PostgreSQL, `main` in SQLite, its own schema in MySQL); `WITH` names, comments and string literals are not names. PL/pgSQL and other bodies that do not parse whole are read as tokens: the names after `FROM`, `JOIN`, `UPDATE`, `INSERT INTO`, `TABLE`, `TRUNCATE` and before `%ROWTYPE`.";
+
+/// What `uses_columns` means on views, routines and policies.
+const USES_COLUMNS_DOC: &str = "The columns of those relations it names, as `schema.table.column`: `alias.column` by the aliases of its `FROM`; an unqualified column to the relations of its innermost `FROM` that have it in this state, or to all of them when none has it (a dropped column, or a relation whose columns are unknown). In bodies read as tokens (PL/pgSQL), every word that is not a keyword, a call, an argument or a declared variable is taken as such a column: a variable named like a column counts as that column, and `NEW.x` / `OLD.x` are not resolved.";
+
 const fn f(name: &'static str, ty: &'static str, doc: &'static str) -> FieldDef {
     FieldDef {
         name,
@@ -797,11 +803,7 @@ pub const TYPES: &[TypeDef] = &[
                 "list[string]",
                 "The tables and views its conditions read (its own table included), as `schema.name` (compare with `t.qualified_name`), resolved by parsing it: a schema-qualified name or the default schema (a routine's `SET search_path` first, else `public` in PostgreSQL, `main` in SQLite, its own schema in MySQL); `WITH` names, comments and string literals are not names. PL/pgSQL and other bodies that do not parse whole are read as tokens: the names after `FROM`, `JOIN`, `UPDATE`, `INSERT INTO`, `TABLE`, `TRUNCATE` and before `%ROWTYPE`.",
             ),
-            f(
-                "uses_columns",
-                "list[string]",
-                "The columns of those relations it names, as `schema.table.column`: `alias.column` by the aliases of its `FROM`; an unqualified column to the relations of its innermost `FROM` that have it in this state, or to all of them when none has it (a dropped column, or a relation whose columns are unknown). In bodies read as tokens (PL/pgSQL), every word that is not a keyword, a call, an argument or a declared variable is taken as such a column: a variable named like a column counts as that column, and `NEW.x` / `OLD.x` are not resolved.",
-            ),
+            f("uses_columns", "list[string]", USES_COLUMNS_DOC),
         ],
     },
     TypeDef {
@@ -1146,16 +1148,8 @@ const VIEW_FIELDS: &[FieldDef] = &[
     f("security_invoker", "bool?", "`security_invoker`, when set."),
     f("materialized", "bool", "A materialized view."),
     f("indexes", "list[index]", "Indexes of a materialized view."),
-    f(
-        "uses",
-        "list[string]",
-        "The tables and views its SQL reads or writes, as `schema.name` (compare with `t.qualified_name`), resolved by parsing it: a schema-qualified name or the default schema (a routine's `SET search_path` first, else `public` in PostgreSQL, `main` in SQLite, its own schema in MySQL); `WITH` names, comments and string literals are not names. PL/pgSQL and other bodies that do not parse whole are read as tokens: the names after `FROM`, `JOIN`, `UPDATE`, `INSERT INTO`, `TABLE`, `TRUNCATE` and before `%ROWTYPE`.",
-    ),
-    f(
-        "uses_columns",
-        "list[string]",
-        "The columns of those relations it names, as `schema.table.column`: `alias.column` by the aliases of its `FROM`; an unqualified column to the relations of its innermost `FROM` that have it in this state, or to all of them when none has it (a dropped column, or a relation whose columns are unknown). In bodies read as tokens (PL/pgSQL), every word that is not a keyword, a call, an argument or a declared variable is taken as such a column: a variable named like a column counts as that column, and `NEW.x` / `OLD.x` are not resolved.",
-    ),
+    f("uses", "list[string]", USES_DOC),
+    f("uses_columns", "list[string]", USES_COLUMNS_DOC),
 ];
 
 const FUNCTION_FIELDS: &[FieldDef] = &[
@@ -1177,16 +1171,8 @@ const FUNCTION_FIELDS: &[FieldDef] = &[
     f("security_definer", "bool", "SECURITY DEFINER."),
     f("body", "string", "Its body."),
     f("procedure", "bool", "A procedure rather than a function."),
-    f(
-        "uses",
-        "list[string]",
-        "The tables and views its SQL reads or writes, as `schema.name` (compare with `t.qualified_name`), resolved by parsing it: a schema-qualified name or the default schema (a routine's `SET search_path` first, else `public` in PostgreSQL, `main` in SQLite, its own schema in MySQL); `WITH` names, comments and string literals are not names. PL/pgSQL and other bodies that do not parse whole are read as tokens: the names after `FROM`, `JOIN`, `UPDATE`, `INSERT INTO`, `TABLE`, `TRUNCATE` and before `%ROWTYPE`.",
-    ),
-    f(
-        "uses_columns",
-        "list[string]",
-        "The columns of those relations it names, as `schema.table.column`: `alias.column` by the aliases of its `FROM`; an unqualified column to the relations of its innermost `FROM` that have it in this state, or to all of them when none has it (a dropped column, or a relation whose columns are unknown). In bodies read as tokens (PL/pgSQL), every word that is not a keyword, a call, an argument or a declared variable is taken as such a column: a variable named like a column counts as that column, and `NEW.x` / `OLD.x` are not resolved.",
-    ),
+    f("uses", "list[string]", USES_DOC),
+    f("uses_columns", "list[string]", USES_COLUMNS_DOC),
     f(
         "spliced_executes",
         "list[string]",
