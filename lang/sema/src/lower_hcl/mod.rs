@@ -195,11 +195,11 @@ fn parse_items(
 /// gives (`tests/hcl_incremental.rs` compares them on random edits).
 fn resplit(db: &dyn Db, last: &LastSplit, text: &str) -> HclFile {
     let (old, new) = (last.text.as_bytes(), text.as_bytes());
-    if old == new {
+    let prefix = common_prefix(old, new);
+    if prefix == old.len() && prefix == new.len() {
         return last.file.clone();
     }
-    let prefix = common_prefix(old, new);
-    let suffix = common_prefix_rev(&old[prefix..], &new[prefix..]);
+    let suffix = common_suffix(&old[prefix..], &new[prefix..]);
     let delta = new.len() as isize - old.len() as isize;
     let items = &last.file.items;
     // Restart after the last whole block that ends before the change.
@@ -239,7 +239,6 @@ fn resplit(db: &dyn Db, last: &LastSplit, text: &str) -> HclFile {
         .cloned()
         .collect();
     diagnostics.extend(mid_diags);
-    let sorted = diagnostics.len();
     if let (Some(stop), Some(rest)) = (stopped, resumed_at) {
         let old_stop = (stop as isize - delta) as usize;
         out_items.extend(items[rest..].iter().map(|i| HclItem {
@@ -255,15 +254,9 @@ fn resplit(db: &dyn Db, last: &LastSplit, text: &str) -> HclFile {
                 .map(|d| d.clone().moved(delta)),
         );
     }
-    // A broken item in the middle may report past the stop: keep the order by start (the
-    // middle's first among equals, as in a split from scratch).
-    if diagnostics[..sorted].last().is_some_and(|d| {
-        diagnostics[sorted..]
-            .first()
-            .is_some_and(|t| t.span.start < d.span.start)
-    }) {
-        diagnostics.sort_by_key(|d| d.span.start);
-    }
+    // A broken item in the middle may report past the stop: the order is by start, the
+    // middle's first among equals, as in a split from scratch (a stable sort of sorted runs).
+    diagnostics.sort_by_key(|d| d.span.start);
     HclFile {
         path: last.file.path.clone(),
         items: out_items,
@@ -273,28 +266,26 @@ fn resplit(db: &dyn Db, last: &LastSplit, text: &str) -> HclFile {
 
 /// How many bytes `a` and `b` share at their start.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
-        i += CHUNK;
-    }
-    while i < n && a[i] == b[i] {
-        i += 1;
-    }
-    i
+    common_len(a.len().min(b.len()), |r| a[r.clone()] == b[r])
 }
 
 /// How many bytes `a` and `b` share at their end.
-fn common_prefix_rev(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
-    let n = a.len().min(b.len());
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
     let (la, lb) = (a.len(), b.len());
+    common_len(la.min(lb), |r| {
+        a[la - r.end..la - r.start] == b[lb - r.end..lb - r.start]
+    })
+}
+
+/// The length (at most `n`) of the run over which `same(range)` holds, found 64 bytes at a
+/// time (a comparison the compiler vectorises), then byte by byte.
+fn common_len(n: usize, same: impl Fn(std::ops::Range<usize>) -> bool) -> usize {
+    const CHUNK: usize = 64;
     let mut i = 0;
-    while i + CHUNK <= n && a[la - i - CHUNK..la - i] == b[lb - i - CHUNK..lb - i] {
+    while i + CHUNK <= n && same(i..i + CHUNK) {
         i += CHUNK;
     }
-    while i < n && a[la - i - 1] == b[lb - i - 1] {
+    while i < n && same(i..i + 1) {
         i += 1;
     }
     i
@@ -381,14 +372,14 @@ fn hcl_files(db: &dyn Db, project: Project) -> Vec<&HclFile> {
         .collect()
 }
 
-/// The keys of the project's items that have a body, in declaration order (files in order,
-/// items in file order).
-fn item_keys<'db>(files: &[&'db HclFile]) -> impl Iterator<Item = (&'db HclItem, salsa::Id)> {
+/// The project's parsed items (those with a key: a body) and their files, in declaration
+/// order (files in order, items in file order).
+fn item_keys<'f, 'db>(
+    files: &'f [&'db HclFile],
+) -> impl Iterator<Item = (&'db HclFile, &'db HclItem, salsa::Id)> + 'f {
     files
         .iter()
-        .flat_map(|f| f.items.iter())
-        .filter(|i| i.body.is_some())
-        .filter_map(|i| i.key.map(|k| (i, k)))
+        .flat_map(|f| f.items.iter().filter_map(|i| i.key.map(|k| (*f, i, k))))
 }
 
 /// The schemas a project declares, in declaration order, and whether they could be declared
@@ -405,7 +396,7 @@ pub(crate) fn project_schemas(db: &dyn Db, project: Project) -> ProjectSchemas {
     let dialect = *project.dialect(db);
     let mut decls = Vec::new();
     let mut alone = true;
-    for (item, _) in item_keys(&hcl_files(db, project)) {
+    for (_, item, _) in item_keys(&hcl_files(db, project)) {
         let Some(body) = &item.body else { continue };
         if body.blocks.iter().any(|b| b.ident == "schema") {
             let (d, ok) = lower::schema_symbols(body, dialect);
@@ -495,7 +486,7 @@ pub(crate) fn project_decls(db: &dyn Db, project: Project) -> ProjectDecls {
     let files = hcl_files(db, project);
     let mut incremental = project_schemas(db, project).alone;
     let items: Vec<Arc<ItemDecls>> = item_keys(&files)
-        .map(|(_, key)| item_decls(db, project, BlockText::from_id(key)).clone())
+        .map(|(_, _, key)| item_decls(db, project, BlockText::from_id(key)).clone())
         .collect();
     incremental &= items.iter().all(|i| i.alone);
     ProjectDecls { items, incremental }
@@ -626,10 +617,7 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
     // the database for all of them.)
     let mut order: [Vec<(&HclFile, &HclItem, BlockText<'_>, &ItemDecls)>; 3] = Default::default();
     let mut each = all.items.iter();
-    for (f, item, key) in files
-        .iter()
-        .flat_map(|f| item_keys(std::slice::from_ref(f)).map(move |(i, k)| (*f, i, k)))
-    {
+    for (f, item, key) in item_keys(files) {
         let text = BlockText::from_id(key);
         let decls = each.next().expect("project_decls has every item");
         for d in &decls.diagnostics {
@@ -654,7 +642,11 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
     let resolver = DbResolver { db, project };
     // One shared name per file for the source map's locations.
     let mut names: Vec<(*const HclFile, Arc<str>)> = Vec::with_capacity(files.len());
-    for (f, item, text, decls) in order.into_iter().flatten() {
+    let ordered = order
+        .into_iter()
+        .enumerate()
+        .flat_map(|(class, items)| items.into_iter().map(move |i| (class == 0, i)));
+    for (schema, (f, item, text, decls)) in ordered {
         let file = match names.iter().find(|(p, _)| std::ptr::eq(*p, f)) {
             Some((_, n)) => n.clone(),
             None => {
@@ -664,7 +656,6 @@ pub(crate) fn resolve_incremental(db: &dyn Db, project: Project, files: &[&HclFi
             }
         };
         let fragment = lower_block(db, project, text);
-        let schema = decls.decls.first().map(|d| d.kind()) == Some("schema");
         // Place the fragment's objects (its places, shared as they are), unless one was placed
         // by an earlier item.
         if asm
